@@ -1,0 +1,1 @@
+"""Rucher: a self-hosted enterprise social network."""

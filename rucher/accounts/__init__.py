@@ -1,0 +1,1 @@
+"""People: user, profile, follows, charter acceptance, access tokens."""

@@ -1,0 +1,20 @@
+"""`rucher demo`: loads the demo organisation (idempotent) and prints how to log in."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation (safe to run again)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = demo_load()
+        self.stdout.write(f"Demo organisation: {result['people']} people "
+                          f"({result['created']} created now).")
+        self.stdout.write(self.style.SUCCESS(
+            f"Log in at http://127.0.0.1:8000/accounts/login/ as '{ADMIN_USERNAME}' "
+            f"(administrator) or 'camille.martin' (member), password '{DEMO_PASSWORD}'."
+        ))

@@ -1,0 +1,302 @@
+"""Web pages about people: login, home, directory, profile, settings, charter."""
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rucher.accounts import selectors, services
+from rucher.accounts.access import access_charter_publish, access_current_charter, access_person
+from rucher.accounts.forms import (
+    CharterPublishForm,
+    LoginForm,
+    PhotoForm,
+    PreferencesForm,
+    ProfileForm,
+    TokenForm,
+)
+from rucher.accounts.models import User
+from rucher.accounts.throttle import login_failed, login_retry_after, login_succeeded
+from rucher.core.forms import add_service_errors
+from rucher.core.markdown import render_markdown
+from rucher.core.pagination import BadCursor
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = LoginForm(request, data=request.POST or None)
+    status = 200
+    if request.method == "POST":
+        username = request.POST.get("username", "")[:150]
+        retry_after = login_retry_after(username)
+        if retry_after:
+            form = LoginForm(request)
+            form.add_error(None, _("Too many failed attempts for this username. "
+                                   "Try again in %(minutes)d minutes.")
+                           % {"minutes": max(1, retry_after // 60)})
+            response = render(request, "accounts/login.html", {"form": form}, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
+        if form.is_valid():
+            login_succeeded(username)
+            auth_login(request, form.get_user())
+            return redirect(_safe_next(request, "/"))
+        login_failed(username, request)
+        status = 400
+    return render(request, "accounts/login.html",
+                  {"form": form, "next": request.GET.get("next", "")}, status=status)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    person: User = request.user  # type: ignore[assignment]
+    checklist = selectors.newcomer_checklist(person)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "checklist": checklist,
+            "checklist_done": all(item.done for item in checklist),
+            "colleague": selectors.meet_colleague(person),
+        },
+    )
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    params = {key: request.GET.get(key, "")[:100] for key in ("q", "department", "site", "skill")}
+    try:
+        page = selectors.directory_page(
+            viewer=request.user,  # type: ignore[arg-type]
+            cursor=request.GET.get("cursor") or None,
+            **params,
+        )
+    except BadCursor:
+        return HttpResponse(_("This page link is no longer valid."), status=400)
+    context = {"page": page, "params": params, "facets": selectors.directory_facets()}
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "accounts/directory.html#people-page", context)
+    return render(request, "accounts/directory.html", context)
+
+
+@login_required
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    person = access_person(request.user, username)  # type: ignore[arg-type]
+    context = {
+        "person": person,
+        "is_me": person.pk == request.user.pk,
+        "following": selectors.is_following(request.user, person),  # type: ignore[arg-type]
+        "bio_html": render_markdown(person.bio),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+def profile_photo(request: HttpRequest, username: str) -> HttpResponse:
+    """Photos are served only to signed-in members, never from a public URL."""
+    person = access_person(request.user, username)  # type: ignore[arg-type]
+    if not person.photo:
+        raise Http404
+    try:
+        handle = person.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@login_required
+@require_POST
+def follow_toggle(request: HttpRequest, username: str) -> HttpResponse:
+    person = access_person(request.user, username)  # type: ignore[arg-type]
+    viewer: User = request.user  # type: ignore[assignment]
+    try:
+        if request.POST.get("action") == "unfollow":
+            services.follow_delete(follower=viewer, followee=person)
+        else:
+            services.follow_create(follower=viewer, followee=person)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400)
+    following = selectors.is_following(viewer, person)
+    if request.htmx:
+        return render(request, "accounts/_follow_button.html",
+                      {"person": person, "following": following})
+    return redirect("profile", username=person.username)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    person: User = request.user  # type: ignore[assignment]
+    initial = {
+        "display_name": person.display_name,
+        "job_title": person.job_title,
+        "department": person.department,
+        "site": person.site,
+        "phone": person.phone,
+        "bio": person.bio,
+        "expertise": ", ".join(services.person_expertise(person)),
+        "interests": ", ".join(person.interests),
+        "offers": person.offers,
+        "reading": person.reading,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    photo_form = PhotoForm()
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.profile_update(person=person, changes=form.changes())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your profile has been saved."))
+                return redirect("profile_edit")
+        status = 400
+    return render(request, "accounts/profile_edit.html",
+                  {"form": form, "photo_form": photo_form, "person": person}, status=status)
+
+
+@login_required
+@require_POST
+def photo_upload(request: HttpRequest) -> HttpResponse:
+    person: User = request.user  # type: ignore[assignment]
+    if request.POST.get("action") == "remove":
+        services.profile_photo_remove(person=person)
+        messages.success(request, _("Your photo has been removed."))
+        return redirect("profile_edit")
+    photo_form = PhotoForm(request.POST, request.FILES)
+    if photo_form.is_valid():
+        try:
+            services.profile_photo_set(person=person, upload=photo_form.cleaned_data["photo"])
+        except ValidationError as exc:
+            add_service_errors(photo_form, exc)
+        else:
+            messages.success(request, _("Your photo has been updated."))
+            return redirect("profile_edit")
+    form = ProfileForm(initial={"display_name": person.display_name})
+    return render(request, "accounts/profile_edit.html",
+                  {"form": form, "photo_form": photo_form, "person": person}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_view(request: HttpRequest) -> HttpResponse:
+    person: User = request.user  # type: ignore[assignment]
+    form = PreferencesForm(
+        request.POST if request.POST.get("form") == "preferences" else None,
+        initial={"language": person.language, "meet_opt_out": person.meet_opt_out},
+    )
+    token_form = TokenForm(request.POST if request.POST.get("form") == "token" else None)
+    new_token = None
+    if request.method == "POST":
+        if request.POST.get("form") == "preferences" and form.is_valid():
+            try:
+                services.profile_update(person=person, changes=form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your settings have been saved."))
+                response = redirect("settings")
+                if person.language:
+                    response.set_cookie("rucher_language", person.language, samesite="Lax")
+                return response
+        elif request.POST.get("form") == "token" and token_form.is_valid():
+            _token, new_token = services.token_create(person=person,
+                                                      name=token_form.cleaned_data["name"])
+            token_form = TokenForm()
+        elif request.POST.get("form") == "revoke":
+            try:
+                token_id = int(request.POST.get("token", ""))
+            except ValueError as exc:
+                raise Http404 from exc
+            if not services.token_revoke(person=person, token_id=token_id):
+                raise Http404
+            messages.success(request, _("The token has been revoked."))
+            return redirect("settings")
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "form": form,
+            "token_form": token_form,
+            "new_token": new_token,
+            "tokens": person.access_tokens.all(),
+        },
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """FR/EN switch: remembered on the person when signed in, in a cookie otherwise."""
+    language = request.POST.get("language", "")
+    if language not in {"fr", "en"}:
+        return HttpResponse(_("Unknown language."), status=400)
+    if request.user.is_authenticated:
+        services.language_set(person=request.user, language=language)  # type: ignore[arg-type]
+    response = redirect(_safe_next(request, "/"))
+    response.set_cookie("rucher_language", language, samesite="Lax", max_age=365 * 86400)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charter(request: HttpRequest) -> HttpResponse:
+    person: User = request.user  # type: ignore[assignment]
+    current = access_current_charter(person)
+    if request.method == "POST":
+        if current is None or str(current.version) != request.POST.get("version"):
+            messages.error(request, _("The charter changed while you were reading it: "
+                                      "please read the new version."))
+            return redirect("charter")
+        services.charter_accept(person=person, charter=current)
+        return redirect(_safe_next(request, "/"))
+    text = current.text_for(request.LANGUAGE_CODE) if current else ""
+    return render(
+        request,
+        "accounts/charter.html",
+        {
+            "charter": current,
+            "charter_html": render_markdown(text),
+            "accepted": selectors.charter_is_accepted(person),
+            "next": _safe_next(request, ""),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charter_publish(request: HttpRequest) -> HttpResponse:
+    access_charter_publish(request.user)  # type: ignore[arg-type]
+    current = selectors.current_charter()
+    initial = {"text_fr": current.text_fr, "text_en": current.text_en} if current else {}
+    form = CharterPublishForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            published = services.charter_publish(author=request.user,  # type: ignore[arg-type]
+                                                 **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Charter version %(v)d is published; everyone will be "
+                                        "asked to accept it.") % {"v": published.version})
+            return redirect("charter")
+    return render(request, "accounts/charter_publish.html", {"form": form, "current": current},
+                  status=400 if form.errors else 200)

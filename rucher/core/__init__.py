@@ -1,0 +1,1 @@
+"""Shared base: markdown, pagination, audit log, jobs, text validation."""

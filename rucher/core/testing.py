@@ -1,0 +1,31 @@
+"""Test helpers: run the in-memory task queue like a worker would."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+
+def run_queued_tasks(*, max_rounds: int = 50, include_scheduled: bool = True) -> int:
+    """Executes queued tasks (and scheduled retries, moved forward in time) until the queue is
+    empty; returns how many executions ran. Exceptions are swallowed by Huey and recorded, as in
+    a real worker."""
+    from huey.contrib.djhuey import HUEY
+
+    executed = 0
+    for _ in range(max_rounds):
+        if include_scheduled:
+            far_future = timezone.now() + timedelta(days=3650)
+            for task in HUEY.read_schedule(far_future.replace(tzinfo=None)):
+                HUEY.enqueue(task)
+        task = HUEY.dequeue()
+        if task is None:
+            break
+        HUEY.execute(task)
+        executed += 1
+    return executed
+
+
+def flush_queue() -> None:
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()

@@ -1,0 +1,23 @@
+"""Validation of user text shared by forms and the API."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def check_clean_text(value: str, *, max_length: int | None = None) -> str:
+    """Rejects NUL and other control characters (they break PostgreSQL and hide content)."""
+    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+        raise ValidationError(_("Control characters are not allowed."), code="control_characters")
+    if max_length is not None and len(value) > max_length:
+        raise ValidationError(
+            _("Ensure this value has at most %(max)d characters (it has %(len)d).")
+            % {"max": max_length, "len": len(value)},
+            code="max_length",
+        )
+    return value
+
+
+def normalise_tag(value: str) -> str:
+    """One spelling per tag: trimmed, lower-case, inner spaces as dashes, no leading '#'."""
+    tag = value.strip().lstrip("#").strip().lower()
+    return "-".join(tag.split())

@@ -1,0 +1,12 @@
+"""Root URL map (see ARCHITECTURE.md, "Web URLs")."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from rucher.api.urls import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("rucher.accounts.urls")),
+]

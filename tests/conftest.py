@@ -1,0 +1,62 @@
+"""Personas shared by every test: an administrator, a member, another member, an outsider-free
+org (everyone is a colleague until communities exist), and an inactive (departed) person."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from rucher.core.factories import PASSWORD, PersonFactory
+from rucher.core.testing import flush_queue
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    flush_queue()
+    yield
+    cache.clear()
+    flush_queue()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def admin_user(db):
+    return PersonFactory(username="alice", display_name="Alice Admin", is_staff=True,
+                         is_superuser=True)
+
+
+@pytest.fixture
+def member(db):
+    return PersonFactory(username="bob", display_name="Bob Member", department="Finance",
+                         site="Lyon")
+
+
+@pytest.fixture
+def colleague(db):
+    return PersonFactory(username="carol", display_name="Carol Colleague", department="Ventes",
+                         site="Nantes")
+
+
+@pytest.fixture
+def departed(db):
+    """A person who left the organisation: deactivated, must lose access at once."""
+    return PersonFactory(username="dave", display_name="Dave Departed", is_active=False)
+
+
+@pytest.fixture
+def member_client(member):
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    return client
