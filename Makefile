@@ -39,7 +39,7 @@ messages: $(STAMP)
 	$(BIN)/rucher compilemessages --ignore=.venv
 
 bench: $(STAMP) var
-	$(BIN)/python -m pytest tests/bench -s $(PYTEST_ARGS)
+	RUCHER_BENCH=1 $(BIN)/python -m pytest tests/bench -s $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var

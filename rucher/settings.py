@@ -205,35 +205,37 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 def parse_email_url(url: str) -> dict[str, object]:
     """Turns EMAIL_URL (smtp://, smtp+tls://, smtp+ssl://, file://, console://, locmem://)
-    into Django email settings."""
+    into Django's mailer configuration (the MAILERS setting of Django 6.1)."""
     parsed = urlparse(url)
     scheme = parsed.scheme
     if scheme == "file":
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": unquote(parsed.path) or str(VAR_DIR / "mail"),
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": unquote(parsed.path) or str(VAR_DIR / "mail")},
         }
     if scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     if scheme in {"smtp", "smtp+tls", "smtp+ssl", "smtps"}:
         query = parse_qs(parsed.query)
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parsed.hostname or "localhost",
-            "EMAIL_PORT": parsed.port or (465 if scheme in {"smtp+ssl", "smtps"} else 25),
-            "EMAIL_HOST_USER": unquote(parsed.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
-            "EMAIL_USE_TLS": scheme == "smtp+tls",
-            "EMAIL_USE_SSL": scheme in {"smtp+ssl", "smtps"},
-            "EMAIL_TIMEOUT": int(query.get("timeout", ["20"])[0]),
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parsed.hostname or "localhost",
+                "port": parsed.port or (465 if scheme in {"smtp+ssl", "smtps"} else 25),
+                "username": unquote(parsed.username or ""),
+                "password": unquote(parsed.password or ""),
+                "use_tls": scheme == "smtp+tls",
+                "use_ssl": scheme in {"smtp+ssl", "smtps"},
+                "timeout": int(query.get("timeout", ["20"])[0]),
+            },
         }
     raise RuntimeError(f"EMAIL_URL has an unsupported scheme: {scheme!r}")
 
 
 EMAIL_URL = os.environ.get("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")
-globals().update(parse_email_url(EMAIL_URL))
+MAILERS = {"default": parse_email_url(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"Rucher <noreply@{RUCHER_MAIL_DOMAIN}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -10,8 +10,7 @@ from rucher.core.testing import flush_queue
 
 
 @pytest.fixture(autouse=True)
-def _clean_state(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def _clean_state():
     cache.clear()
     flush_queue()
     yield
@@ -60,3 +59,12 @@ def admin_client(admin_user):
     client = Client()
     client.force_login(admin_user)
     return client
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Benchmarks run only through `make bench` (RUCHER_BENCH=1), never in `make test`."""
+    import os
+
+    if "bench" in collection_path.parts and os.environ.get("RUCHER_BENCH") != "1":
+        return True
+    return None
