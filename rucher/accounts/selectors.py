@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from rucher.accounts.models import Charter, Follow, User
+from rucher.accounts.models import AccessToken, Charter, Follow, User
 from rucher.accounts.services import CURRENT_CHARTER_CACHE_KEY
 from rucher.core.pagination import Page, keyset_page
 from rucher.core.text import normalise_tag
@@ -93,15 +93,15 @@ def is_following(viewer: User, person: User) -> bool:
 def meet_colleague(viewer: User) -> User | None:
     """One colleague at random, preferring complete profiles and people not yet followed.
 
-    Picks a random point in the id range and takes the next match: two cheap indexed queries
-    at most, instead of ORDER BY RANDOM() over everyone.
+    Picks a random point in the id range and takes the next match: a few cheap indexed queries
+    per preference tier, instead of ORDER BY RANDOM() over everyone.
     """
-    base = (
-        User.objects.filter(is_active=True, meet_opt_out=False)
-        .exclude(pk=viewer.pk)
-        .exclude(follower_links__follower=viewer)
-    )
-    for qs in (base.filter(profile_completeness__gte=COMPLETE_PROFILE_THRESHOLD), base):
+    everyone = User.objects.filter(is_active=True, meet_opt_out=False).exclude(pk=viewer.pk)
+    not_followed = everyone.exclude(follower_links__follower=viewer)
+    complete = {"profile_completeness__gte": COMPLETE_PROFILE_THRESHOLD}
+    # Preferences, not exclusions: someone who follows everyone still meets a colleague.
+    tiers = (not_followed.filter(**complete), not_followed, everyone.filter(**complete), everyone)
+    for qs in tiers:
         bounds = qs.order_by("pk").values_list("pk", flat=True)
         first = bounds.first()
         if first is None:
@@ -136,3 +136,8 @@ def newcomer_checklist(person: User) -> list[ChecklistItem]:
         ),
         ChecklistItem("follow", _("Follow a colleague"), person.following_count > 0, "directory"),
     ]
+
+
+def tokens_for_person(person: User) -> QuerySet[AccessToken]:
+    """A person's own API tokens, newest first (only prefixes: the secrets are not stored)."""
+    return AccessToken.objects.filter(person=person)

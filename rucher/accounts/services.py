@@ -311,7 +311,7 @@ def follow_create(*, follower: User, followee: User) -> bool:
     """Returns True when a new follow was created (following twice is harmless)."""
     if follower.pk == followee.pk:
         raise ValidationError({"username": [_("You cannot follow yourself.")]}, code="self_follow")
-    _, created = Follow.objects.get_or_create(follower=follower, followee=followee)
+    _follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
     if created:
         User.objects.filter(pk=follower.pk).update(following_count=F("following_count") + 1)
         User.objects.filter(pk=followee.pk).update(follower_count=F("follower_count") + 1)

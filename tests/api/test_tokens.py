@@ -1,0 +1,134 @@
+"""POST /auth/token, GET /me/tokens, DELETE /me/tokens/{id}."""
+
+import hashlib
+
+import pytest
+
+from rucher.accounts.models import AccessToken
+from rucher.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_a_token_with_the_password(anon_api, member, password):
+    response = anon_api.call(
+        "POST", "/auth/token", {"username": "bob", "password": password, "name": "laptop"}
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["name"] == "laptop"
+    assert body["token"].startswith("rch_")
+    token = AccessToken.objects.get(pk=body["id"])
+    assert token.person == member
+    me = anon_api.call("GET", "/me", HTTP_AUTHORIZATION=f"Bearer {body['token']}")
+    assert me.status_code == 200
+    assert me.json()["username"] == "bob"
+
+
+def test_it_names_the_token_api_by_default(anon_api, member, password):
+    response = anon_api.call("POST", "/auth/token", {"username": "bob", "password": password})
+    assert response.status_code == 201
+    assert response.json()["name"] == "API"
+
+
+def test_it_stores_only_a_hash_of_the_token(anon_api, member, password):
+    raw = anon_api.call("POST", "/auth/token", {"username": "bob", "password": password}).json()[
+        "token"
+    ]
+    token = AccessToken.objects.get()
+    assert token.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    stored = [str(v) for v in AccessToken.objects.values_list(flat=False).get()]
+    assert raw not in stored
+    assert all(raw not in str(e.data) and raw not in e.target for e in AuditEvent.objects.all())
+
+
+def test_it_rejects_a_wrong_password(anon_api, member):
+    response = anon_api.call("POST", "/auth/token", {"username": "bob", "password": "nope"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_credentials"
+    assert not AccessToken.objects.exists()
+
+
+def test_it_rejects_an_unknown_username(anon_api, db):
+    response = anon_api.call("POST", "/auth/token", {"username": "nobody", "password": "x"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_credentials"
+
+
+def test_it_refuses_a_departed_person_even_with_the_right_password(anon_api, departed, password):
+    response = anon_api.call("POST", "/auth/token", {"username": "dave", "password": password})
+    assert response.status_code == 401
+    assert not AccessToken.objects.exists()
+
+
+def test_it_throttles_repeated_failures(anon_api, member, password, settings):
+    settings.RUCHER_LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        response = anon_api.call("POST", "/auth/token", {"username": "bob", "password": "bad"})
+        assert response.status_code == 401
+    # Locked: even the right password is refused until the window ends.
+    response = anon_api.call("POST", "/auth/token", {"username": "bob", "password": password})
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate_limited"
+    assert int(response["Retry-After"]) > 0
+    assert not AccessToken.objects.exists()
+    assert AuditEvent.objects.filter(action="login.throttled").exists()
+
+
+def test_it_resets_the_failure_count_after_a_success(anon_api, member, password, settings):
+    settings.RUCHER_LOGIN_MAX_FAILURES = 2
+    anon_api.call("POST", "/auth/token", {"username": "bob", "password": "bad"})
+    assert (
+        anon_api.call("POST", "/auth/token", {"username": "bob", "password": password}).status_code
+        == 201
+    )
+    anon_api.call("POST", "/auth/token", {"username": "bob", "password": "bad"})
+    assert (
+        anon_api.call("POST", "/auth/token", {"username": "bob", "password": password}).status_code
+        == 201
+    )
+
+
+def test_it_requires_username_and_password(anon_api, db):
+    response = anon_api.call("POST", "/auth/token", {"username": "bob"})
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"password": ["This field is required."]}
+
+
+def test_it_lists_my_tokens_without_their_secret(api, member, colleague, token_for):
+    token_for(colleague)
+    response = api.call("GET", "/me/tokens")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["next"] is None
+    assert len(body["items"]) == 1
+    item = body["items"][0]
+    assert set(item) == {"id", "name", "prefix", "created_at", "last_used_at"}
+    assert item["prefix"].startswith("rch_")
+    assert item["last_used_at"] is not None  # this very request used it
+
+
+def test_a_revoked_token_stops_working(api, member):
+    token_id = AccessToken.objects.get(person=member).pk
+    response = api.call("DELETE", f"/me/tokens/{token_id}")
+    assert response.status_code == 204
+    assert not AccessToken.objects.filter(pk=token_id).exists()
+    response = api.call("GET", "/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_it_cannot_revoke_someone_elses_token(api, colleague, token_for):
+    token_for(colleague)
+    theirs = AccessToken.objects.get(person=colleague)
+    response = api.call("DELETE", f"/me/tokens/{theirs.pk}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert AccessToken.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.mark.parametrize("token_id", ["0", "abc", str(2**70)])
+def test_it_rejects_impossible_token_ids(api, token_id):
+    response = api.call("DELETE", f"/me/tokens/{token_id}")
+    assert response.status_code in (404, 422)
+    assert "code" in response.json()
