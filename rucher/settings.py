@@ -35,7 +35,9 @@ if PRODUCTION and len(SECRET_KEY) < 50:
     raise RuntimeError("SECRET_KEY must be set to 50 or more random characters in production.")
 
 RUCHER_BASE_URL = os.environ.get("RUCHER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-RUCHER_MAIL_DOMAIN = os.environ.get("RUCHER_MAIL_DOMAIN", urlparse(RUCHER_BASE_URL).hostname or "localhost")
+RUCHER_MAIL_DOMAIN = os.environ.get(
+    "RUCHER_MAIL_DOMAIN", urlparse(RUCHER_BASE_URL).hostname or "localhost"
+)
 _base_host = urlparse(RUCHER_BASE_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = [
     h.strip()
@@ -107,7 +109,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        ),
         "transaction_mode": "IMMEDIATE",
     }
 else:

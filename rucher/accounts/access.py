@@ -8,6 +8,9 @@ from rucher.accounts.models import Charter, User
 def access_person(viewer: User, username: str) -> User:
     if not viewer.is_authenticated or not viewer.is_active:
         raise Http404
+    # A NUL byte reaches PostgreSQL as an error, not a miss: such names cannot exist anyway.
+    if len(username) > 150 or any(ord(ch) < 32 for ch in username):
+        raise Http404
     person = (
         User.objects.filter(username=username, is_active=True)
         .select_related("manager")

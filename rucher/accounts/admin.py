@@ -8,14 +8,35 @@ from rucher.accounts.models import Charter, User
 
 @admin.register(User)
 class PersonAdmin(UserAdmin):
-    list_display = ("username", "display_name", "email", "department", "site", "is_staff",
-                    "is_active")
+    list_display = (
+        "username",
+        "display_name",
+        "email",
+        "department",
+        "site",
+        "is_staff",
+        "is_active",
+    )
     list_filter = ("is_staff", "is_active", "is_ambassador", "department", "site")
     search_fields = ("username", "display_name", "email")
     fieldsets = (
         *UserAdmin.fieldsets,  # type: ignore[misc]
-        ("Rucher", {"fields": ("display_name", "job_title", "department", "site", "manager",
-                               "phone", "is_ambassador", "meet_opt_out", "language")}),
+        (
+            "Rucher",
+            {
+                "fields": (
+                    "display_name",
+                    "job_title",
+                    "department",
+                    "site",
+                    "manager",
+                    "phone",
+                    "is_ambassador",
+                    "meet_opt_out",
+                    "language",
+                )
+            },
+        ),
     )
 
 

@@ -5,53 +5,162 @@ import random
 from django.db import transaction
 
 from rucher.accounts import services
-from rucher.accounts.models import User
 from rucher.accounts.charter_default import CHARTER_EN, CHARTER_FR
+from rucher.accounts.models import User
 from rucher.accounts.selectors import current_charter
 
 DEMO_PASSWORD = "rucher-demo"
 ADMIN_USERNAME = "admin"
 
 FIRST_NAMES = [
-    "Camille", "Léa", "Manon", "Chloé", "Inès", "Sarah", "Julie", "Emma", "Clara", "Anaïs",
-    "Mathilde", "Pauline", "Élodie", "Sophie", "Nathalie", "Isabelle", "Claire", "Margaux",
-    "Lucas", "Hugo", "Louis", "Thomas", "Nicolas", "Julien", "Antoine", "Maxime", "Pierre",
-    "Mathieu", "Guillaume", "Romain", "Olivier", "Sébastien", "Karim", "Yanis", "Mehdi",
-    "François", "Théo", "Baptiste", "Étienne", "Amadou",
+    "Camille",
+    "Léa",
+    "Manon",
+    "Chloé",
+    "Inès",
+    "Sarah",
+    "Julie",
+    "Emma",
+    "Clara",
+    "Anaïs",
+    "Mathilde",
+    "Pauline",
+    "Élodie",
+    "Sophie",
+    "Nathalie",
+    "Isabelle",
+    "Claire",
+    "Margaux",
+    "Lucas",
+    "Hugo",
+    "Louis",
+    "Thomas",
+    "Nicolas",
+    "Julien",
+    "Antoine",
+    "Maxime",
+    "Pierre",
+    "Mathieu",
+    "Guillaume",
+    "Romain",
+    "Olivier",
+    "Sébastien",
+    "Karim",
+    "Yanis",
+    "Mehdi",
+    "François",
+    "Théo",
+    "Baptiste",
+    "Étienne",
+    "Amadou",
 ]
 LAST_NAMES = [
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
-    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
-    "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet",
-    "François", "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin",
-    "Muller", "Henry", "Roussel", "Nicolas", "Perrin",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
 ]
 DEPARTMENTS = {
-    "Direction des systèmes d'information": ["Développeuse", "Architecte SI", "Chef de projet SI",
-                                             "Administrateur systèmes"],
+    "Direction des systèmes d'information": [
+        "Développeuse",
+        "Architecte SI",
+        "Chef de projet SI",
+        "Administrateur systèmes",
+    ],
     "Ressources humaines": ["Chargée de recrutement", "Responsable formation", "Juriste social"],
     "Commercial": ["Ingénieur commercial", "Responsable grands comptes", "Assistante commerciale"],
-    "Marketing et communication": ["Chargée de communication interne", "Cheffe de produit",
-                                   "Community manager"],
+    "Marketing et communication": [
+        "Chargée de communication interne",
+        "Cheffe de produit",
+        "Community manager",
+    ],
     "Production": ["Responsable qualité", "Technicien de maintenance", "Chef d'atelier"],
     "Finance": ["Contrôleuse de gestion", "Comptable", "Acheteur"],
     "Recherche et développement": ["Ingénieure R&D", "Data scientist", "Chercheur matériaux"],
 }
 SITES = ["Paris — La Défense", "Lyon", "Nantes", "Toulouse", "Lille", "Bordeaux"]
 EXPERTISE = [
-    "Python", "Achats", "Lean management", "Recrutement", "Excel", "Power BI", "SAP",
-    "Gestion de projet", "Qualité ISO 9001", "Droit du travail", "Data science", "Cybersécurité",
-    "Prise de parole", "Design thinking", "Négociation", "Cloud", "Maintenance", "RSE",
+    "Python",
+    "Achats",
+    "Lean management",
+    "Recrutement",
+    "Excel",
+    "Power BI",
+    "SAP",
+    "Gestion de projet",
+    "Qualité ISO 9001",
+    "Droit du travail",
+    "Data science",
+    "Cybersécurité",
+    "Prise de parole",
+    "Design thinking",
+    "Négociation",
+    "Cloud",
+    "Maintenance",
+    "RSE",
 ]
-INTERESTS = ["Course à pied", "Photographie", "Cuisine", "Jardinage", "Randonnée", "Jeux de société",
-             "Musique", "Lecture", "Vélo", "Théâtre", "Voile", "Bénévolat"]
-READING = ["Les Échos, Usbek & Rica et la newsletter de l'ADN.", "Le Monde Informatique et Hacker News.",
-           "Harvard Business Review (édition française).", "Des romans policiers, beaucoup."]
-OFFERS = ["Je peux aider sur les tableaux croisés dynamiques et l'automatisation d'Excel.",
-          "Je relis volontiers vos présentations avant un comité.",
-          "Je peux expliquer le processus d'achat et les bons réflexes avec les fournisseurs.",
-          "Je fais découvrir nos ateliers aux nouveaux arrivants."]
-
+INTERESTS = [
+    "Course à pied",
+    "Photographie",
+    "Cuisine",
+    "Jardinage",
+    "Randonnée",
+    "Jeux de société",
+    "Musique",
+    "Lecture",
+    "Vélo",
+    "Théâtre",
+    "Voile",
+    "Bénévolat",
+]
+READING = [
+    "Les Échos, Usbek & Rica et la newsletter de l'ADN.",
+    "Le Monde Informatique et Hacker News.",
+    "Harvard Business Review (édition française).",
+    "Des romans policiers, beaucoup.",
+]
+OFFERS = [
+    "Je peux aider sur les tableaux croisés dynamiques et l'automatisation d'Excel.",
+    "Je relis volontiers vos présentations avant un comité.",
+    "Je peux expliquer le processus d'achat et les bons réflexes avec les fournisseurs.",
+    "Je fais découvrir nos ateliers aux nouveaux arrivants.",
+]
 
 
 def _slug(text: str) -> str:
@@ -80,7 +189,8 @@ def demo_people() -> list[dict[str, object]]:
         }
         if complete:
             person.update(
-                bio=f"{first} travaille au sein de « {department} » depuis {rng.randint(1, 20)} ans.",
+                bio=f"{first} travaille au sein de « {department} » "
+                f"depuis {rng.randint(1, 20)} ans.",
                 expertise=rng.sample(EXPERTISE, 3),
                 interests=rng.sample(INTERESTS, 2),
                 offers=rng.choice(OFFERS),
@@ -100,9 +210,14 @@ def demo_load() -> dict[str, int]:
         services.charter_publish(author=None, text_fr=CHARTER_FR, text_en=CHARTER_EN)
     if not User.objects.filter(username=ADMIN_USERNAME).exists():
         admin = services.person_create(
-            username=ADMIN_USERNAME, email="admin@exemple.fr", display_name="Administratrice Rucher",
-            password=None, department="Direction générale", site=SITES[0],
-            job_title="Administratrice du réseau", is_staff=True,
+            username=ADMIN_USERNAME,
+            email="admin@exemple.fr",
+            display_name="Administratrice Rucher",
+            password=None,
+            department="Direction générale",
+            site=SITES[0],
+            job_title="Administratrice du réseau",
+            is_staff=True,
         )
         admin.is_superuser = True
         admin.set_password(DEMO_PASSWORD)
@@ -113,16 +228,22 @@ def demo_load() -> dict[str, int]:
         if spec["username"] in existing:
             continue
         person = services.person_create(
-            username=str(spec["username"]), email=str(spec["email"]),
-            display_name=str(spec["display_name"]), department=str(spec["department"]),
-            site=str(spec["site"]), job_title=str(spec["job_title"]),
+            username=str(spec["username"]),
+            email=str(spec["email"]),
+            display_name=str(spec["display_name"]),
+            department=str(spec["department"]),
+            site=str(spec["site"]),
+            job_title=str(spec["job_title"]),
         )
         person.set_password(DEMO_PASSWORD)
         person.save(update_fields=["password"])
         if spec["complete"]:
-            services.profile_update(person=person, changes={
-                key: spec[key] for key in ("bio", "expertise", "interests", "offers", "reading",
-                                           "phone")
-            })
+            services.profile_update(
+                person=person,
+                changes={
+                    key: spec[key]
+                    for key in ("bio", "expertise", "interests", "offers", "reading", "phone")
+                },
+            )
         created += 1
     return {"created": created, "people": User.objects.count()}

@@ -22,7 +22,10 @@ class ProfileForm(forms.Form):
     site = forms.CharField(label=_("Site"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     bio = forms.CharField(
-        label=_("About me"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("About me"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     expertise = forms.CharField(
         label=_("Expertise"),
@@ -40,7 +43,9 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     reading = forms.CharField(
-        label=_("What I read"), max_length=2000, required=False,
+        label=_("What I read"),
+        max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -67,7 +72,15 @@ class TokenForm(forms.Form):
 
 
 class CharterPublishForm(forms.Form):
-    text_fr = forms.CharField(label=_("Text (French)"), widget=forms.Textarea(attrs={"rows": 12}),
-                              required=False, max_length=20000)
-    text_en = forms.CharField(label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 12}),
-                              required=False, max_length=20000)
+    text_fr = forms.CharField(
+        label=_("Text (French)"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        max_length=20000,
+    )
+    text_en = forms.CharField(
+        label=_("Text (English)"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        max_length=20000,
+    )

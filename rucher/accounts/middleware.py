@@ -37,7 +37,7 @@ class CharterMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(CHARTER_EXEMPT_PREFIXES)
-            and not charter_is_accepted(user)  # type: ignore[arg-type]
+            and not charter_is_accepted(user)
         ):
             target = reverse("charter") + "?next=" + quote(request.get_full_path())
             if request.headers.get("HX-Request"):

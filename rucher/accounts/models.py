@@ -36,9 +36,7 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, blank=True, default=""
     )
-    meet_opt_out = models.BooleanField(
-        _("do not suggest me in “meet a colleague”"), default=False
-    )
+    meet_opt_out = models.BooleanField(_("do not suggest me in “meet a colleague”"), default=False)
     is_ambassador = models.BooleanField(_("network ambassador"), default=False)
     accepted_charter_version = models.PositiveIntegerField(default=0, editable=False)
     profile_completeness = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -137,6 +135,9 @@ class CharterAcceptance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "charter"], name="charter_acceptance_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} accepted {self.charter_id}"
 
 
 class AccessToken(models.Model):

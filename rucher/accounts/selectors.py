@@ -125,8 +125,9 @@ class ChecklistItem:
 def newcomer_checklist(person: User) -> list[ChecklistItem]:
     """The newcomer's next steps (F-PROFILE-COMPLETE); communities add theirs when they exist."""
     return [
-        ChecklistItem("charter", _("Accept the network charter"), charter_is_accepted(person),
-                      "charter"),
+        ChecklistItem(
+            "charter", _("Accept the network charter"), charter_is_accepted(person), "charter"
+        ),
         ChecklistItem("photo", _("Add a photo"), bool(person.photo), "profile_edit"),
         ChecklistItem(
             "profile",

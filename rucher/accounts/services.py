@@ -27,8 +27,16 @@ from rucher.accounts.models import (
 from rucher.core.audit import audit_record
 from rucher.core.text import check_clean_text, normalise_tag
 
-PROFILE_TEXT_FIELDS = ("display_name", "job_title", "department", "site", "phone", "bio",
-                       "offers", "reading")
+PROFILE_TEXT_FIELDS = (
+    "display_name",
+    "job_title",
+    "department",
+    "site",
+    "phone",
+    "bio",
+    "offers",
+    "reading",
+)
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 PHOTO_SIZE = 512
@@ -106,8 +114,14 @@ def profile_validate(changes: dict[str, Any]) -> dict[str, Any]:
     """Validates profile changes; raises ValidationError naming each bad field."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
-    allowed = {*PROFILE_TEXT_FIELDS, "expertise", "interests", "language", "meet_opt_out",
-               "manager"}
+    allowed = {
+        *PROFILE_TEXT_FIELDS,
+        "expertise",
+        "interests",
+        "language",
+        "meet_opt_out",
+        "manager",
+    }
     for field in changes:
         if field not in allowed:
             errors[field] = [_("Unknown field.")]
@@ -119,7 +133,7 @@ def profile_validate(changes: dict[str, Any]) -> dict[str, Any]:
             errors[field] = [_("Must be text.")]
             continue
         value = value.strip()
-        max_length = User._meta.get_field(field).max_length
+        max_length = getattr(User._meta.get_field(field), "max_length", None)
         try:
             check_clean_text(value, max_length=max_length)
         except ValidationError as exc:
@@ -217,8 +231,12 @@ def person_create(
         errors["email"] = [_("This email address is already used.")]
     try:
         profile = profile_validate(
-            {"display_name": display_name, "department": department, "site": site,
-             "job_title": job_title}
+            {
+                "display_name": display_name,
+                "department": department,
+                "site": site,
+                "job_title": job_title,
+            }
         )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
@@ -252,8 +270,12 @@ def person_create(
 def _photo_reencode(upload: UploadedFile) -> bytes:
     if upload.size is not None and upload.size > settings.RUCHER_PHOTO_MAX_BYTES:
         raise ValidationError(
-            {"photo": [_("The photo is too large (at most %(mb)d MB).")
-                       % {"mb": settings.RUCHER_PHOTO_MAX_BYTES // (1024 * 1024)}]},
+            {
+                "photo": [
+                    _("The photo is too large (at most %(mb)d MB).")
+                    % {"mb": settings.RUCHER_PHOTO_MAX_BYTES // (1024 * 1024)}
+                ]
+            },
             code="too_large",
         )
     data = upload.read(settings.RUCHER_PHOTO_MAX_BYTES + 1)
@@ -267,16 +289,21 @@ def _photo_reencode(upload: UploadedFile) -> bytes:
             if probe.format not in {"JPEG", "PNG", "GIF", "WEBP"}:
                 raise not_image
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.draft("RGB", (PHOTO_SIZE * 2, PHOTO_SIZE * 2))
+        with Image.open(io.BytesIO(data)) as source:
+            source.draft("RGB", (PHOTO_SIZE * 2, PHOTO_SIZE * 2))
             # Re-encoding drops metadata (EXIF location) and any payload hidden in the file.
-            image = image.convert("RGB")
+            image = source.convert("RGB")
             image.thumbnail((PHOTO_SIZE, PHOTO_SIZE))
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=85, optimize=True)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise not_image from exc
 
 
@@ -284,8 +311,9 @@ def profile_photo_set(*, person: User, upload: UploadedFile) -> User:
     content = _photo_reencode(upload)
     old_name = person.photo.name if person.photo else ""
     with transaction.atomic():
-        person.photo.save(f"{person.pk}-{uuid.uuid4().hex[:12]}.jpg", ContentFile(content),
-                          save=False)
+        person.photo.save(
+            f"{person.pk}-{uuid.uuid4().hex[:12]}.jpg", ContentFile(content), save=False
+        )
         person.save(update_fields=["photo"])
         _refresh_completeness(person)
         if old_name:
@@ -297,9 +325,9 @@ def profile_photo_set(*, person: User, upload: UploadedFile) -> User:
 @transaction.atomic
 def profile_photo_remove(*, person: User) -> User:
     if person.photo:
-        old_name = person.photo.name
+        old_name = person.photo.name or ""
         storage = person.photo.storage
-        person.photo = ""  # type: ignore[assignment]
+        person.photo = ""
         person.save(update_fields=["photo"])
         _refresh_completeness(person)
         transaction.on_commit(lambda: storage.delete(old_name))

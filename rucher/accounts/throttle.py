@@ -31,8 +31,12 @@ def login_failed(username: str, request: HttpRequest | None = None) -> None:
     cache.set(key, state, timeout=max(1, int(state["until"] - time.time())))
     if state["count"] == settings.RUCHER_LOGIN_MAX_FAILURES:
         # The username, not the password: secrets are never logged.
-        audit_record(action="login.throttled", target=username[:150], request=request,
-                     data={"failures": state["count"]})
+        audit_record(
+            action="login.throttled",
+            target=username[:150],
+            request=request,
+            data={"failures": state["count"]},
+        )
 
 
 def login_succeeded(username: str) -> None:

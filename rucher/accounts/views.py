@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpRequest as DjangoHttpRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts import selectors, services
 from rucher.accounts.access import access_charter_publish, access_current_charter, access_person
@@ -27,10 +29,17 @@ from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
 
 
+class HttpRequest(DjangoHttpRequest):
+    """A request after django-htmx's middleware (for typing)."""
+
+    htmx: HtmxDetails
+
+
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -45,10 +54,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = request.POST.get("username", "")[:150]
         retry_after = login_retry_after(username)
         if retry_after:
-            form = LoginForm(request)
-            form.add_error(None, _("Too many failed attempts for this username. "
-                                   "Try again in %(minutes)d minutes.")
-                           % {"minutes": max(1, retry_after // 60)})
+            form = LoginForm(request, initial={"username": username})
+            form.cleaned_data = {}  # unbound (the password is not checked): add_error needs it
+            form.add_error(
+                None,
+                _("Too many failed attempts for this username. Try again in %(minutes)d minutes.")
+                % {"minutes": max(1, retry_after // 60)},
+            )
             response = render(request, "accounts/login.html", {"form": form}, status=429)
             response["Retry-After"] = str(retry_after)
             return response
@@ -58,8 +70,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request, "/"))
         login_failed(username, request)
         status = 400
-    return render(request, "accounts/login.html",
-                  {"form": form, "next": request.GET.get("next", "")}, status=status)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
 
 
 @login_required
@@ -84,7 +100,10 @@ def directory(request: HttpRequest) -> HttpResponse:
         page = selectors.directory_page(
             viewer=request.user,  # type: ignore[arg-type]
             cursor=request.GET.get("cursor") or None,
-            **params,
+            q=params["q"],
+            department=params["department"],
+            site=params["site"],
+            skill=params["skill"],
         )
     except BadCursor:
         return HttpResponse(_("This page link is no longer valid."), status=400)
@@ -107,7 +126,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
-def profile_photo(request: HttpRequest, username: str) -> HttpResponse:
+def profile_photo(request: HttpRequest, username: str) -> FileResponse:
     """Photos are served only to signed-in members, never from a public URL."""
     person = access_person(request.user, username)  # type: ignore[arg-type]
     if not person.photo:
@@ -136,8 +155,9 @@ def follow_toggle(request: HttpRequest, username: str) -> HttpResponse:
         return HttpResponse(" ".join(exc.messages), status=400)
     following = selectors.is_following(viewer, person)
     if request.htmx:
-        return render(request, "accounts/_follow_button.html",
-                      {"person": person, "following": following})
+        return render(
+            request, "accounts/_follow_button.html", {"person": person, "following": following}
+        )
     return redirect("profile", username=person.username)
 
 
@@ -170,8 +190,12 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your profile has been saved."))
                 return redirect("profile_edit")
         status = 400
-    return render(request, "accounts/profile_edit.html",
-                  {"form": form, "photo_form": photo_form, "person": person}, status=status)
+    return render(
+        request,
+        "accounts/profile_edit.html",
+        {"form": form, "photo_form": photo_form, "person": person},
+        status=status,
+    )
 
 
 @login_required
@@ -192,8 +216,12 @@ def photo_upload(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your photo has been updated."))
             return redirect("profile_edit")
     form = ProfileForm(initial={"display_name": person.display_name})
-    return render(request, "accounts/profile_edit.html",
-                  {"form": form, "photo_form": photo_form, "person": person}, status=400)
+    return render(
+        request,
+        "accounts/profile_edit.html",
+        {"form": form, "photo_form": photo_form, "person": person},
+        status=400,
+    )
 
 
 @login_required
@@ -219,8 +247,9 @@ def settings_view(request: HttpRequest) -> HttpResponse:
                     response.set_cookie("rucher_language", person.language, samesite="Lax")
                 return response
         elif request.POST.get("form") == "token" and token_form.is_valid():
-            _token, new_token = services.token_create(person=person,
-                                                      name=token_form.cleaned_data["name"])
+            _token, new_token = services.token_create(
+                person=person, name=token_form.cleaned_data["name"]
+            )
             token_form = TokenForm()
         elif request.POST.get("form") == "revoke":
             try:
@@ -250,7 +279,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if language not in {"fr", "en"}:
         return HttpResponse(_("Unknown language."), status=400)
     if request.user.is_authenticated:
-        services.language_set(person=request.user, language=language)  # type: ignore[arg-type]
+        services.language_set(person=request.user, language=language)
     response = redirect(_safe_next(request, "/"))
     response.set_cookie("rucher_language", language, samesite="Lax", max_age=365 * 86400)
     return response
@@ -263,8 +292,10 @@ def charter(request: HttpRequest) -> HttpResponse:
     current = access_current_charter(person)
     if request.method == "POST":
         if current is None or str(current.version) != request.POST.get("version"):
-            messages.error(request, _("The charter changed while you were reading it: "
-                                      "please read the new version."))
+            messages.error(
+                request,
+                _("The charter changed while you were reading it: please read the new version."),
+            )
             return redirect("charter")
         services.charter_accept(person=person, charter=current)
         return redirect(_safe_next(request, "/"))
@@ -290,13 +321,22 @@ def charter_publish(request: HttpRequest) -> HttpResponse:
     form = CharterPublishForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            published = services.charter_publish(author=request.user,  # type: ignore[arg-type]
-                                                 **form.cleaned_data)
+            published = services.charter_publish(
+                author=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Charter version %(v)d is published; everyone will be "
-                                        "asked to accept it.") % {"v": published.version})
+            messages.success(
+                request,
+                _("Charter version %(v)d is published; everyone will be asked to accept it.")
+                % {"v": published.version},
+            )
             return redirect("charter")
-    return render(request, "accounts/charter_publish.html", {"form": form, "current": current},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/charter_publish.html",
+        {"form": form, "current": current},
+        status=400 if form.errors else 200,
+    )

@@ -70,9 +70,7 @@ def keyset_page[T](
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor(
-            [_attr(last, key) for key in keys], scope=scope
-        )
+        next_cursor = encode_cursor([_attr(last, key) for key in keys], scope=scope)
     return Page(items=rows, next_cursor=next_cursor)
 
 

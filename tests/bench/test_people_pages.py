@@ -23,10 +23,17 @@ ROUNDS = int(os.environ.get("RUCHER_BENCH_ROUNDS", "30"))
 def _seed() -> User:
     pw = password_hash()
     people = [
-        User(username=f"bench{i}", email=f"bench{i}@example.org", display_name=f"Bench {i:06d}",
-             sort_name=f"bench {i:06d}", password=pw, department=f"Dept {i % 12}",
-             site=f"Site {i % 7}", accepted_charter_version=1_000_000,
-             profile_completeness=(i * 7) % 101)
+        User(
+            username=f"bench{i}",
+            email=f"bench{i}@example.org",
+            display_name=f"Bench {i:06d}",
+            sort_name=f"bench {i:06d}",
+            password=pw,
+            department=f"Dept {i % 12}",
+            site=f"Site {i % 7}",
+            accepted_charter_version=1_000_000,
+            profile_completeness=(i * 7) % 101,
+        )
         for i in range(PEOPLE)
     ]
     User.objects.bulk_create(people, batch_size=1000)

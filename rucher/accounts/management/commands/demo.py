@@ -12,9 +12,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_load()
-        self.stdout.write(f"Demo organisation: {result['people']} people "
-                          f"({result['created']} created now).")
-        self.stdout.write(self.style.SUCCESS(
-            f"Log in at http://127.0.0.1:8000/accounts/login/ as '{ADMIN_USERNAME}' "
-            f"(administrator) or 'camille.martin' (member), password '{DEMO_PASSWORD}'."
-        ))
+        self.stdout.write(
+            f"Demo organisation: {result['people']} people ({result['created']} created now)."
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Log in at http://127.0.0.1:8000/accounts/login/ as '{ADMIN_USERNAME}' "
+                f"(administrator) or 'camille.martin' (member), password '{DEMO_PASSWORD}'."
+            )
+        )

@@ -22,10 +22,12 @@ class Command(BaseCommand):
             subprocess.Popen([*rucher, "worker"]),  # noqa: S603
             subprocess.Popen([*rucher, "serve", "--bind", options["bind"]]),  # noqa: S603
         ]
-        self.stdout.write(self.style.SUCCESS(
-            f"Rucher is running on http://{options['bind']}/ (web server and worker). "
-            "Press Ctrl+C to stop."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Rucher is running on http://{options['bind']}/ (web server and worker). "
+                "Press Ctrl+C to stop."
+            )
+        )
         try:
             while all(p.poll() is None for p in procs):
                 time.sleep(0.5)

@@ -12,7 +12,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--workers", type=int, default=None)
         parser.add_argument(
-            "--no-periodic", action="store_true",
+            "--no-periodic",
+            action="store_true",
             help="Do not run the schedule (when another worker runs it).",
         )
 
