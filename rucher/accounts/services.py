@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -272,8 +273,8 @@ def _photo_reencode(upload: UploadedFile) -> bytes:
         raise ValidationError(
             {
                 "photo": [
-                    _("The photo is too large (at most %(mb)d MB).")
-                    % {"mb": settings.RUCHER_PHOTO_MAX_BYTES // (1024 * 1024)}
+                    _("The photo is too large (at most %(size)s).")
+                    % {"size": filesizeformat(settings.RUCHER_PHOTO_MAX_BYTES)}
                 ]
             },
             code="too_large",

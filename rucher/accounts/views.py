@@ -269,6 +269,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             "new_token": new_token,
             "tokens": person.access_tokens.all(),
         },
+        status=400 if form.errors or token_form.errors else 200,
     )
 
 

@@ -1,0 +1,115 @@
+"""The only way to load a community a person may see, and the checks on what they may do in it.
+
+Membership is read from the database on every call (never cached), so a member who leaves, or
+a person removed by a manager, loses access with their very next request.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from rucher.accounts.models import User
+from rucher.communities.models import Community, Membership
+
+MAX_SLUG_LENGTH = 60
+
+
+def is_administrator(viewer: User) -> bool:
+    return bool(viewer.is_authenticated and viewer.is_active and viewer.is_administrator)
+
+
+def with_viewer_membership(queryset: QuerySet[Community], viewer: User) -> QuerySet[Community]:
+    """Annotates `my_role` and `my_status` (None when the viewer has no link) in the same query."""
+    mine = Membership.objects.filter(community=OuterRef("pk"), person=viewer.pk)
+    return queryset.annotate(
+        my_role=Subquery(mine.values("role")[:1]),
+        my_status=Subquery(mine.values("status")[:1]),
+    )
+
+
+def _status(community: Community) -> str | None:
+    return getattr(community, "my_status", None)
+
+
+def _role(community: Community) -> str | None:
+    return getattr(community, "my_role", None)
+
+
+def is_member(viewer: User, community: Community) -> bool:
+    return _status(community) == Membership.Status.MEMBER
+
+
+def can_see(viewer: User, community: Community) -> bool:
+    """Seeing the card and the about page: anyone, except secret communities for outsiders."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        return False
+    if community.visibility != Community.Visibility.SECRET:
+        return True
+    return is_administrator(viewer) or _status(community) in (
+        Membership.Status.MEMBER,
+        Membership.Status.INVITED,
+    )
+
+
+def can_read_content(viewer: User, community: Community) -> bool:
+    """Reading the stream and the members: open to all, otherwise members only."""
+    if not can_see(viewer, community):
+        return False
+    if community.visibility == Community.Visibility.OPEN:
+        return True
+    return is_administrator(viewer) or is_member(viewer, community)
+
+
+def can_manage(viewer: User, community: Community) -> bool:
+    if not can_see(viewer, community):
+        return False
+    if is_administrator(viewer):
+        return True
+    return is_member(viewer, community) and _role(community) in Membership.MANAGING_ROLES
+
+
+def can_set_owner(viewer: User, community: Community) -> bool:
+    """Only owners (or administrators) make or unmake owners."""
+    return is_administrator(viewer) or (
+        is_member(viewer, community) and _role(community) == Membership.Role.OWNER
+    )
+
+
+def access_community(viewer: User, slug: str, *, for_manage: bool = False) -> Community:
+    """Loads the community with the viewer's membership annotated.
+
+    Not found and not allowed to see give the same Http404; a manager action on a community
+    the viewer can see but not manage is PermissionDenied (403).
+    """
+    if not (viewer.is_authenticated and viewer.is_active):
+        raise Http404
+    # A NUL byte reaches PostgreSQL as an error, not a miss: such slugs cannot exist anyway.
+    if not slug or len(slug) > MAX_SLUG_LENGTH or any(ord(ch) < 32 for ch in slug):
+        raise Http404
+    community = with_viewer_membership(Community.objects.filter(slug=slug), viewer).first()
+    if community is None or not can_see(viewer, community):
+        raise Http404
+    if for_manage and not can_manage(viewer, community):
+        raise PermissionDenied
+    return community
+
+
+def access_community_content(viewer: User, slug: str) -> Community:
+    """For the stream and the members list: 404 when invisible, 403 when visible but closed."""
+    community = access_community(viewer, slug)
+    if not can_read_content(viewer, community):
+        raise PermissionDenied
+    return community
+
+
+def refresh_viewer_membership(viewer: User, community: Community) -> Community:
+    """Re-reads the viewer's role and status after a write changed them."""
+    membership = (
+        Membership.objects.filter(community=community, person=viewer.pk)
+        .values("role", "status")
+        .first()
+    )
+    community.my_role = membership["role"] if membership else None  # type: ignore[attr-defined]
+    community.my_status = membership["status"] if membership else None  # type: ignore[attr-defined]
+    return community
+

@@ -1,0 +1,106 @@
+"""Reads about communities: browsing, a community's page, its members, pending requests."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from rucher.accounts.models import User
+from rucher.communities import access
+from rucher.communities.models import Community, Membership
+from rucher.core.pagination import Page, keyset_page
+
+MAX_PENDING_SHOWN = 200
+
+
+def communities_visible_to(
+    viewer: User,
+    *,
+    kind: str | None = None,
+    mine: bool = False,
+    cursor: str | None = None,
+    limit: int = 24,
+) -> Page[Community]:
+    """Communities by name, each with the viewer's role and status; one query per page.
+
+    Secret communities appear only to their members and invitees (and administrators).
+    """
+    qs: QuerySet[Community] = access.with_viewer_membership(Community.objects.all(), viewer)
+    links = Membership.objects.filter(community=OuterRef("pk"), person=viewer.pk)
+    if not access.is_administrator(viewer):
+        insider = Exists(
+            links.filter(status__in=[Membership.Status.MEMBER, Membership.Status.INVITED])
+        )
+        qs = qs.filter(~Q(visibility=Community.Visibility.SECRET) | insider)
+    if mine:
+        qs = qs.filter(Exists(links.filter(status=Membership.Status.MEMBER)))
+    if kind:
+        qs = qs.filter(kind=kind)
+    scope = f"communities:{kind or ''}:{int(mine)}"
+    return keyset_page(qs, keys=("sort_name", "id"), cursor=cursor, limit=limit, scope=scope)
+
+
+def members_page(
+    community: Community, *, cursor: str | None = None, limit: int = 50
+) -> Page[Membership]:
+    """Current members (not requests or invitations) by name, with their person; one query."""
+    qs = Membership.objects.filter(
+        community=community, status=Membership.Status.MEMBER, person__is_active=True
+    ).select_related("person")
+    return keyset_page(
+        qs,
+        keys=("person__sort_name", "id"),
+        cursor=cursor,
+        limit=limit,
+        scope=f"members:{community.pk}",
+    )
+
+
+def pending_requests(community: Community) -> list[Membership]:
+    """Requests waiting for a manager's decision, oldest first."""
+    return list(
+        Membership.objects.filter(
+            community=community, status=Membership.Status.REQUESTED, person__is_active=True
+        )
+        .select_related("person")
+        .order_by("created_at", "id")[:MAX_PENDING_SHOWN]
+    )
+
+
+def leaders(community: Community) -> list[Membership]:
+    """Owners and managers, shown on the community page so people know whom to ask."""
+    return list(
+        Membership.objects.filter(
+            community=community,
+            status=Membership.Status.MEMBER,
+            role__in=Membership.MANAGING_ROLES,
+            person__is_active=True,
+        )
+        .select_related("person")
+        .order_by("person__sort_name", "id")[:20]
+    )
+
+
+@dataclass
+class CommunityPage:
+    community: Community
+    my_role: str | None
+    my_status: str | None
+    can_read: bool
+    can_manage: bool
+    leaders: list[Membership]
+
+
+def community_for_page(viewer: User, community: Community) -> CommunityPage:
+    """What the community page shows around its stream (the community comes from access)."""
+    return CommunityPage(
+        community=community,
+        my_role=getattr(community, "my_role", None),
+        my_status=getattr(community, "my_status", None),
+        can_read=access.can_read_content(viewer, community),
+        can_manage=access.can_manage(viewer, community),
+        leaders=leaders(community),
+    )
+
+
+def default_community(role: str) -> Community | None:
+    return Community.objects.filter(default_role=role).first()

@@ -1,0 +1,385 @@
+"""Every write about communities: create, edit, join, leave, roles, requests, invitations.
+
+Permission checks are done here as well as in the views: a service never lets a member do a
+manager's action, whichever face (web or API) called it.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from rucher.accounts.models import User
+from rucher.communities import access
+from rucher.communities.models import MAX_ANSWER_PROMISE_HOURS, Community, Membership
+from rucher.core.audit import audit_record
+from rucher.core.text import check_clean_text
+
+TEXT_FIELDS: dict[str, int] = {
+    "name": 100,
+    "description": 10000,
+    "objectives": 4000,
+    "rules": 10000,
+}
+EDITABLE_FIELDS = frozenset({*TEXT_FIELDS, "kind", "visibility", "answer_promise_hours"})
+SLUG_MAX_LENGTH = 60
+# Paths under /c/ that are not communities, and API words, stay free.
+RESERVED_SLUGS = frozenset({"new", "mine", "api", "admin", "manage"})
+
+
+def community_validate(changes: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    """Validates community fields; raises ValidationError naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for field in changes:
+        if field not in EDITABLE_FIELDS:
+            errors[field] = [_("Unknown field.")]
+    for field, max_length in TEXT_FIELDS.items():
+        if field not in changes:
+            continue
+        value = changes[field]
+        if not isinstance(value, str):
+            errors[field] = [_("Must be text.")]
+            continue
+        value = value.strip()
+        try:
+            check_clean_text(value, max_length=max_length)
+        except ValidationError as exc:
+            errors[field] = list(exc.messages)
+            continue
+        cleaned[field] = value
+    if "name" in cleaned and not cleaned["name"]:
+        errors["name"] = [_("This field is required.")]
+    if creating and "name" not in changes:
+        errors["name"] = [_("This field is required.")]
+    if "kind" in changes:
+        if changes["kind"] not in Community.Kind.values:
+            errors["kind"] = [
+                _("Choose one of: %(choices)s.") % {"choices": ", ".join(Community.Kind.values)}
+            ]
+        else:
+            cleaned["kind"] = changes["kind"]
+    if "visibility" in changes:
+        if changes["visibility"] not in Community.Visibility.values:
+            errors["visibility"] = [_("Choose open, private or secret.")]
+        else:
+            cleaned["visibility"] = changes["visibility"]
+    if "answer_promise_hours" in changes:
+        hours = changes["answer_promise_hours"]
+        if hours is None or hours == "":
+            cleaned["answer_promise_hours"] = None
+        elif isinstance(hours, bool) or not isinstance(hours, int):
+            errors["answer_promise_hours"] = [_("Must be a whole number.")]
+        elif not 1 <= hours <= MAX_ANSWER_PROMISE_HOURS:
+            errors["answer_promise_hours"] = [
+                _("Give a number of working hours between 1 and %(max)d, or leave it empty.")
+                % {"max": MAX_ANSWER_PROMISE_HOURS}
+            ]
+        else:
+            cleaned["answer_promise_hours"] = hours
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _clean_slug(slug: str | None, name: str, errors: dict[str, list[str]]) -> str:
+    if slug is None or not slug.strip():
+        base = slugify(name)[:SLUG_MAX_LENGTH].strip("-") or "community"
+        candidate = base
+        n = 2
+        while candidate in RESERVED_SLUGS or Community.objects.filter(slug=candidate).exists():
+            suffix = f"-{n}"
+            candidate = f"{base[: SLUG_MAX_LENGTH - len(suffix)]}{suffix}"
+            n += 1
+        return candidate
+    slug = slug.strip()
+    try:
+        check_clean_text(slug, max_length=SLUG_MAX_LENGTH)
+    except ValidationError as exc:
+        errors["slug"] = list(exc.messages)
+        return ""
+    if slugify(slug) != slug:
+        errors["slug"] = [
+            _("Use only lower-case letters, digits and dashes (for example: %(example)s).")
+            % {"example": slugify(slug)[:SLUG_MAX_LENGTH] or "my-community"}
+        ]
+    elif slug in RESERVED_SLUGS:
+        errors["slug"] = [_("This address is reserved.")]
+    elif Community.objects.filter(slug=slug).exists():
+        errors["slug"] = [_("This address is already used by another community.")]
+    return slug
+
+
+@transaction.atomic
+def community_create(
+    *,
+    creator: User,
+    name: str,
+    kind: str,
+    visibility: str,
+    description: str = "",
+    slug: str | None = None,
+    objectives: str = "",
+    rules: str = "",
+    answer_promise_hours: int | None = None,
+) -> Community:
+    """Creates a community; its creator becomes its owner (and first member)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        cleaned = community_validate(
+            {
+                "name": name,
+                "kind": kind,
+                "visibility": visibility,
+                "description": description,
+                "objectives": objectives,
+                "rules": rules,
+                "answer_promise_hours": answer_promise_hours,
+            },
+            creating=True,
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        cleaned = {}
+    clean_slug = _clean_slug(slug, cleaned.get("name", ""), errors)
+    if errors:
+        raise ValidationError(errors)
+    community = Community(slug=clean_slug, created_by=creator, member_count=1, **cleaned)
+    try:
+        with transaction.atomic():
+            community.save()
+    except IntegrityError as exc:  # a concurrent create took the address
+        raise ValidationError(
+            {"slug": [_("This address is already used by another community.")]}
+        ) from exc
+    Membership.objects.create(
+        community=community,
+        person=creator,
+        role=Membership.Role.OWNER,
+        status=Membership.Status.MEMBER,
+    )
+    audit_record(
+        action="community.create",
+        actor=creator,
+        target=community.slug,
+        data={"visibility": community.visibility},
+    )
+    return community
+
+
+def _require_manager(actor: User, community: Community) -> None:
+    access.refresh_viewer_membership(actor, community)
+    if not access.can_manage(actor, community):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def community_update(*, actor: User, community: Community, changes: dict[str, Any]) -> Community:
+    _require_manager(actor, community)
+    cleaned = community_validate(changes, creating=False)
+    for field, value in cleaned.items():
+        setattr(community, field, value)
+    if cleaned:
+        community.save(update_fields=list(cleaned))
+        audit_record(
+            action="community.update",
+            actor=actor,
+            target=community.slug,
+            data={"fields": sorted(cleaned)},
+        )
+    return community
+
+
+def _count_change(community: Community, delta: int) -> None:
+    Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + delta)
+
+
+def _locked_membership(community: Community, person: User) -> Membership | None:
+    return (
+        Membership.objects.select_for_update()
+        .filter(community=community, person=person)
+        .first()
+    )
+
+
+@transaction.atomic
+def community_join(*, person: User, community: Community) -> Membership:
+    """Open: member at once. Private: a request for the managers. Secret: invitation only.
+
+    Joining twice is harmless; accepting an invitation makes a member in any visibility.
+    """
+    if not (person.is_authenticated and person.is_active):
+        raise Http404
+    membership = _locked_membership(community, person)
+    if membership is not None:
+        if membership.status == Membership.Status.INVITED:
+            membership.status = Membership.Status.MEMBER
+            membership.save(update_fields=["status"])
+            _count_change(community, +1)
+        return membership
+    if community.visibility == Community.Visibility.SECRET:
+        # Exactly what a missing community answers: its existence is not revealed.
+        raise Http404
+    status = (
+        Membership.Status.MEMBER
+        if community.visibility == Community.Visibility.OPEN
+        else Membership.Status.REQUESTED
+    )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                community=community, person=person, role=Membership.Role.MEMBER, status=status
+            )
+    except IntegrityError:  # a concurrent join by the same person won
+        return Membership.objects.get(community=community, person=person)
+    if status == Membership.Status.MEMBER:
+        _count_change(community, +1)
+    # Requests will notify the managers once in-app notifications (F-NOTIFY) exist.
+    return membership
+
+
+def _owner_count(community: Community) -> int:
+    return Membership.objects.filter(
+        community=community, role=Membership.Role.OWNER, status=Membership.Status.MEMBER
+    ).count()
+
+
+def _lock_community(community: Community) -> None:
+    # Serialises owner changes on one community, so two owners cannot both leave at once.
+    list(Community.objects.select_for_update().filter(pk=community.pk).values_list("pk"))
+
+
+@transaction.atomic
+def community_leave(*, person: User, community: Community) -> bool:
+    """Leaves (or withdraws a request, or declines an invitation). Returns False when there was
+    nothing to leave. The last owner must first hand over ownership."""
+    _lock_community(community)
+    membership = _locked_membership(community, person)
+    if membership is None:
+        return False
+    if (
+        membership.is_member
+        and membership.role == Membership.Role.OWNER
+        and _owner_count(community) <= 1
+    ):
+        raise ValidationError(
+            _(
+                "You are the last owner of this community: make another member owner "
+                "before leaving."
+            ),
+            code="last_owner",
+        )
+    membership.delete()
+    if membership.is_member:
+        _count_change(community, -1)
+    return True
+
+
+@transaction.atomic
+def membership_set_role(
+    *,
+    actor: User,
+    community: Community,
+    person: User,
+    role: str,
+    invite: bool = False,
+) -> tuple[Membership, bool]:
+    """Managers add a person (or invite them), approve a pending request, or change a role.
+
+    Returns the membership and whether it was created. Only owners make or unmake owners.
+    """
+    _require_manager(actor, community)
+    if role not in Membership.Role.values:
+        raise ValidationError(
+            {"role": [_("Choose owner, manager, ambassador or member.")]}, code="invalid_role"
+        )
+    if not person.is_active:
+        raise ValidationError({"username": [_("Unknown person.")]}, code="unknown_person")
+    _lock_community(community)
+    membership = _locked_membership(community, person)
+    touches_owner = role == Membership.Role.OWNER or (
+        membership is not None and membership.role == Membership.Role.OWNER
+    )
+    if touches_owner and not access.can_set_owner(actor, community):
+        raise ValidationError(
+            {"role": [_("Only an owner can make or unmake owners.")]}, code="owner_only"
+        )
+    created = membership is None
+    was_member = membership is not None and membership.is_member
+    if membership is None:
+        membership = Membership(community=community, person=person)
+    if (
+        was_member
+        and membership.role == Membership.Role.OWNER
+        and role != Membership.Role.OWNER
+        and _owner_count(community) <= 1
+    ):
+        raise ValidationError(
+            {"role": [_("A community keeps at least one owner: name another owner first.")]},
+            code="last_owner",
+        )
+    old_role = membership.role if not created else None
+    membership.role = role
+    if not was_member:
+        # An invitation waits for the person to accept; anything else makes a member now.
+        membership.status = (
+            Membership.Status.INVITED
+            if invite and membership.status != Membership.Status.REQUESTED
+            else Membership.Status.MEMBER
+        )
+    membership.save()
+    if not was_member and membership.is_member:
+        _count_change(community, +1)
+    audit_record(
+        action="community.member_set",
+        actor=actor,
+        target=community.slug,
+        data={
+            "person": person.username,
+            "role": role,
+            "old_role": old_role,
+            "status": membership.status,
+        },
+    )
+    return membership, created
+
+
+def _pending_request(community: Community, person: User) -> Membership:
+    membership = _locked_membership(community, person)
+    if membership is None or membership.status != Membership.Status.REQUESTED:
+        raise Http404
+    return membership
+
+
+@transaction.atomic
+def request_approve(*, actor: User, community: Community, person: User) -> Membership:
+    _require_manager(actor, community)
+    membership = _pending_request(community, person)
+    membership.status = Membership.Status.MEMBER
+    membership.save(update_fields=["status"])
+    _count_change(community, +1)
+    audit_record(
+        action="community.request_approve",
+        actor=actor,
+        target=community.slug,
+        data={"person": person.username},
+    )
+    # The requester will be notified once in-app notifications (F-NOTIFY) exist.
+    return membership
+
+
+@transaction.atomic
+def request_reject(*, actor: User, community: Community, person: User) -> None:
+    _require_manager(actor, community)
+    membership = _pending_request(community, person)
+    membership.delete()
+    audit_record(
+        action="community.request_reject",
+        actor=actor,
+        target=community.slug,
+        data={"person": person.username},
+    )
