@@ -238,7 +238,10 @@ def parse_email_url(url: str) -> dict[str, object]:
     raise RuntimeError(f"EMAIL_URL has an unsupported scheme: {scheme!r}")
 
 
-EMAIL_URL = os.environ.get("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")
+# Production sends through a real MTA (the local one by default); development writes files.
+EMAIL_URL = os.environ.get(
+    "EMAIL_URL", "smtp://localhost:25" if PRODUCTION else f"file://{VAR_DIR / 'mail'}"
+)
 MAILERS = {"default": parse_email_url(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"Rucher <noreply@{RUCHER_MAIL_DOMAIN}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

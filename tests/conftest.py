@@ -25,20 +25,23 @@ def password():
 
 @pytest.fixture
 def admin_user(db):
-    return PersonFactory(username="alice", display_name="Alice Admin", is_staff=True,
-                         is_superuser=True)
+    return PersonFactory(
+        username="alice", display_name="Alice Admin", is_staff=True, is_superuser=True
+    )
 
 
 @pytest.fixture
 def member(db):
-    return PersonFactory(username="bob", display_name="Bob Member", department="Finance",
-                         site="Lyon")
+    return PersonFactory(
+        username="bob", display_name="Bob Member", department="Finance", site="Lyon"
+    )
 
 
 @pytest.fixture
 def colleague(db):
-    return PersonFactory(username="carol", display_name="Carol Colleague", department="Ventes",
-                         site="Nantes")
+    return PersonFactory(
+        username="carol", display_name="Carol Colleague", department="Ventes", site="Nantes"
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,124 @@
+"""Browser tests: pytest-playwright drives Debian's /usr/bin/chromium against pytest-django's
+live_server (a real threaded HTTP server in this process, over the test database).
+
+Playwright must never download a browser of its own (there is no way out to fetch one): CI
+installs Debian's chromium package instead (.ci/run).
+"""
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Error, Page, Response, expect
+
+from rucher.core.factories import PASSWORD
+
+# Playwright's sync API keeps an event loop running in the main thread, and the test code touches
+# the database from that thread: Django would otherwise refuse with SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # The machine's network is closed: without these, chromium keeps trying to reach Google.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Browsers ask for /favicon.ico on their own; the site does not declare an icon (yet).
+IGNORED_MISSING = ("/favicon.ico",)
+# Web-first assertions retry until this timeout; pages here answer in milliseconds.
+expect.set_options(timeout=5_000)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-playwright 0.10's own base_url fixture trips a pytest 9 deprecation warning.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: apt-get install -y chromium")
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+        "headless": browser_type_launch_args.get("headless", True),
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    # The browser asks for English, so that locators read the same whether or not the French
+    # catalogue is compiled; the language journey gives its person French as their choice.
+    return {**browser_context_args, "locale": "en-US", "timezone_id": "Europe/Paris"}
+
+
+@pytest.fixture(autouse=True)
+def _e2e_settings(settings, tmp_path: Path) -> None:
+    # Uploaded photos go to a throw-away folder, not the developer's var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    """The page, failing the test on any browser-side error: a JavaScript exception, a Content
+    Security Policy violation, a stylesheet, script or image that does not load.
+
+    Pages themselves may answer 4xx (a form with errors answers 400): tests check those."""
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        # Failed loads are reported below with their resource type; the rest is a real error.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+    def on_response(response: Response) -> None:
+        if (
+            response.status >= 400
+            and response.request.resource_type != "document"
+            and not response.url.endswith(IGNORED_MISSING)
+        ):
+            kind = response.request.resource_type
+            problems.append(f"{response.status} for {kind} {response.url}")
+
+    def on_page_error(error: Error) -> None:
+        problems.append(f"page error: {error}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", on_page_error)
+    page.set_default_timeout(5_000)
+    page.set_default_navigation_timeout(10_000)
+    yield page
+    assert not problems, "The browser reported errors:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def login(page: Page, live_server) -> Callable[..., None]:
+    """Logs in through the login form, as a person would."""
+
+    def _login(username: str, password: str = PASSWORD) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Log in").click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+    return _login
