@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "ninja",
     "rucher.core",
     "rucher.accounts",
+    "rucher.communities",
+    "rucher.content",
+    "rucher.notifications",
+    "rucher.moderation",
     "rucher.api",
 ]
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("rucher.accounts.urls")),
+    path("", include("rucher.communities.urls")),
 ]

@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
-from rucher.api import charter, people, tokens
+from rucher.api import charter, communities, people, tokens
 from rucher.api.auth import BearerTokenAuth, SessionCsrfAuth, members_only
 from rucher.api.errors import JsonParser, api_not_found, install_error_handlers, json_http_errors
 
@@ -35,3 +35,4 @@ install_error_handlers(api)
 api.add_router("", tokens.router)
 api.add_router("", people.router)
 api.add_router("", charter.router)
+api.add_router("", communities.router)

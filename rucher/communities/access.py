@@ -95,10 +95,14 @@ def access_community(viewer: User, slug: str, *, for_manage: bool = False) -> Co
 
 
 def access_community_content(viewer: User, slug: str) -> Community:
-    """For the stream and the members list: 404 when invisible, 403 when visible but closed."""
+    """For the stream and the members list: 404 unless the viewer may read the content.
+
+    A private community's card and about page are visible (so people can ask to join), but its
+    content is 404 to outsiders, identical to a missing object (issue 3's access rule).
+    """
     community = access_community(viewer, slug)
     if not can_read_content(viewer, community):
-        raise PermissionDenied
+        raise Http404
     return community
 
 
@@ -112,4 +116,3 @@ def refresh_viewer_membership(viewer: User, community: Community) -> Community:
     community.my_role = membership["role"] if membership else None  # type: ignore[attr-defined]
     community.my_status = membership["status"] if membership else None  # type: ignore[attr-defined]
     return community
-

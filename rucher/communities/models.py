@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A year of working hours is already more than any promise worth making.
 MAX_ANSWER_PROMISE_HOURS = 2000
@@ -39,7 +40,7 @@ class Community(models.Model):
     name = models.CharField(_("name"), max_length=100)
     # Lower-cased name: browsing keysets on (sort_name, id).
     sort_name = models.CharField(max_length=100, editable=False)
-    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    slug = models.SlugField(_("web address"), max_length=60, unique=True)
     description = models.TextField(_("description"), max_length=10000, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.THEMATIC)
     visibility = models.CharField(
@@ -109,14 +110,14 @@ class Community(models.Model):
 
 
 class MembershipRole(models.TextChoices):
-    OWNER = "owner", _("Owner")
-    MANAGER = "manager", _("Manager")
-    AMBASSADOR = "ambassador", _("Ambassador")
-    MEMBER = "member", _("Member")
+    OWNER = "owner", pgettext_lazy("community role", "Owner")
+    MANAGER = "manager", pgettext_lazy("community role", "Manager")
+    AMBASSADOR = "ambassador", pgettext_lazy("community role", "Ambassador")
+    MEMBER = "member", pgettext_lazy("community role", "Member")
 
 
 class MembershipStatus(models.TextChoices):
-    MEMBER = "member", _("Member")
+    MEMBER = "member", pgettext_lazy("membership status", "Member")
     REQUESTED = "requested", _("Requested")
     INVITED = "invited", _("Invited")
 

@@ -199,11 +199,7 @@ def _count_change(community: Community, delta: int) -> None:
 
 
 def _locked_membership(community: Community, person: User) -> Membership | None:
-    return (
-        Membership.objects.select_for_update()
-        .filter(community=community, person=person)
-        .first()
-    )
+    return Membership.objects.select_for_update().filter(community=community, person=person).first()
 
 
 @transaction.atomic

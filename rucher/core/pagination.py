@@ -4,6 +4,7 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core import signing
@@ -48,21 +49,27 @@ def keyset_page[T](
     limit: int,
     scope: str,
 ) -> Page[Any]:
-    """Pages an ascending ordering on `keys` (the last key must be unique, e.g. `id`).
+    """Pages an ordering on `keys` (the last key must be unique, e.g. `id`); all keys ascending,
+    or all descending when written with a leading "-" (e.g. ("-created_at", "-id")).
 
     Costs one query whatever the page: WHERE (k1, k2) > (v1, v2) ORDER BY k1, k2 LIMIT n+1.
     """
+    descending = keys[0].startswith("-")
+    if any(key.startswith("-") != descending for key in keys):
+        raise ValueError("keyset keys must all go the same direction")
+    fields = tuple(key.lstrip("-") for key in keys)
+    op = "lt" if descending else "gt"
     qs = queryset.order_by(*keys)
     if cursor:
         values = decode_cursor(cursor, scope=scope)
-        if len(values) != len(keys):
+        if len(values) != len(fields):
             raise BadCursor("invalid cursor")
         # Expanded row comparison: works on SQLite and PostgreSQL alike.
         condition = Q()
-        for i in range(len(keys)):
-            step = Q(**{f"{keys[i]}__gt": values[i]})
+        for i in range(len(fields)):
+            step = Q(**{f"{fields[i]}__{op}": values[i]})
             for j in range(i):
-                step &= Q(**{keys[j]: values[j]})
+                step &= Q(**{fields[j]: values[j]})
             condition |= step
         qs = qs.filter(condition)
     rows = list(qs[: limit + 1])
@@ -70,11 +77,13 @@ def keyset_page[T](
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor([_attr(last, key) for key in keys], scope=scope)
+        next_cursor = encode_cursor([_attr(last, field) for field in fields], scope=scope)
     return Page(items=rows, next_cursor=next_cursor)
 
 
 def _attr(obj: Any, key: str) -> Any:
     for part in key.split("__"):
         obj = getattr(obj, part)
+    if isinstance(obj, datetime):
+        return obj.isoformat()
     return obj

@@ -1,0 +1,246 @@
+"""Web pages about communities: browse, create, a community, its members, managing it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.http import HttpRequest as DjangoHttpRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from rucher.accounts.access import access_person
+from rucher.accounts.models import User
+from rucher.communities import access, selectors, services
+from rucher.communities.forms import CommunityCreateForm, CommunityForm, MemberAddForm
+from rucher.communities.models import Community, Membership
+from rucher.core.forms import add_service_errors
+from rucher.core.markdown import render_markdown
+from rucher.core.pagination import BadCursor
+
+BROWSE_PAGE_SIZE = 24
+MEMBERS_PAGE_SIZE = 50
+
+
+class HttpRequest(DjangoHttpRequest):
+    """A request after django-htmx's middleware (for typing)."""
+
+    htmx: HtmxDetails
+
+
+def _viewer(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _bad_cursor() -> HttpResponse:
+    return HttpResponse(_("This page link is no longer valid."), status=400)
+
+
+@login_required
+def browse(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    if kind not in Community.Kind.values:
+        kind = ""
+    mine = request.GET.get("mine") == "1"
+    try:
+        page = selectors.communities_visible_to(
+            _viewer(request),
+            kind=kind or None,
+            mine=mine,
+            cursor=request.GET.get("cursor") or None,
+            limit=BROWSE_PAGE_SIZE,
+        )
+    except BadCursor:
+        return _bad_cursor()
+    params = {"kind": kind, "mine": "1" if mine else ""}
+    context = {"page": page, "params": params, "kinds": Community.Kind.choices}
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "communities/browse.html#communities-page", context)
+    return render(request, "communities/browse.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    form = CommunityCreateForm(
+        request.POST or None,
+        initial={"kind": Community.Kind.THEMATIC, "visibility": Community.Visibility.OPEN},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                community = services.community_create(creator=_viewer(request), **form.changes())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your community has been created."))
+                return redirect("community", slug=community.slug)
+        status = 400
+    return render(request, "communities/create.html", {"form": form}, status=status)
+
+
+@login_required
+def community(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.access_community(_viewer(request), slug)
+    page = selectors.community_for_page(_viewer(request), found)
+    context = {
+        "c": found,
+        "page": page,
+        "description_html": render_markdown(found.description),
+        "objectives_html": render_markdown(found.objectives),
+        "rules_html": render_markdown(found.rules),
+    }
+    return render(request, "communities/community.html", context)
+
+
+@login_required
+@require_POST
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.access_community(_viewer(request), slug)
+    membership = services.community_join(person=_viewer(request), community=found)
+    if membership.status == membership.Status.REQUESTED:
+        messages.info(request, _("Your request has been sent to the community's managers."))
+    else:
+        messages.success(request, _("Welcome to %(name)s!") % {"name": found.name})
+    return redirect("community", slug=found.slug)
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.access_community(_viewer(request), slug)
+    try:
+        left = services.community_leave(person=_viewer(request), community=found)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("community", slug=found.slug)
+    if left:
+        messages.success(request, _("You have left %(name)s.") % {"name": found.name})
+    if found.visibility == Community.Visibility.SECRET and not access.is_administrator(
+        _viewer(request)
+    ):
+        return redirect("communities")
+    return redirect("community", slug=found.slug)
+
+
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.access_community_content(_viewer(request), slug)
+    try:
+        page = selectors.members_page(
+            found, cursor=request.GET.get("cursor") or None, limit=MEMBERS_PAGE_SIZE
+        )
+    except BadCursor:
+        return _bad_cursor()
+    context = {
+        "c": found,
+        "page": page,
+        "can_manage": access.can_manage(_viewer(request), found),
+    }
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "communities/members.html#members-page", context)
+    return render(request, "communities/members.html", context)
+
+
+def _manage_page(
+    request: HttpRequest,
+    found: Community,
+    *,
+    form: CommunityForm | None = None,
+    add_form: MemberAddForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if form is None:
+        form = CommunityForm(
+            initial={
+                field: getattr(found, field)
+                for field in (
+                    "name",
+                    "description",
+                    "kind",
+                    "visibility",
+                    "objectives",
+                    "rules",
+                    "answer_promise_hours",
+                )
+            }
+        )
+    context = {
+        "c": found,
+        "form": form,
+        "add_form": add_form or MemberAddForm(),
+        "requests": selectors.pending_requests(found),
+    }
+    return render(request, "communities/manage.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.access_community(_viewer(request), slug, for_manage=True)
+    if request.method == "GET":
+        return _manage_page(request, found)
+    form = CommunityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.community_update(
+                actor=_viewer(request), community=found, changes=form.changes()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The community has been saved."))
+            return redirect("community_manage", slug=found.slug)
+    return _manage_page(request, found, form=form, status=400)
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.access_community(_viewer(request), slug, for_manage=True)
+    add_form = MemberAddForm(request.POST)
+    if add_form.is_valid():
+        try:
+            person = access_person(_viewer(request), add_form.cleaned_data["username"])
+        except Http404:
+            add_form.add_error("username", _("Unknown person."))
+        else:
+            try:
+                services.membership_set_role(
+                    actor=_viewer(request),
+                    community=found,
+                    person=person,
+                    role=add_form.cleaned_data["role"],
+                    invite=add_form.cleaned_data["invite"],
+                )
+            except ValidationError as exc:
+                add_service_errors(add_form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(person)s is now %(role)s.")
+                    % {
+                        "person": person.display_name,
+                        "role": dict(Membership.Role.choices)[add_form.cleaned_data["role"]],
+                    },
+                )
+                return redirect("community_manage", slug=found.slug)
+    return _manage_page(request, found, add_form=add_form, status=400)
+
+
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, slug: str, username: str, decision: str) -> HttpResponse:
+    found = access.access_community(_viewer(request), slug, for_manage=True)
+    if decision not in ("approve", "reject"):
+        raise Http404
+    person = access_person(_viewer(request), username)
+    if decision == "approve":
+        services.request_approve(actor=_viewer(request), community=found, person=person)
+        messages.success(request, _("%(person)s is now a member.") % {"person": person})
+    else:
+        services.request_reject(actor=_viewer(request), community=found, person=person)
+        messages.info(request, _("The request of %(person)s was declined.") % {"person": person})
+    return redirect("community_manage", slug=found.slug)

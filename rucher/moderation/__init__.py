@@ -1,0 +1,1 @@
+"""Moderation (F-MODERATION): reports, the moderators' queue, hide and restore."""

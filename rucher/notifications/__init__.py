@@ -1,0 +1,1 @@
+"""In-app notifications (F-NOTIFY): who should know what, read and unread."""

@@ -1,0 +1,63 @@
+"""One notification for one person; `key` makes each fan-out idempotent (never notified twice)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rucher.communities.models import Community
+from rucher.content.models import Comment, Post
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", _("Mention")
+    COMMENT = "comment", _("Comment on my post")
+    REPLY = "reply", _("Reply to my comment")
+    LIKE = "like", _("Like")
+    JOIN_REQUEST = "join_request", _("Join request")
+    JOIN_DECISION = "join_decision", _("Join request decided")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+    READ_REMINDER = "read_reminder", _("Reminder to read")
+
+
+class Notification(models.Model):
+    Kind = NotificationKind
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Extra words for the message (e.g. "approved"/"rejected"); never secrets.
+    data = models.JSONField(default=dict, blank=True)
+    # What this notification is about, e.g. "comment:42" — unique per recipient.
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notifications_inbox"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notifications_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"

@@ -1,0 +1,62 @@
+"""Creating notifications: idempotent by (recipient, key), in batches, never to the actor."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rucher.notifications.models import Notification
+
+BATCH_SIZE = 500
+
+
+def notify(
+    *,
+    recipient_ids: Iterable[int],
+    kind: str,
+    key: str,
+    actor_id: int | None = None,
+    community_id: int | None = None,
+    post_id: int | None = None,
+    comment_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> int:
+    """Notifies each recipient once per key (a retried job creates nothing twice).
+
+    Returns how many notifications were offered for creation. The actor is never notified of
+    their own action. Recipients must already be allowed to see the object: callers filter.
+    """
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    ids = sorted({pk for pk in recipient_ids if pk and pk != actor_id})
+    for start in range(0, len(ids), BATCH_SIZE):
+        with transaction.atomic():
+            Notification.objects.bulk_create(
+                [
+                    Notification(
+                        recipient_id=pk,
+                        kind=kind,
+                        key=key,
+                        actor_id=actor_id,
+                        community_id=community_id,
+                        post_id=post_id,
+                        comment_id=comment_id,
+                        data=data or {},
+                    )
+                    for pk in ids[start : start + BATCH_SIZE]
+                ],
+                ignore_conflicts=True,
+            )
+    return len(ids)
+
+
+@transaction.atomic
+def notifications_mark_read(
+    *, person_id: int, ids: Iterable[int] | None = None, all_: bool = False
+) -> int:
+    """Marks the person's notifications read (some ids, or all); others' ids are ignored."""
+    qs = Notification.objects.filter(recipient_id=person_id, read_at__isnull=True)
+    if not all_:
+        qs = qs.filter(pk__in=list(ids or []))
+    return qs.update(read_at=timezone.now())
