@@ -10,4 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("rucher.accounts.urls")),
     path("", include("rucher.communities.urls")),
+    path("", include("rucher.content.urls")),
+    path("", include("rucher.notifications.urls")),
+    path("", include("rucher.moderation.urls")),
 ]

@@ -3,7 +3,16 @@
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
-from rucher.api import charter, communities, people, tokens
+from rucher.api import (
+    charter,
+    communities,
+    content,
+    curation,
+    moderation,
+    notifications,
+    people,
+    tokens,
+)
 from rucher.api.auth import BearerTokenAuth, SessionCsrfAuth, members_only
 from rucher.api.errors import JsonParser, api_not_found, install_error_handlers, json_http_errors
 
@@ -36,3 +45,7 @@ api.add_router("", tokens.router)
 api.add_router("", people.router)
 api.add_router("", charter.router)
 api.add_router("", communities.router)
+api.add_router("", content.router)
+api.add_router("", curation.router)
+api.add_router("", notifications.router)
+api.add_router("", moderation.router)

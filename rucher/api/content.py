@@ -1,0 +1,5 @@
+"""API router: content."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""API router: curation."""
+
+from ninja import Router
+
+router = Router()

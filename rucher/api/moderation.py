@@ -1,0 +1,5 @@
+"""API router: moderation."""
+
+from ninja import Router
+
+router = Router()

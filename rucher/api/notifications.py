@@ -1,0 +1,5 @@
+"""API router: notifications."""
+
+from ninja import Router
+
+router = Router()

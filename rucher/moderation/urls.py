@@ -1,0 +1,5 @@
+"""Web URLs of moderation."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
