@@ -122,8 +122,16 @@ class ChecklistItem:
     url_name: str
 
 
+JOIN_GOAL = 3
+
+
 def newcomer_checklist(person: User) -> list[ChecklistItem]:
-    """The newcomer's next steps (F-PROFILE-COMPLETE); communities add theirs when they exist."""
+    """The newcomer's next steps (F-PROFILE-COMPLETE): two small queries beyond the person."""
+    from rucher.communities.models import Membership
+    from rucher.content.models import Post
+
+    joined = Membership.objects.filter(person=person, status=Membership.Status.MEMBER).count()
+    contributed = Post.objects.filter(author=person).exists()
     return [
         ChecklistItem(
             "charter", _("Accept the network charter"), charter_is_accepted(person), "charter"
@@ -136,6 +144,15 @@ def newcomer_checklist(person: User) -> list[ChecklistItem]:
             "profile_edit",
         ),
         ChecklistItem("follow", _("Follow a colleague"), person.following_count > 0, "directory"),
+        ChecklistItem(
+            "communities",
+            _("Join %(n)d communities") % {"n": JOIN_GOAL},
+            joined >= JOIN_GOAL,
+            "communities",
+        ),
+        ChecklistItem(
+            "contribution", _("Make your first contribution"), contributed, "communities"
+        ),
     ]
 
 

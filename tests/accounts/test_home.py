@@ -7,6 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from rucher.accounts import services
 from rucher.accounts.models import DeclaredSkill
 from rucher.accounts.selectors import COMPLETE_PROFILE_THRESHOLD, meet_colleague
+from rucher.communities import services as community_services
+from rucher.content.models import Post, PostCommunity
 from rucher.core.factories import PersonFactory
 
 TRIES = 40
@@ -29,7 +31,14 @@ def test_it_greets_the_person(client_for, member):
 def test_it_shows_the_checklist_until_done(client_for, member, colleague):
     response = client_for(member).get("/")
     items = {item.key: item.done for item in response.context["checklist"]}
-    assert items == {"charter": True, "photo": False, "profile": False, "follow": False}
+    assert items == {
+        "charter": True,
+        "photo": False,
+        "profile": False,
+        "follow": False,
+        "communities": False,
+        "contribution": False,
+    }
     assert "Your first steps" in response.content.decode()
 
 
@@ -38,6 +47,14 @@ def test_it_hides_the_checklist_when_everything_is_done(client_for, member, coll
     member.profile_completeness = 100
     member.following_count = 1
     member.save()
+    owner = PersonFactory()
+    for i in range(3):
+        community = community_services.community_create(
+            creator=owner, name=f"Club {i}", kind="interest", visibility="open"
+        )
+        community_services.community_join(person=member, community=community)
+    post = Post.objects.create(author=member, body="Bonjour", body_html="<p>Bonjour</p>")
+    PostCommunity.objects.create(post=post, community=community, created_at=post.created_at)
     response = client_for(member).get("/")
     assert response.context["checklist_done"]
     assert "Your first steps" not in response.content.decode()

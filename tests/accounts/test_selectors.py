@@ -30,4 +30,6 @@ def test_it_lists_newcomer_steps(db):
         ("photo", False),
         ("profile", False),
         ("follow", False),
+        ("communities", False),
+        ("contribution", False),
     ]

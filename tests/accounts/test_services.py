@@ -117,3 +117,18 @@ def test_it_sets_the_language(member):
     assert User.objects.get(pk=member.pk).language == "en"
     with pytest.raises(ValidationError):
         services.language_set(person=member, language="xx")
+
+
+def test_it_puts_newcomers_in_the_welcome_community(db):
+    from rucher.communities.models import Community, Membership
+
+    welcome = Community.objects.get(default_role=Community.DefaultRole.WELCOME)
+    before = welcome.member_count
+    person = services.person_create(
+        username="newcomer", email="newcomer@example.org", display_name="New Comer"
+    )
+    assert Membership.objects.filter(
+        person=person, community=welcome, status=Membership.Status.MEMBER
+    ).exists()
+    welcome.refresh_from_db()
+    assert welcome.member_count == before + 1
