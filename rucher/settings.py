@@ -207,6 +207,9 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-public/"
 RUCHER_PHOTO_MAX_BYTES = int(os.environ.get("RUCHER_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+RUCHER_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("RUCHER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -15,12 +15,15 @@ from rucher.accounts.models import User
 from rucher.communities import access, selectors, services
 from rucher.communities.forms import CommunityCreateForm, CommunityForm, MemberAddForm
 from rucher.communities.models import Community, Membership
+from rucher.content import selectors as content_selectors
+from rucher.content.models import Post
 from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
 
 BROWSE_PAGE_SIZE = 24
 MEMBERS_PAGE_SIZE = 50
+STREAM_PAGE_SIZE = 20
 
 
 class HttpRequest(DjangoHttpRequest):
@@ -83,11 +86,31 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def community(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.access_community(_viewer(request), slug)
-    page = selectors.community_for_page(_viewer(request), found)
-    context = {
-        "c": found,
-        "page": page,
+    viewer = _viewer(request)
+    found = access.access_community(viewer, slug)
+    page = selectors.community_for_page(viewer, found)
+    context: dict[str, object] = {"c": found, "page": page}
+    if page.can_read:
+        kind = request.GET.get("kind", "")
+        if kind not in Post.Kind.values:
+            kind = ""
+        cursor = request.GET.get("cursor") or None
+        try:
+            stream = content_selectors.community_stream(
+                viewer, found, kind=kind or None, cursor=cursor, limit=STREAM_PAGE_SIZE
+            )
+        except BadCursor:
+            return _bad_cursor()
+        context |= {
+            "stream": stream,
+            "kind": kind,
+            "kinds": Post.Kind.choices,
+            "can_post": access.is_member(viewer, found),
+        }
+        if request.htmx and cursor:
+            return render(request, "communities/community.html#stream-page", context)
+        context["pinned"] = [] if cursor else content_selectors.community_pinned(viewer, found)
+    context |= {
         "description_html": render_markdown(found.description),
         "objectives_html": render_markdown(found.objectives),
         "rules_html": render_markdown(found.rules),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rucher.communities.models import Community
@@ -71,6 +72,9 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.body[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("post", args=[self.pk])
 
     @property
     def is_hidden(self) -> bool:

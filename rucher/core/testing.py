@@ -1,6 +1,7 @@
 """Test helpers: run the in-memory task queue like a worker would."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -9,8 +10,20 @@ def run_queued_tasks(*, max_rounds: int = 50, include_scheduled: bool = True) ->
     """Executes queued tasks (and scheduled retries, moved forward in time) until the queue is
     empty; returns how many executions ran. Exceptions are swallowed by Huey and recorded, as in
     a real worker."""
+    from unittest import mock
+
+    from django.db import connection
     from huey.contrib.djhuey import HUEY
 
+    # A real worker closes stale connections around each task; inside a test's transaction that
+    # would close the test's own connection (PostgreSQL then fails), so only do it outside one.
+    if connection.in_atomic_block:
+        with mock.patch("huey.contrib.djhuey.close_old_connections", lambda: None):
+            return _run(HUEY, max_rounds=max_rounds, include_scheduled=include_scheduled)
+    return _run(HUEY, max_rounds=max_rounds, include_scheduled=include_scheduled)
+
+
+def _run(HUEY: Any, *, max_rounds: int, include_scheduled: bool) -> int:  # noqa: N803
     executed = 0
     # Huey compares etas with naive UTC times; executing "in the future" lets a retry that was
     # just moved forward run instead of going straight back to the schedule.

@@ -1,0 +1,230 @@
+"""Reads of content: a community's stream, a post's page, its comments, revisions, tags.
+
+Each selector owns its joins and prefetches: a page costs the same number of queries whatever
+its size.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from rucher.accounts.models import User
+from rucher.communities import access as community_access
+from rucher.communities.models import Community
+from rucher.content import access
+from rucher.content.models import (
+    Attachment,
+    Comment,
+    CommentLike,
+    Post,
+    PostCommunity,
+    PostLike,
+    PostRevision,
+    Tag,
+)
+from rucher.core.pagination import Page, keyset_page
+
+MAX_PINNED = 5
+
+
+def _liked(viewer: User, ref: str = "pk") -> Exists:
+    return Exists(PostLike.objects.filter(post=OuterRef(ref), person=viewer.pk))
+
+
+def comment_liked(viewer: User) -> Exists:
+    return Exists(CommentLike.objects.filter(comment=OuterRef("pk"), person=viewer.pk))
+
+
+def _attachments() -> Prefetch:
+    return Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+
+
+def _attach_visible_communities(viewer: User, posts: list[Post]) -> None:
+    """Sets `visible_communities` on each post: only those the viewer may read (one query)."""
+    by_post: dict[int, list[Community]] = {post.pk: [] for post in posts}
+    if posts:
+        placements = (
+            PostCommunity.objects.filter(
+                post__in=list(by_post),
+                community__in=access.readable_communities(viewer),
+            )
+            .select_related("community")
+            .order_by("community__name", "id")
+        )
+        for placement in placements:
+            by_post[placement.post_id].append(placement.community)
+    for post in posts:
+        post.visible_communities = by_post[post.pk]  # type: ignore[attr-defined]
+
+
+def _stream_placements(viewer: User, community: Community) -> QuerySet[PostCommunity]:
+    qs = PostCommunity.objects.filter(community=community)
+    if not community_access.can_manage(viewer, community):
+        qs = qs.filter(post__hidden_at__isnull=True)
+    return qs.select_related("post", "post__author").annotate(liked_by_me=_liked(viewer, "post_id"))
+
+
+def _posts_from(viewer: User, placements: list[PostCommunity]) -> list[Post]:
+    posts = []
+    for placement in placements:
+        post = placement.post
+        post.liked_by_me = placement.liked_by_me  # type: ignore[attr-defined]
+        post.pinned_at = placement.pinned_at  # type: ignore[attr-defined]
+        posts.append(post)
+    if posts:
+        from django.db.models import prefetch_related_objects
+
+        prefetch_related_objects(posts, Prefetch("tags", queryset=Tag.objects.order_by("slug")))
+        prefetch_related_objects(posts, _attachments())
+    _attach_visible_communities(viewer, posts)
+    return posts
+
+
+def community_stream(
+    viewer: User,
+    community: Community,
+    *,
+    kind: str | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> Page[Post]:
+    """Newest first; hidden posts only for the community's moderators. Five queries a page.
+
+    `community` comes from access_community_content (the viewer's membership is annotated).
+    """
+    qs = _stream_placements(viewer, community)
+    if kind:
+        qs = qs.filter(post__kind=kind)
+    page = keyset_page(
+        qs,
+        keys=("-created_at", "-post_id"),
+        cursor=cursor,
+        limit=limit,
+        scope=f"stream:{community.pk}:{kind or ''}",
+    )
+    return Page(items=_posts_from(viewer, page.items), next_cursor=page.next_cursor)
+
+
+def community_pinned(viewer: User, community: Community) -> list[Post]:
+    """Pinned posts shown above the stream (at most five, last pinned first)."""
+    placements = list(
+        _stream_placements(viewer, community)
+        .filter(pinned_at__isnull=False)
+        .order_by("-pinned_at", "-post_id")[:MAX_PINNED]
+    )
+    return _posts_from(viewer, placements)
+
+
+def readable_post_ids_in(viewer: User, ids: list[int]) -> set[int]:
+    return set(access.readable_posts(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@dataclass
+class PostPage:
+    post: Post
+    communities: list[Community]
+    tags: list[Tag]
+    attachments: list[Attachment]
+    liked_by_me: bool
+    can_edit: bool
+    can_delete: bool
+    can_moderate: bool
+    member_of_any: bool = False
+    images: list[Attachment] = field(default_factory=list)
+    files: list[Attachment] = field(default_factory=list)
+
+
+def post_page(viewer: User, post: Post) -> PostPage:
+    """Everything around a post (the post comes from access_post): constant query count."""
+    post_with = (
+        Post.objects.filter(pk=post.pk)
+        .select_related("author")
+        .annotate(liked_by_me=_liked(viewer))
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("slug")), _attachments())
+        .get()
+    )
+    _attach_visible_communities(viewer, [post_with])
+    communities: list[Community] = post_with.visible_communities  # type: ignore[attr-defined]
+    can_moderate = access.can_moderate_post(viewer, post_with)
+    attachments = list(post_with.attachments.all())
+    member_ids = set(
+        access.member_communities(viewer)
+        .filter(pk__in=[c.pk for c in communities])
+        .values_list("pk", flat=True)
+    )
+    return PostPage(
+        post=post_with,
+        communities=communities,
+        tags=list(post_with.tags.all()),
+        attachments=attachments,
+        liked_by_me=bool(post_with.liked_by_me),
+        can_edit=post_with.author_id == viewer.pk,
+        can_delete=post_with.author_id == viewer.pk or can_moderate,
+        can_moderate=can_moderate,
+        member_of_any=bool(member_ids),
+        images=[a for a in attachments if a.is_image],
+        files=[a for a in attachments if not a.is_image],
+    )
+
+
+def comments_page(
+    viewer: User,
+    post: Post,
+    *,
+    can_moderate: bool | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Comment]:
+    """Top-level comments oldest first, each with its replies (`shown_replies`), authors,
+    attachments and `liked_by_me`; hidden comments only for moderators. Four queries."""
+    if can_moderate is None:
+        can_moderate = access.can_moderate_post(viewer, post)
+    replies = (
+        Comment.objects.select_related("author")
+        .annotate(liked_by_me=comment_liked(viewer))
+        .prefetch_related(_attachments())
+        .order_by("created_at", "id")
+    )
+    top = Comment.objects.filter(post=post, parent__isnull=True)
+    if not can_moderate:
+        top = top.filter(hidden_at__isnull=True)
+        replies = replies.filter(hidden_at__isnull=True)
+    top = (
+        top.select_related("author")
+        .annotate(liked_by_me=comment_liked(viewer))
+        .prefetch_related(
+            _attachments(), Prefetch("replies", queryset=replies, to_attr="shown_replies")
+        )
+    )
+    return keyset_page(
+        top, keys=("created_at", "id"), cursor=cursor, limit=limit, scope=f"comments:{post.pk}"
+    )
+
+
+def post_revisions(post: Post) -> list[PostRevision]:
+    return list(PostRevision.objects.filter(post=post).select_related("editor")[:100])
+
+
+def tag_posts(viewer: User, tag: Tag, *, cursor: str | None = None, limit: int = 20) -> Page[Post]:
+    """Readable posts with this tag, newest first."""
+    qs = (
+        access.readable_posts(viewer)
+        .filter(tags=tag)
+        .select_related("author")
+        .annotate(liked_by_me=_liked(viewer))
+    )
+    page = keyset_page(
+        qs, keys=("-created_at", "-id"), cursor=cursor, limit=limit, scope=f"tag:{tag.pk}"
+    )
+    posts: list[Post] = page.items
+    if posts:
+        from django.db.models import prefetch_related_objects
+
+        prefetch_related_objects(posts, Prefetch("tags", queryset=Tag.objects.order_by("slug")))
+        prefetch_related_objects(posts, _attachments())
+    _attach_visible_communities(viewer, posts)
+    return Page(items=posts, next_cursor=page.next_cursor)
+
+
+def member_communities_for_posting(viewer: User) -> QuerySet[Community]:
+    return access.member_communities(viewer).order_by("sort_name", "id")

@@ -1,0 +1,340 @@
+"""Web pages for content: write a post, read it with its thread, edit, like, comment, files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpRequest as DjangoHttpRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from rucher.accounts.models import User
+from rucher.content import access, selectors, services
+from rucher.content.forms import CommentForm, PostEditForm, PostForm
+from rucher.content.models import Comment, Post, Tag
+from rucher.core.forms import add_service_errors
+from rucher.core.pagination import BadCursor
+from rucher.core.text import normalise_tag
+
+COMMENTS_PAGE_SIZE = 50
+TAG_PAGE_SIZE = 20
+
+
+class HttpRequest(DjangoHttpRequest):
+    htmx: HtmxDetails
+
+
+def _viewer(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _bad_cursor() -> HttpResponse:
+    return HttpResponse(_("This page link is no longer valid."), status=400)
+
+
+def _community_choices(viewer: User) -> list[tuple[str, str]]:
+    return [(c.slug, c.name) for c in selectors.member_communities_for_posting(viewer)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_new(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    initial_slug = request.GET.get("community", "")
+    form = PostForm(
+        request.POST or None,
+        request.FILES or None,
+        community_choices=_community_choices(viewer),
+        initial={"communities": [initial_slug] if initial_slug else []},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    ids = [
+                        services.attachment_upload(uploader=viewer, file=f).pk
+                        for f in data["upload"]
+                    ]
+                    post = services.post_create(
+                        author=viewer,
+                        communities=services.communities_for_posting(viewer, data["communities"]),
+                        kind=data["kind"],
+                        title=data["title"],
+                        body=data["body"],
+                        tags=services.parse_tags(data["tags"]),
+                        attachment_ids=ids,
+                        must_read=data["must_read"],
+                    )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your post has been published."))
+                return redirect("post", post_id=post.pk)
+        status = 400
+    return render(request, "content/post_new.html", {"form": form}, status=status)
+
+
+def _post_page(
+    request: HttpRequest, post: Post, *, comment_form: CommentForm | None = None, status: int = 200
+) -> HttpResponse:
+    viewer = _viewer(request)
+    page = selectors.post_page(viewer, post)
+    try:
+        comments = selectors.comments_page(
+            viewer,
+            page.post,
+            can_moderate=page.can_moderate,
+            cursor=request.GET.get("cursor") or None,
+            limit=COMMENTS_PAGE_SIZE,
+        )
+    except BadCursor:
+        return _bad_cursor()
+    context = {
+        "p": page,
+        "post": page.post,
+        "comments": comments,
+        "comment_form": comment_form or CommentForm(),
+    }
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "content/post.html#comments-page", context)
+    return render(request, "content/post.html", context, status=status)
+
+
+@login_required
+@require_GET
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    return _post_page(request, access.access_post(_viewer(request), post_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    post = access.access_post(viewer, post_id, for_write=True)
+    if request.method == "GET":
+        form = PostEditForm(
+            initial={
+                "title": post.title,
+                "body": post.body,
+                "tags": " ".join(post.tags.order_by("slug").values_list("slug", flat=True)),
+            }
+        )
+        return render(request, "content/post_edit.html", {"form": form, "post": post})
+    form = PostEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_update(
+                editor=viewer,
+                post=post,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                tags=services.parse_tags(form.cleaned_data["tags"]),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your post has been saved."))
+            return redirect("post", post_id=post.pk)
+    return render(request, "content/post_edit.html", {"form": form, "post": post}, status=400)
+
+
+@login_required
+@require_POST
+def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    post = access.access_post(viewer, post_id)
+    first = post.placements.select_related("community").order_by("id").first()
+    services.post_delete(actor=viewer, post=post)
+    messages.success(request, _("The post has been deleted."))
+    if first is not None:
+        return redirect("community", slug=first.community.slug)
+    return redirect("home")
+
+
+@login_required
+@require_GET
+def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = access.access_post(_viewer(request), post_id)
+    return render(
+        request,
+        "content/post_history.html",
+        {"post": post, "revisions": selectors.post_revisions(post)},
+    )
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+@require_POST
+def post_like(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    post = access.access_post(viewer, post_id)
+    try:
+        if request.POST.get("action") == "unlike":
+            state = services.post_unlike(person=viewer, post=post)
+        else:
+            state = services.post_like(person=viewer, post=post)
+    except ValidationError as exc:
+        if request.htmx:
+            return HttpResponse(" ".join(exc.messages), status=400)
+        messages.error(request, " ".join(exc.messages))
+        return _back(request, post.get_absolute_url())
+    if request.htmx:
+        return render(
+            request,
+            "content/_like.html",
+            {"url": request.path, "liked": state.liked, "count": state.like_count, "own": False},
+        )
+    return _back(request, post.get_absolute_url())
+
+
+@login_required
+@require_POST
+def comment_new(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    post = access.access_post(viewer, post_id)
+    form = CommentForm(request.POST, request.FILES)
+    if form.is_valid():
+        parent = None
+        parent_id = form.cleaned_data["parent"]
+        if parent_id:
+            parent = Comment.objects.filter(pk=parent_id, post=post).first()
+            if parent is None:
+                form.add_error(None, _("This comment belongs to another post."))
+        if not form.errors:
+            try:
+                with transaction.atomic():
+                    ids = [
+                        services.attachment_upload(uploader=viewer, file=f).pk
+                        for f in form.cleaned_data["upload"]
+                    ]
+                    comment = services.comment_create(
+                        author=viewer,
+                        post=post,
+                        body=form.cleaned_data["body"],
+                        parent=parent,
+                        attachment_ids=ids,
+                    )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+    return _post_page(request, post, comment_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    comment = access.access_comment(viewer, comment_id)
+    if comment.author_id != viewer.pk and not access.can_moderate_post(viewer, comment.post):
+        raise PermissionDenied
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.comment_update(
+                    editor=viewer, comment=comment, body=form.cleaned_data["body"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect(f"{comment.post.get_absolute_url()}#comment-{comment.pk}")
+        return render(
+            request, "content/comment_edit.html", {"form": form, "comment": comment}, status=400
+        )
+    return render(request, "content/comment_edit.html", {"form": form, "comment": comment})
+
+
+@login_required
+@require_POST
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    comment = access.access_comment(viewer, comment_id)
+    services.comment_delete(actor=viewer, comment=comment)
+    messages.success(request, _("The comment has been deleted."))
+    return redirect("post", post_id=comment.post_id)
+
+
+@login_required
+@require_POST
+def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    comment = access.access_comment(viewer, comment_id)
+    fallback = f"{comment.post.get_absolute_url()}#comment-{comment.pk}"
+    try:
+        if request.POST.get("action") == "unlike":
+            state = services.comment_unlike(person=viewer, comment=comment)
+        else:
+            state = services.comment_like(person=viewer, comment=comment)
+    except ValidationError as exc:
+        if request.htmx:
+            return HttpResponse(" ".join(exc.messages), status=400)
+        messages.error(request, " ".join(exc.messages))
+        return _back(request, fallback)
+    if request.htmx:
+        return render(
+            request,
+            "content/_like.html",
+            {"url": request.path, "liked": state.liked, "count": state.like_count, "own": False},
+        )
+    return _back(request, fallback)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, attachment_id: int, name: str) -> FileResponse:
+    """Serves a file to those who may read its post; never sniffed or run by the browser."""
+    found = access.access_attachment(_viewer(request), attachment_id)
+    if name != found.name:
+        raise Http404
+    try:
+        handle = found.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    content_type = found.content_type
+    if content_type.startswith("text/"):
+        content_type += "; charset=utf-8"
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=not found.is_image,
+        filename=found.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_GET
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    found = (
+        Tag.objects.filter(slug=normalise_tag(slug)[:50]).first() if slug.isprintable() else None
+    )
+    if found is None:
+        raise Http404
+    try:
+        page = selectors.tag_posts(
+            _viewer(request), found, cursor=request.GET.get("cursor") or None, limit=TAG_PAGE_SIZE
+        )
+    except BadCursor:
+        return _bad_cursor()
+    context = {"tag": found, "page": page}
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "content/tag.html#posts-page", context)
+    return render(request, "content/tag.html", context)
