@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
+from rucher.content.demo import demo_content_load
 
 
 class Command(BaseCommand):
@@ -14,6 +15,11 @@ class Command(BaseCommand):
         result = demo_load()
         self.stdout.write(
             f"Demo organisation: {result['people']} people ({result['created']} created now)."
+        )
+        content = demo_content_load()
+        self.stdout.write(
+            f"Demo content: {content['communities']} communities, "
+            f"{content['memberships']} memberships and {content['posts']} posts created now."
         )
         self.stdout.write(
             self.style.SUCCESS(
