@@ -9,3 +9,11 @@ from huey.contrib.djhuey import db_periodic_task
 def clear_expired_sessions() -> None:
     """Nightly: database sessions past their expiry are deleted."""
     call_command("clearsessions")
+
+
+@db_periodic_task(crontab(minute="7"))
+def send_read_reminders() -> None:
+    """Hourly: one task per must-read post due for reminders (F-ANNOUNCE)."""
+    from rucher.content.announcements import read_reminders_enqueue
+
+    read_reminders_enqueue()

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rucher.core.context_processors.rucher",
+                "rucher.notifications.context_processors.notifications",
             ],
         },
     },

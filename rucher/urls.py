@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("rucher.accounts.urls")),
     path("", include("rucher.communities.urls")),
     path("", include("rucher.content.urls")),
+    path("", include("rucher.content.curation_urls")),
     path("", include("rucher.notifications.urls")),
     path("", include("rucher.moderation.urls")),
 ]

@@ -24,6 +24,7 @@ from rucher.accounts.forms import (
 )
 from rucher.accounts.models import User
 from rucher.accounts.throttle import login_failed, login_retry_after, login_succeeded
+from rucher.content.feed import home_feed
 from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
@@ -81,6 +82,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     person: User = request.user  # type: ignore[assignment]
+    cursor = request.GET.get("cursor") or None
+    try:
+        feed = home_feed(person, cursor=cursor)
+    except BadCursor:
+        return HttpResponse(_("This page link is no longer valid."), status=400)
+    if request.htmx and cursor:
+        return render(request, "accounts/home.html#feed-page", {"feed": feed})
     checklist = selectors.newcomer_checklist(person)
     return render(
         request,
@@ -89,6 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "checklist": checklist,
             "checklist_done": all(item.done for item in checklist),
             "colleague": selectors.meet_colleague(person),
+            "feed": feed,
         },
     )
 

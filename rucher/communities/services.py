@@ -234,8 +234,50 @@ def community_join(*, person: User, community: Community) -> Membership:
         return Membership.objects.get(community=community, person=person)
     if status == Membership.Status.MEMBER:
         _count_change(community, +1)
-    # Requests will notify the managers once in-app notifications (F-NOTIFY) exist.
+    else:
+        transaction.on_commit(lambda: _notify_join_request(membership))
     return membership
+
+
+def _request_key(membership: Membership) -> str:
+    # The same person may ask again after a rejection: a new request is a new notification.
+    return f"{membership.pk}:{int(membership.created_at.timestamp())}"
+
+
+def _notify_join_request(membership: Membership) -> None:
+    from rucher.notifications.services import notify
+
+    managers = Membership.objects.filter(
+        community_id=membership.community_id,
+        status=Membership.Status.MEMBER,
+        role__in=Membership.MANAGING_ROLES,
+        person__is_active=True,
+    ).values_list("person_id", flat=True)
+    notify(
+        recipient_ids=list(managers),
+        kind="join_request",
+        key=f"join_request:{_request_key(membership)}",
+        actor_id=membership.person_id,
+        community_id=membership.community_id,
+    )
+
+
+def _notify_join_decision(membership: Membership, *, actor: User, approved: bool) -> None:
+    """Deferred until commit; the key is taken now, while a rejected request still has its id."""
+    from rucher.notifications.services import notify
+
+    key = f"join_decision:{_request_key(membership)}"
+    person_id, community_id = membership.person_id, membership.community_id
+    transaction.on_commit(
+        lambda: notify(
+            recipient_ids=[person_id],
+            kind="join_decision",
+            key=key,
+            actor_id=actor.pk,
+            community_id=community_id,
+            data={"approved": approved},
+        )
+    )
 
 
 def _owner_count(community: Community) -> int:
@@ -364,7 +406,7 @@ def request_approve(*, actor: User, community: Community, person: User) -> Membe
         target=community.slug,
         data={"person": person.username},
     )
-    # The requester will be notified once in-app notifications (F-NOTIFY) exist.
+    _notify_join_decision(membership, actor=actor, approved=True)
     return membership
 
 
@@ -372,6 +414,7 @@ def request_approve(*, actor: User, community: Community, person: User) -> Membe
 def request_reject(*, actor: User, community: Community, person: User) -> None:
     _require_manager(actor, community)
     membership = _pending_request(community, person)
+    _notify_join_decision(membership, actor=actor, approved=False)
     membership.delete()
     audit_record(
         action="community.request_reject",

@@ -253,6 +253,10 @@ def post_create(
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
     if rendered.mentions:
         _enqueue("notify_post_mentions", post.pk)
+    if kind == PostKind.ANNOUNCEMENT or post.must_read:
+        from rucher.content.announcements import announcement_published
+
+        announcement_published(post_id=post.pk)
     return post
 
 

@@ -14,6 +14,7 @@ from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.models import User
 from rucher.content import access, selectors, services
+from rucher.content.feed import post_curation_state
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
 from rucher.content.models import Comment, Post, Tag
 from rucher.core.forms import add_service_errors
@@ -97,6 +98,7 @@ def _post_page(
         return _bad_cursor()
     context = {
         "p": page,
+        "curation": post_curation_state(viewer, page.post),
         "post": page.post,
         "comments": comments,
         "comment_form": comment_form or CommentForm(),

@@ -1,0 +1,299 @@
+"""Reads of the home feed, curation (on top, selected for you, bookmarks) and read receipts.
+
+Every list here is keyset-paginated and runs a fixed number of queries whatever its length:
+one for the rows, then one each for their readable communities and their tags.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+
+from rucher.accounts.models import Follow, User
+from rucher.communities.models import Community, Membership
+from rucher.content.access import (
+    member_communities,
+    moderated_communities,
+    readable_communities,
+    readable_posts,
+)
+from rucher.content.models import Bookmark, Post, PostCommunity, PostLike, PostRead
+from rucher.core.pagination import Page, keyset_page
+
+FEED_PAGE_SIZE = 20
+ON_TOP_LIMIT = 5
+SELECTED_LIMIT = 5
+
+
+@dataclass
+class HomeFeed:
+    page: Page[Post]
+    on_top: list[Post] = field(default_factory=list)
+    selected: list[Post] = field(default_factory=list)
+
+
+def with_viewer_flags(queryset: QuerySet[Post], viewer: User) -> QuerySet[Post]:
+    """Author in the same query, `liked_by_me` and `bookmarked_by_me` as EXISTS columns."""
+    return queryset.select_related("author").annotate(
+        liked_by_me=Exists(PostLike.objects.filter(post=OuterRef("pk"), person=viewer.pk)),
+        bookmarked_by_me=Exists(Bookmark.objects.filter(post=OuterRef("pk"), person=viewer.pk)),
+    )
+
+
+def prefetch_for_viewer(posts: Sequence[Post], viewer: User) -> None:
+    """Sets `post.visible_communities` (only those the viewer may read: a secret community of
+    a cross-post stays invisible) and prefetches tags: two queries for any number of posts."""
+    if not posts:
+        return
+    prefetch_related_objects(
+        list(posts),
+        Prefetch(
+            "communities",
+            queryset=Community.objects.filter(pk__in=readable_communities(viewer)).order_by(
+                "sort_name", "id"
+            ),
+            to_attr="visible_communities",
+        ),
+        "tags",
+    )
+
+
+def _visible(viewer: User) -> QuerySet[Post]:
+    """Readable posts, hidden ones excluded even for their moderators (a feed is not a queue)."""
+    return readable_posts(viewer).filter(hidden_at__isnull=True)
+
+
+# Rows read to find the few on-top and selected posts (a post has a row per community).
+CURATED_SCAN = 50
+
+
+def _first_posts(rows: Iterable[int], *, limit: int, exclude: Iterable[int] = ()) -> list[int]:
+    """The first `limit` distinct post ids of `rows`, in order, skipping `exclude`."""
+    seen = set(exclude)
+    ids: list[int] = []
+    for post_id in rows:
+        if post_id not in seen:
+            seen.add(post_id)
+            ids.append(post_id)
+            if len(ids) == limit:
+                break
+    return ids
+
+
+def on_top_ids(viewer: User) -> list[int]:
+    """Pinned and featured posts of the viewer's communities, newest pin (else feature) first.
+
+    Read from the placements, which are few once filtered on pinned/featured: one query.
+    """
+    rows = (
+        PostCommunity.objects.filter(community__in=member_communities(viewer))
+        .filter(Q(pinned_at__isnull=False) | Q(featured_at__isnull=False))
+        # A post in a community the viewer reads is readable: only hidden ones are left out.
+        .filter(post__hidden_at__isnull=True)
+        .annotate(curated_at=Coalesce("pinned_at", "featured_at"))
+        .order_by("-curated_at", "-post_id")
+        .values_list("post_id", flat=True)[:CURATED_SCAN]
+    )
+    return _first_posts(rows, limit=ON_TOP_LIMIT)
+
+
+def selected_ids(viewer: User, *, exclude: Iterable[int] = ()) -> list[int]:
+    """ "Selected for you" (F-CURATE): featured posts of any community the viewer may read."""
+    rows = (
+        PostCommunity.objects.filter(
+            featured_at__isnull=False, community__in=readable_communities(viewer)
+        )
+        .filter(post__hidden_at__isnull=True)
+        .order_by("-featured_at", "-post_id")
+        .values_list("post_id", flat=True)[:CURATED_SCAN]
+    )
+    return _first_posts(rows, limit=SELECTED_LIMIT, exclude=exclude)
+
+
+def _posts_in_order(viewer: User, ids: list[int]) -> list[Post]:
+    if not ids:
+        return []
+    by_id = {post.pk: post for post in with_viewer_flags(Post.objects.filter(pk__in=ids), viewer)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def on_top_for_person(viewer: User) -> list[Post]:
+    """The on-top block (at most 5 posts); prefetch_for_viewer them before display."""
+    return _posts_in_order(viewer, on_top_ids(viewer))
+
+
+def selected_for_person(viewer: User, *, exclude: Iterable[int] = ()) -> list[Post]:
+    return _posts_in_order(viewer, selected_ids(viewer, exclude=exclude))
+
+
+def _feed_queryset(viewer: User, *, exclude: list[int]) -> QuerySet[Post]:
+    in_my_communities = PostCommunity.objects.filter(
+        post=OuterRef("pk"), community__in=member_communities(viewer)
+    )
+    followed = Follow.objects.filter(follower=viewer.pk).values("followee")
+    qs = _visible(viewer).filter(Exists(in_my_communities) | Q(author__in=followed))
+    return qs.exclude(pk__in=exclude) if exclude else qs
+
+
+def _feed_page(viewer: User, *, cursor: str | None, limit: int, on_top: list[int]) -> Page[Post]:
+    return keyset_page(
+        with_viewer_flags(_feed_queryset(viewer, exclude=on_top), viewer),
+        keys=("-created_at", "-id"),
+        cursor=cursor,
+        limit=limit,
+        scope=f"feed:{viewer.pk}",
+    )
+
+
+def feed_for_person(
+    viewer: User, *, cursor: str | None = None, limit: int = FEED_PAGE_SIZE
+) -> Page[Post]:
+    """The home feed (F-FEED): posts of the viewer's communities and of the people they follow,
+    only those they may read, newest first; the "on top" posts are left out (shown above)."""
+    page = _feed_page(viewer, cursor=cursor, limit=limit, on_top=on_top_ids(viewer))
+    prefetch_for_viewer(page.items, viewer)
+    return page
+
+
+def home_feed(viewer: User, *, cursor: str | None = None, limit: int | None = None) -> HomeFeed:
+    """The feed page, plus on its first page the on-top and selected-for-you blocks.
+
+    Six queries on the first page whatever `limit` (on-top ids, the page, selected ids, the
+    on-top and selected posts, then communities and tags of all posts at once); four on the
+    next pages.
+    """
+    top = on_top_ids(viewer)
+    page = _feed_page(viewer, cursor=cursor, limit=limit or FEED_PAGE_SIZE, on_top=top)
+    feed = HomeFeed(page=page)
+    if cursor is None:
+        chosen = selected_ids(viewer, exclude=[*top, *(post.pk for post in page.items)])
+        blocks = _posts_in_order(viewer, [*top, *chosen])
+        feed.on_top, feed.selected = blocks[: len(top)], blocks[len(top) :]
+    prefetch_for_viewer([*feed.on_top, *feed.selected, *page.items], viewer)
+    return feed
+
+
+# Bookmarks
+
+
+def bookmarks_for_person(
+    viewer: User, *, cursor: str | None = None, limit: int = FEED_PAGE_SIZE
+) -> Page[Bookmark]:
+    """The viewer's bookmarks, newest first, only of posts they may still read."""
+    qs = (
+        Bookmark.objects.filter(person=viewer.pk, post__in=_visible(viewer))
+        .select_related("post", "post__author")
+        .annotate(
+            post_liked_by_me=Exists(
+                PostLike.objects.filter(post=OuterRef("post"), person=viewer.pk)
+            )
+        )
+    )
+    page = keyset_page(
+        qs, keys=("-created_at", "-id"), cursor=cursor, limit=limit, scope=f"bm:{viewer.pk}"
+    )
+    for bookmark in page.items:
+        bookmark.post.liked_by_me = bookmark.post_liked_by_me
+        bookmark.post.bookmarked_by_me = True
+    prefetch_for_viewer([b.post for b in page.items], viewer)
+    return page
+
+
+# Read receipts
+
+
+def post_readers(
+    post: Post, *, cursor: str | None = None, limit: int = FEED_PAGE_SIZE
+) -> Page[PostRead]:
+    """Who has read the post, latest first (callers check the viewer manages the post)."""
+    return keyset_page(
+        PostRead.objects.filter(post=post).select_related("person"),
+        keys=("-created_at", "-id"),
+        cursor=cursor,
+        limit=limit,
+        scope=f"readers:{post.pk}",
+    )
+
+
+@dataclass
+class ReadCounts:
+    read: int
+    members: int
+
+
+def post_read_counts(post: Post) -> ReadCounts:
+    """How many have read it, out of the active members of its communities (two COUNTs)."""
+    members = (
+        Membership.objects.filter(
+            community__placements__post=post,
+            status=Membership.Status.MEMBER,
+            person__is_active=True,
+        )
+        .values("person")
+        .distinct()
+        .count()
+    )
+    return ReadCounts(read=PostRead.objects.filter(post=post).count(), members=members)
+
+
+# Per-post state for the curation and read-receipt includes
+
+
+@dataclass
+class Placement:
+    community: Community
+    pinned: bool
+    featured: bool
+
+
+@dataclass
+class CurationState:
+    """What the curation and read-receipt includes need to know about one post."""
+
+    bookmarked: bool
+    read_at: datetime | None
+    managed: list[Placement]
+    can_see_readers: bool
+
+
+def post_curation_state(viewer: User, post: Post) -> CurationState:
+    """Two queries: the viewer's bookmark and read receipt, and the placements they manage."""
+    flags = (
+        Post.objects.filter(pk=post.pk)
+        .annotate(
+            bookmarked=Exists(Bookmark.objects.filter(post=OuterRef("pk"), person=viewer.pk)),
+            read_at=Subquery(
+                PostRead.objects.filter(post=OuterRef("pk"), person=viewer.pk).values("created_at")[
+                    :1
+                ]
+            ),
+        )
+        .values("bookmarked", "read_at")
+        .first()
+    ) or {"bookmarked": False, "read_at": None}
+    managed = [
+        Placement(
+            community=pc.community, pinned=pc.pinned_at is not None, featured=bool(pc.featured_at)
+        )
+        for pc in PostCommunity.objects.filter(
+            post=post, community__in=moderated_communities(viewer)
+        )
+        .select_related("community")
+        .order_by("community__sort_name", "community_id")
+    ]
+    return CurationState(
+        bookmarked=bool(flags["bookmarked"]),
+        read_at=flags["read_at"],
+        managed=managed,
+        can_see_readers=bool(managed),
+    )

@@ -1,0 +1,59 @@
+"""The sentence and the link of each notification, in the reader's language."""
+
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from rucher.content.models import Post
+from rucher.notifications.models import Notification
+
+SUBJECT_LENGTH = 60
+
+
+def _subject(post: Post | None) -> str:
+    if post is None:
+        return ""
+    return Truncator(post.title or post.body).chars(SUBJECT_LENGTH)
+
+
+def notification_message(notification: Notification) -> str:
+    """E.g. "Camille mentioned you in “Budget 2027”"; plain text (templates escape it)."""
+    n = notification
+    actor = n.actor.display_name or n.actor.username if n.actor else _("Someone")
+    words = {
+        "actor": actor,
+        "post": _subject(n.post),
+        "community": n.community.name if n.community else "",
+    }
+    kind = n.kind
+    if kind == Notification.Kind.MENTION:
+        return _("%(actor)s mentioned you in “%(post)s”") % words
+    if kind == Notification.Kind.COMMENT:
+        return _("%(actor)s commented on your post “%(post)s”") % words
+    if kind == Notification.Kind.REPLY:
+        return _("%(actor)s replied to your comment on “%(post)s”") % words
+    if kind == Notification.Kind.LIKE:
+        return _("%(actor)s liked your post “%(post)s”") % words
+    if kind == Notification.Kind.JOIN_REQUEST:
+        return _("%(actor)s asked to join %(community)s") % words
+    if kind == Notification.Kind.JOIN_DECISION:
+        if n.data.get("approved"):
+            return _("Your request to join %(community)s was approved") % words
+        return _("Your request to join %(community)s was rejected") % words
+    if kind == Notification.Kind.ANNOUNCEMENT:
+        return _("New announcement in %(community)s: “%(post)s”") % words
+    if kind == Notification.Kind.READ_REMINDER:
+        return _("Reminder: please read “%(post)s”") % words
+    return _("New activity")
+
+
+def notification_url(notification: Notification) -> str:
+    n = notification
+    if n.post_id is not None:
+        anchor = f"#comment-{n.comment_id}" if n.comment_id else ""
+        return f"/posts/{n.post_id}/{anchor}"
+    if n.community is not None:
+        if n.kind == Notification.Kind.JOIN_REQUEST:
+            return reverse("community_manage", args=[n.community.slug])
+        return reverse("community", args=[n.community.slug])
+    return reverse("notifications")
