@@ -44,6 +44,16 @@ def notification_message(notification: Notification) -> str:
         return _("New announcement in %(community)s: “%(post)s”") % words
     if kind == Notification.Kind.READ_REMINDER:
         return _("Reminder: please read “%(post)s”") % words
+    if kind == Notification.Kind.ANSWER:
+        return _("%(actor)s answered your question “%(post)s”") % words
+    if kind == Notification.Kind.ANSWER_ACCEPTED:
+        return _("%(actor)s accepted your answer to “%(post)s”") % words
+    if kind == Notification.Kind.QUESTION_ROUTED:
+        return _("Can you help? “%(post)s” is waiting for an answer") % words
+    if kind == Notification.Kind.QUESTION_DUE:
+        return _("“%(post)s” in %(community)s is about to miss its answer-time promise") % words
+    if kind == Notification.Kind.FIRST_CONTRIBUTION:
+        return _("%(actor)s made their first contribution: “%(post)s” — welcome them!") % words
     return _("New activity")
 
 

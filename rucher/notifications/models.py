@@ -18,6 +18,11 @@ class NotificationKind(models.TextChoices):
     JOIN_DECISION = "join_decision", _("Join request decided")
     ANNOUNCEMENT = "announcement", _("Announcement")
     READ_REMINDER = "read_reminder", _("Reminder to read")
+    ANSWER = "answer", _("Answer to my question")
+    ANSWER_ACCEPTED = "answer_accepted", _("My answer was accepted")
+    QUESTION_ROUTED = "question_routed", _("A question for my expertise")
+    QUESTION_DUE = "question_due", _("A question about to miss its answer-time promise")
+    FIRST_CONTRIBUTION = "first_contribution", _("A first contribution to welcome")
 
 
 class Notification(models.Model):
