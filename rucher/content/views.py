@@ -14,7 +14,7 @@ from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.models import User
 from rucher.content import access, selectors, services
-from rucher.content.feed import post_curation_state
+from rucher.content.feed import post_curation_state, post_read_counts
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
 from rucher.content.models import Comment, Post, Tag
 from rucher.core.forms import add_service_errors
@@ -96,9 +96,16 @@ def _post_page(
         )
     except BadCursor:
         return _bad_cursor()
+    curation = post_curation_state(viewer, page.post)
     context = {
         "p": page,
-        "curation": post_curation_state(viewer, page.post),
+        "curation": curation,
+        # Managers see how many have read a must-read (two COUNTs, only then).
+        "read_counts": (
+            post_read_counts(page.post)
+            if page.post.must_read and curation.can_see_readers
+            else None
+        ),
         "post": page.post,
         "comments": comments,
         "comment_form": comment_form or CommentForm(),
