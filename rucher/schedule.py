@@ -17,3 +17,11 @@ def send_read_reminders() -> None:
     from rucher.content.announcements import read_reminders_enqueue
 
     read_reminders_enqueue()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def route_questions() -> None:
+    """Every 15 minutes: one task per unanswered question with a routing stage due (F-SLA)."""
+    from rucher.qa.services import questions_route_enqueue
+
+    questions_route_enqueue()

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "rucher.accounts",
     "rucher.communities",
     "rucher.content",
+    "rucher.recognition",
+    "rucher.qa",
     "rucher.notifications",
     "rucher.moderation",
     "rucher.api",
@@ -190,6 +192,12 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("RUCHER_TIME_ZONE", "Europe/Paris")
+# The organisation's working time, for answer-time promises (F-SLA): ISO weekdays (1 = Monday),
+# opening and closing times in TIME_ZONE, and holidays as ISO dates separated by commas.
+RUCHER_WORK_DAYS = os.environ.get("RUCHER_WORK_DAYS", "1,2,3,4,5")
+RUCHER_WORK_START = os.environ.get("RUCHER_WORK_START", "09:00")
+RUCHER_WORK_END = os.environ.get("RUCHER_WORK_END", "18:00")
+RUCHER_HOLIDAYS = os.environ.get("RUCHER_HOLIDAYS", "")
 USE_I18N = True
 USE_TZ = True
 

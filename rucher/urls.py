@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("rucher.communities.urls")),
     path("", include("rucher.content.urls")),
     path("", include("rucher.content.curation_urls")),
+    path("", include("rucher.qa.urls")),
     path("", include("rucher.notifications.urls")),
     path("", include("rucher.moderation.urls")),
+    path("", include("rucher.recognition.urls")),
 ]

@@ -89,6 +89,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("This page link is no longer valid."), status=400)
     if request.htmx and cursor:
         return render(request, "accounts/home.html#feed-page", {"feed": feed})
+    from rucher.qa.selectors import questions_i_can_answer
+
     checklist = selectors.newcomer_checklist(person)
     return render(
         request,
@@ -98,6 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "checklist_done": all(item.done for item in checklist),
             "colleague": selectors.meet_colleague(person),
             "feed": feed,
+            "can_answer": questions_i_can_answer(person),
         },
     )
 
@@ -124,9 +127,12 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest, username: str) -> HttpResponse:
+    from rucher.recognition.selectors import earned_skills
+
     person = access_person(request.user, username)  # type: ignore[arg-type]
     context = {
         "person": person,
+        "earned_skills": earned_skills(person, limit=20),
         "is_me": person.pk == request.user.pk,
         "following": selectors.is_following(request.user, person),  # type: ignore[arg-type]
         "bio_html": render_markdown(person.bio),

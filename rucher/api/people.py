@@ -21,6 +21,7 @@ router = Router(tags=["people"])
 MAX_LIST_ENTRIES = 100
 MAX_LIST_ENTRY_LENGTH = 100
 ListEntry = Annotated[CleanStr, Field(max_length=MAX_LIST_ENTRY_LENGTH)]
+EARNED_SKILLS_SHOWN = 20
 
 
 class PersonSummaryOut(Schema):
@@ -56,9 +57,14 @@ class PersonOut(Schema):
     is_administrator: bool
 
 
+class EarnedSkillOut(Schema):
+    tag: str = Field(description="The tag's slug.")
+    reputation: int
+
+
 class ProfileOut(PersonOut):
-    earned_skills: list[str] = Field(
-        description="Skills earned from accepted answers (filled by F-SKILLS-EARNED)."
+    earned_skills: list[EarnedSkillOut] = Field(
+        description="Skills earned from colleagues' likes and accepted answers, best first."
     )
     score: int = Field(description="Recognition points (filled by F-POINTS).")
     badges: list[str] = Field(description="Badges earned (filled by F-BADGES).")
@@ -162,9 +168,15 @@ def _me_out(person: User) -> MeOut:
 
 
 def _profile_out(person: User, *, following: bool) -> ProfileOut:
-    # earned_skills, score and badges are in the contract already; their features fill them.
+    # score and badges are in the contract already; their features fill them.
+    from rucher.recognition.selectors import earned_skills
+
+    skills = [
+        EarnedSkillOut(tag=s.slug, reputation=s.reputation)
+        for s in earned_skills(person, limit=EARNED_SKILLS_SHOWN)
+    ]
     return ProfileOut(
-        **_person_fields(person), earned_skills=[], score=0, badges=[], following=following
+        **_person_fields(person), earned_skills=skills, score=0, badges=[], following=following
     )
 
 

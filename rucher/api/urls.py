@@ -11,6 +11,8 @@ from rucher.api import (
     moderation,
     notifications,
     people,
+    qa,
+    recognition,
     tokens,
 )
 from rucher.api.auth import BearerTokenAuth, SessionCsrfAuth, members_only
@@ -49,3 +51,5 @@ api.add_router("", content.router)
 api.add_router("", curation.router)
 api.add_router("", notifications.router)
 api.add_router("", moderation.router)
+api.add_router("", qa.router)
+api.add_router("", recognition.router)

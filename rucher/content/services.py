@@ -257,6 +257,13 @@ def post_create(
         from rucher.content.announcements import announcement_published
 
         announcement_published(post_id=post.pk)
+    from rucher.recognition.services import first_contribution_published
+
+    first_contribution_published(post=post)
+    if kind == PostKind.QUESTION:
+        from rucher.qa.services import question_open
+
+        question_open(post=post, communities=list(unique.values()))
     return post
 
 
@@ -329,6 +336,9 @@ def post_delete(*, actor: User, post: Post) -> None:
         for a in Attachment.objects.filter(Q(post=post) | Q(comment__post=post))
         if a.file.name
     ]
+    from rucher.recognition.services import reputation_on_post_delete
+
+    reputation_on_post_delete(post=post)
     post.delete()
     _delete_files_on_commit(files)
 
@@ -379,6 +389,10 @@ def comment_create(
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(comment=comment)
+    if post.kind == PostKind.QUESTION:
+        from rucher.qa.services import answer_recorded
+
+        answer_recorded(comment=comment, post=post)
     _enqueue("notify_comment_created", comment.pk)
     return comment
 
@@ -429,10 +443,17 @@ def comment_delete(*, actor: User, comment: Comment) -> None:
             target=f"comment:{comment.pk}",
             data={"post": comment.post_id},
         )
+    from rucher.recognition.services import reputation_on_comment_delete
+
+    reputation_on_comment_delete(comment=comment)
     comment.delete()
     Post.objects.filter(pk=comment.post_id, comment_count__gte=removed).update(
         comment_count=F("comment_count") - removed
     )
+    if comment.post.kind == PostKind.QUESTION:
+        from rucher.qa.services import answer_removed
+
+        answer_removed(post_id=comment.post_id)
     _delete_files_on_commit(files)
 
 
@@ -461,7 +482,10 @@ def post_like(*, person: User, post: Post) -> LikeState:
     except IntegrityError:
         created = False
     if created:
+        from rucher.recognition.services import reputation_on_post_like
+
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+        reputation_on_post_like(post=post, liker=person, liked=True)
         _enqueue("notify_post_liked", post.pk, person.pk)
     count = Post.objects.filter(pk=post.pk).values_list("like_count", flat=True).get()
     return LikeState(liked=True, like_count=count)
@@ -471,7 +495,10 @@ def post_like(*, person: User, post: Post) -> LikeState:
 def post_unlike(*, person: User, post: Post) -> LikeState:
     deleted, _detail = PostLike.objects.filter(post=post, person=person).delete()
     if deleted:
+        from rucher.recognition.services import reputation_on_post_like
+
         Post.objects.filter(pk=post.pk, like_count__gt=0).update(like_count=F("like_count") - 1)
+        reputation_on_post_like(post=post, liker=person, liked=False)
     count = Post.objects.filter(pk=post.pk).values_list("like_count", flat=True).get()
     return LikeState(liked=False, like_count=count)
 
@@ -487,7 +514,10 @@ def comment_like(*, person: User, comment: Comment) -> LikeState:
     except IntegrityError:
         created = False
     if created:
+        from rucher.recognition.services import reputation_on_comment_like
+
         Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
+        reputation_on_comment_like(comment=comment, liker=person, liked=True)
         _enqueue("notify_comment_liked", comment.pk, person.pk)
     count = Comment.objects.filter(pk=comment.pk).values_list("like_count", flat=True).get()
     return LikeState(liked=True, like_count=count)
@@ -497,9 +527,12 @@ def comment_like(*, person: User, comment: Comment) -> LikeState:
 def comment_unlike(*, person: User, comment: Comment) -> LikeState:
     deleted, _detail = CommentLike.objects.filter(comment=comment, person=person).delete()
     if deleted:
+        from rucher.recognition.services import reputation_on_comment_like
+
         Comment.objects.filter(pk=comment.pk, like_count__gt=0).update(
             like_count=F("like_count") - 1
         )
+        reputation_on_comment_like(comment=comment, liker=person, liked=False)
     count = Comment.objects.filter(pk=comment.pk).values_list("like_count", flat=True).get()
     return LikeState(liked=False, like_count=count)
 
@@ -742,10 +775,12 @@ def comment_notify(*, comment_id: int) -> int:
     if post.author_id in readers and (
         comment.parent is None or comment.parent.author_id != post.author_id
     ):
+        # An answer to a question tells the asker as an answer, not as a mere comment.
+        answer = post.kind == PostKind.QUESTION and comment.parent is None
         sent += notify(
             recipient_ids=[post.author_id or 0],
-            kind="comment",
-            key=f"comment:{comment.pk}",
+            kind="answer" if answer else "comment",
+            key=f"answer:{comment.pk}" if answer else f"comment:{comment.pk}",
             **common,
         )
     return sent

@@ -246,4 +246,4 @@ def test_the_top_bar_shows_the_badge(world, camille, client_for, settings):
     member = world.people["member"]
     notify(recipient_ids=[member.pk], kind="mention", key="t", actor_id=camille.pk)
     html = client_for(member).get("/notifications/").content.decode()
-    assert '<span class="badge" aria-label="1 unread">1</span>' in html
+    assert '<span class="badge" aria-label="Unread notifications: 1">1</span>' in html

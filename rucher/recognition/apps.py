@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecognitionConfig(AppConfig):
+    name = "rucher.recognition"
+    label = "recognition"
+    verbose_name = _("Recognition")

@@ -1,0 +1,10 @@
+"""Background jobs of recognition: each one is one call into a service."""
+
+from django.tasks import task
+
+from rucher.recognition import services
+
+
+@task
+def notify_first_contribution(post_id: int) -> None:
+    services.first_contribution_notify(post_id=post_id)

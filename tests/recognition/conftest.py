@@ -1,0 +1,28 @@
+"""Recognition fixtures: the communities world, web clients, media in a temporary folder."""
+
+import pytest
+from django.test import Client
+
+from tests.communities.personas import build_world
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def client_for():
+    def make(person=None, *, language="en"):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        if person is not None:
+            client.force_login(person)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def world(admin_user):
+    return build_world(admin_user)
