@@ -113,8 +113,13 @@ def _reverse(events_filter: Q) -> int:
 
 
 def is_answer(comment: Comment, post: Post) -> bool:
-    """An answer is a top-level comment on a question."""
-    return comment.parent_id is None and post.kind == PostKind.QUESTION
+    """An answer is a top-level comment on a question by someone other than the asker (the same
+    rule as rucher.qa: the asker's own comments never earn "answer" reputation)."""
+    return (
+        comment.parent_id is None
+        and post.kind == PostKind.QUESTION
+        and comment.author_id != post.author_id
+    )
 
 
 @transaction.atomic

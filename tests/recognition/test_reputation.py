@@ -212,3 +212,16 @@ def test_selectors_rank_people_and_skills(world):
         (people["ambassador"].pk, 2)
     ]
     assert selectors.experts_for_tags([]) == []
+
+
+def test_a_like_on_the_askers_own_comment_earns_no_answer_points(db):
+    from rucher.content.models import Comment, Post, PostKind
+    from rucher.core.factories import PersonFactory
+    from rucher.recognition.services import is_answer
+
+    asker = PersonFactory()
+    question = Post(author=asker, kind=PostKind.QUESTION, body="?")
+    own = Comment(post=question, author=asker, body="precision")
+    other = Comment(post=question, author=PersonFactory(), body="answer")
+    assert not is_answer(own, question)
+    assert is_answer(other, question)

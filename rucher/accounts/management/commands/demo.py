@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
 from rucher.content.demo import demo_content_load
+from rucher.qa.demo import demo_questions_load
 
 
 class Command(BaseCommand):
@@ -20,6 +21,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo content: {content['communities']} communities, "
             f"{content['memberships']} memberships and {content['posts']} posts created now."
+        )
+        questions = demo_questions_load()
+        self.stdout.write(
+            f"Demo questions: {questions['questions']} questions created now "
+            f"({questions['backfilled']} earlier questions given a due time, "
+            f"{questions['promises']} answer-time promises set)."
         )
         self.stdout.write(
             self.style.SUCCESS(
