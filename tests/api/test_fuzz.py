@@ -94,7 +94,7 @@ def _token(member: User) -> str:
     return raw
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @schema.parametrize()
 @settings(
     max_examples=DEEP_EXAMPLES or 15,
