@@ -812,6 +812,13 @@ def _create_post(
         ]
     )
     post.tags.set(_tags(hashtags))
+    is_question = spec.kind == PostKind.QUESTION
+    if is_question:
+        # Questions get their answer-time state like any question published through post_create.
+        from rucher.qa.services import question_open
+
+        post.created_at = created_at
+        question_open(post=post, communities=[communities[slug] for slug in spec.communities])
     # Comments, in order, each a little after the previous one.
     written: list[tuple[str, str, bool]] = []
     for c in spec.comments:
@@ -832,7 +839,12 @@ def _create_post(
             body=body,
             body_html=_render(body)[0],
         )
-        Comment.objects.filter(pk=comment.pk).update(created_at=min(at, now))
+        comment.created_at = min(at, now)
+        Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at)
+        if is_question:
+            from rucher.qa.services import answer_recorded
+
+            answer_recorded(comment=comment, post=post)
         if not is_reply:
             parent = comment
         comments.append(comment)

@@ -316,32 +316,6 @@ def _create(
     return question
 
 
-def _backfill_content_questions(people: dict[str, User]) -> int:
-    """The demo content's own questions (written with the ORM before Q&A existed) get their
-    due time and first answer, once."""
-    opened = 0
-    for spec in content_demo.POSTS:
-        if spec.kind != PostKind.QUESTION or spec.author not in people:
-            continue
-        post = Post.objects.filter(
-            author=people[spec.author], body=spec.body, kind=PostKind.QUESTION
-        ).first()
-        if post is None or Question.objects.filter(post=post).exists():
-            continue
-        communities = [pc.community for pc in post.placements.select_related("community")]
-        question_open(post=post, communities=communities)
-        first = (
-            Comment.objects.filter(post=post, parent__isnull=True, author__isnull=False)
-            .exclude(author=post.author_id)
-            .order_by("created_at", "id")
-            .first()
-        )
-        if first is not None:
-            answer_recorded(comment=first, post=post)
-        opened += 1
-    return opened
-
-
 @transaction.atomic
 def demo_questions_load() -> dict[str, Any]:
     """Creates the demo questions that are missing (safe to run again)."""
@@ -372,5 +346,4 @@ def demo_questions_load() -> dict[str, Any]:
         .values_list("community_id", "n")
     ):
         Community.objects.filter(pk=community_id).update(member_count=n)
-    backfilled = _backfill_content_questions(people)
-    return {"questions": created, "promises": promises, "backfilled": backfilled}
+    return {"questions": created, "promises": promises}

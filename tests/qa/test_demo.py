@@ -9,7 +9,14 @@ from django.db.models import F
 
 from rucher.accounts.models import User
 from rucher.communities.models import Membership
-from rucher.content.models import Comment, CommentLike, Post, PostCommunity, PostLike
+from rucher.content.models import (
+    Comment,
+    CommentLike,
+    Post,
+    PostCommunity,
+    PostKind,
+    PostLike,
+)
 from rucher.qa.demo import QUESTIONS
 from rucher.qa.models import Question
 from rucher.qa.selectors import answer_time_report
@@ -54,8 +61,17 @@ def test_the_demo_questions_are_created_once_in_every_state():
 
     out = io.StringIO()
     call_command("demo", stdout=out)
-    assert "Demo questions: 0 questions created now (0 earlier" in out.getvalue()
+    assert "Demo questions: 0 questions created now" in out.getvalue()
     assert _snapshot() == first
+
+    # Every question of the demo, content demo included, has its answer-time state.
+    question_posts = Post.objects.filter(kind=PostKind.QUESTION)
+    assert question_posts.count() == Question.objects.filter(post__in=question_posts).count()
+    for question in Question.objects.filter(first_answer__isnull=False).select_related(
+        "first_answer", "post"
+    ):
+        assert question.first_answer.author_id != question.post.author_id
+        assert question.first_answer.created_at == question.first_answer_at
 
     demo = Question.objects.filter(post__body__in=[q.body for q in QUESTIONS])
     assert demo.count() == len(QUESTIONS)

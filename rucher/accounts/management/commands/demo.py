@@ -25,8 +25,7 @@ class Command(BaseCommand):
         questions = demo_questions_load()
         self.stdout.write(
             f"Demo questions: {questions['questions']} questions created now "
-            f"({questions['backfilled']} earlier questions given a due time, "
-            f"{questions['promises']} answer-time promises set)."
+            f"({questions['promises']} answer-time promises set)."
         )
         self.stdout.write(
             self.style.SUCCESS(
