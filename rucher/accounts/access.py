@@ -3,13 +3,13 @@
 from django.http import Http404
 
 from rucher.accounts.models import Charter, User
+from rucher.core.text import is_lookup_key
 
 
 def access_person(viewer: User, username: str) -> User:
     if not viewer.is_authenticated or not viewer.is_active:
         raise Http404
-    # A NUL byte reaches PostgreSQL as an error, not a miss: such names cannot exist anyway.
-    if len(username) > 150 or any(ord(ch) < 32 for ch in username):
+    if not is_lookup_key(username, max_length=150):
         raise Http404
     person = (
         User.objects.filter(username=username, is_active=True)

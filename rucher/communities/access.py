@@ -10,6 +10,7 @@ from django.http import Http404
 
 from rucher.accounts.models import User
 from rucher.communities.models import Community, Membership
+from rucher.core.text import is_lookup_key
 
 MAX_SLUG_LENGTH = 60
 
@@ -83,8 +84,7 @@ def access_community(viewer: User, slug: str, *, for_manage: bool = False) -> Co
     """
     if not (viewer.is_authenticated and viewer.is_active):
         raise Http404
-    # A NUL byte reaches PostgreSQL as an error, not a miss: such slugs cannot exist anyway.
-    if not slug or len(slug) > MAX_SLUG_LENGTH or any(ord(ch) < 32 for ch in slug):
+    if not is_lookup_key(slug, max_length=MAX_SLUG_LENGTH):
         raise Http404
     community = with_viewer_membership(Community.objects.filter(slug=slug), viewer).first()
     if community is None or not can_see(viewer, community):

@@ -21,3 +21,9 @@ def normalise_tag(value: str) -> str:
     """One spelling per tag: trimmed, lower-case, inner spaces as dashes, no leading '#'."""
     tag = value.strip().lstrip("#").strip().lower()
     return "-".join(tag.split())
+
+
+def is_lookup_key(value: str, *, max_length: int) -> bool:
+    """Whether a username or slug from a URL can name a stored object at all: a NUL byte reaches
+    PostgreSQL as an error rather than a miss, so such keys are turned away before any query."""
+    return 0 < len(value) <= max_length and not any(ord(ch) < 32 for ch in value)

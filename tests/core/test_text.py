@@ -43,3 +43,12 @@ def test_it_normalises_tags(raw, tag):
 
 def test_it_gives_one_spelling_for_variants():
     assert len({normalise_tag(v) for v in ["Python", "python", " PYTHON", "#python"]}) == 1
+
+
+def test_it_accepts_only_keys_that_can_name_an_object():
+    from rucher.core.text import is_lookup_key
+
+    assert is_lookup_key("camille.martin", max_length=150)
+    assert not is_lookup_key("", max_length=150)
+    assert not is_lookup_key("a" * 151, max_length=150)
+    assert not is_lookup_key("bob\x00", max_length=150)
