@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rucher.qa",
     "rucher.notifications",
     "rucher.moderation",
+    "rucher.mail",
     "rucher.api",
 ]
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("rucher.notifications.urls")),
     path("", include("rucher.moderation.urls")),
     path("", include("rucher.recognition.urls")),
+    path("", include("rucher.mail.urls")),
 ]

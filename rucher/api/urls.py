@@ -8,6 +8,8 @@ from rucher.api import (
     communities,
     content,
     curation,
+    leaderboard,
+    mail,
     moderation,
     notifications,
     people,
@@ -53,3 +55,5 @@ api.add_router("", notifications.router)
 api.add_router("", moderation.router)
 api.add_router("", qa.router)
 api.add_router("", recognition.router)
+api.add_router("", leaderboard.router)
+api.add_router("", mail.router)

@@ -120,6 +120,8 @@ class MembershipStatus(models.TextChoices):
     MEMBER = "member", pgettext_lazy("membership status", "Member")
     REQUESTED = "requested", _("Requested")
     INVITED = "invited", _("Invited")
+    # Removed by a manager (moderation): no access, cannot rejoin alone, earns no points there.
+    REMOVED = "removed", _("Removed")
 
 
 class Membership(models.Model):

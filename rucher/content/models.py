@@ -20,6 +20,7 @@ class PostKind(models.TextChoices):
     ANNOUNCEMENT = "announcement", _("Announcement")
     IDEA = "idea", _("Idea")
     DISCUSSION = "discussion", _("Discussion")
+    KUDOS = "kudos", _("Thanks")
 
 
 class Tag(models.Model):

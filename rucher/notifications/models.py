@@ -23,6 +23,9 @@ class NotificationKind(models.TextChoices):
     QUESTION_ROUTED = "question_routed", _("A question for my expertise")
     QUESTION_DUE = "question_due", _("A question about to miss its answer-time promise")
     FIRST_CONTRIBUTION = "first_contribution", _("A first contribution to welcome")
+    BADGE = "badge", _("Badge earned")
+    WEEKLY_TOP = "weekly_top", _("In the top 3 of the week")
+    KUDOS = "kudos", _("Thanks received")
 
 
 class Notification(models.Model):

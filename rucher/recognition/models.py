@@ -9,6 +9,7 @@ race with a concurrent increment); readers filter on `reputation > 0`.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rucher.content.models import Comment, Post, Tag
@@ -98,3 +99,233 @@ class SkillReputation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} has {self.reputation} in {self.tag_id}"
+
+
+# --- Points, badges, leaderboards and public thanks (F-POINTS, F-BADGES, F-LEADERBOARD,
+# F-RECOGNITION) ------------------------------------------------------------------------------
+
+
+class PointsReason(models.TextChoices):
+    POST = "post", _("Post published")
+    QUESTION = "question", _("Question asked")
+    ANSWER = "answer", _("Answer given")
+    COMMENT = "comment", _("Comment written")
+    LIKE_RECEIVED = "like_received", _("Like received")
+    ANSWER_ACCEPTED = "answer_accepted", _("Answer accepted")
+    FIRST_CONTRIBUTION = "first_contribution", _("First contribution")
+    KUDOS_RECEIVED = "kudos_received", _("Thanks received")
+    EVENT_ATTENDED = "event_attended", _("Event attended")
+
+
+# The absurd-value guard for administrators: a single contribution is never worth more.
+POINTS_MAX_VALUE = 1000
+
+
+class PointsValue(models.Model):
+    """How many points a reason is worth, set by administrators. A reason without a row uses
+    the default in `rucher.recognition.points.DEFAULT_VALUES`."""
+
+    reason = models.CharField(_("reason"), max_length=24, choices=PointsReason.choices, unique=True)
+    points = models.PositiveSmallIntegerField(_("points"))
+    # Most points one person can earn for this reason in one day (organisation time zone);
+    # 0 means no cap.
+    daily_cap = models.PositiveIntegerField(_("daily cap"), default=0)
+
+    class Meta:
+        verbose_name = _("points value")
+        verbose_name_plural = _("points values")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=PointsReason.values), name="points_value_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=0, points__lte=POINTS_MAX_VALUE),
+                name="points_value_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} = {self.points}"
+
+
+class PointsEntry(models.Model):
+    """The append-only points ledger. A grant has positive points and a `key` naming what
+    earned it (e.g. "post_like:<like id>"); a withdrawal is a new row with the opposite points
+    that `reverses` the grant (each grant is reversed at most once). Nothing is ever updated or
+    deleted except the object links, which become NULL when the object is deleted (the key
+    keeps its identity)."""
+
+    Reason = PointsReason
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_entries"
+    )
+    reason = models.CharField(max_length=24, choices=Reason.choices)
+    points = models.IntegerField()
+    key = models.CharField(max_length=120)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reversed_by"
+    )
+    # Who caused it (the liker, the thanker); none for one's own contribution.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Where it was earned: drives per-community leaderboards and removal by moderation.
+    community = models.ForeignKey(
+        "communities.Community", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points ledger")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=PointsReason.values), name="points_entry_reason_valid"
+            ),
+            models.CheckConstraint(condition=~Q(points=0), name="points_entry_not_zero"),
+        ]
+        indexes = [
+            models.Index(fields=["person", "-created_at", "-id"], name="points_by_person"),
+            models.Index(fields=["person", "reason", "created_at"], name="points_daily_cap"),
+            models.Index(fields=["key"], name="points_by_key"),
+            # Period leaderboards: a range on created_at, summed per person (index-only on
+            # PostgreSQL).
+            models.Index(fields=["created_at", "person", "points"], name="points_by_time"),
+            models.Index(
+                fields=["community", "created_at", "person", "points"], name="points_by_community"
+            ),
+            models.Index(fields=["post"], name="points_by_post"),
+            models.Index(fields=["comment"], name="points_by_comment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.points:+d} for {self.person_id}"
+
+
+class PersonScore(models.Model):
+    """A person's score: the denormalised sum of their ledger, updated with F() in the same
+    transaction as each entry (`rucher points_check` proves it matches the ledger)."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="score"
+    )
+    total = models.IntegerField(_("score"), default=0)
+    # Administrators exclude accounts (bots, test accounts) from every ranking.
+    excluded = models.BooleanField(_("excluded from rankings"), default=False)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        indexes = [models.Index(fields=["-total", "person"], name="score_ranking")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.total}"
+
+
+class BadgeAward(models.Model):
+    """A badge earned once (per tag for tag badges); `badge` is a code of
+    `rucher.recognition.badges.BADGES`; `data` keeps why (e.g. {"likes": 10})."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges"
+    )
+    badge = models.CharField(max_length=40)
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    awarded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "badge"], condition=Q(tag__isnull=True), name="badge_once"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "badge", "tag"],
+                condition=Q(tag__isnull=False),
+                name="badge_once_per_tag",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "-awarded_at"], name="badges_by_person")]
+
+    def __str__(self) -> str:
+        return f"{self.badge} for {self.person_id}"
+
+
+class WeeklyTop(models.Model):
+    """The frozen top 3 of one week (Monday, organisation time zone); ties share a rank
+    (dense ranking), so a week may hold more than three people."""
+
+    week_start = models.DateField()
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_tops"
+    )
+    rank = models.PositiveSmallIntegerField()
+    points = models.IntegerField()
+    frozen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("weekly top 3")
+        verbose_name_plural = _("weekly top 3")
+        constraints = [
+            models.UniqueConstraint(fields=["week_start", "person"], name="weekly_top_once"),
+        ]
+        indexes = [models.Index(fields=["-week_start", "rank"], name="weekly_top_by_week")]
+
+    def __str__(self) -> str:
+        return f"{self.week_start} #{self.rank} {self.person_id}"
+
+
+class OrganisationValue(models.Model):
+    """One of the organisation's values that a public thanks names (configurable list)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("organisation value")
+        verbose_name_plural = _("organisation values")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kudos(models.Model):
+    """A public thanks: a post of kind "kudos" in a community, naming a colleague and a value."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="kudos")
+    giver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kudos_given"
+    )
+    receiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kudos_received"
+    )
+    value = models.ForeignKey(OrganisationValue, on_delete=models.PROTECT, related_name="kudos")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thanks")
+        verbose_name_plural = _("thanks")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(giver=models.F("receiver")), name="kudos_not_to_oneself"
+            ),
+        ]
+        indexes = [models.Index(fields=["receiver", "-created_at"], name="kudos_by_receiver")]
+
+    def __str__(self) -> str:
+        return f"{self.giver_id} thanks {self.receiver_id}"

@@ -1,0 +1,5 @@
+"""API: mail (API.md). Filled in by its feature work."""
+
+from ninja import Router
+
+router = Router(tags=["mail"])
