@@ -33,7 +33,9 @@ class EmailPreference(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
     )
-    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
+    # A notification kind, or "digest" (how often the digest of one's communities comes:
+    # daily, weekly or never). Validated by the services.
+    kind = models.CharField(max_length=20)
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
 
     class Meta:
