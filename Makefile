@@ -38,8 +38,13 @@ messages: $(STAMP)
 	$(BIN)/rucher makemessages -l fr --ignore=.venv --ignore=tests --no-obsolete
 	$(BIN)/rucher compilemessages --ignore=.venv
 
+# Seeds (or reuses) a bench database and prints one table per page against the floor
+# (docs/performance.md). BENCH_SIZE=small|medium|large; DATABASE_URL=postgres://… for PostgreSQL
+# (database rucher_bench_<size> on that server); BENCH_ARGS="--duration 5 --no-load" etc.
+# The pytest micro-benchmarks: RUCHER_BENCH=1 .venv/bin/pytest tests/bench -s
+BENCH_SIZE ?= small
 bench: $(STAMP) var
-	RUCHER_BENCH=1 $(BIN)/python -m pytest tests/bench -s $(PYTEST_ARGS)
+	$(BIN)/python -m tests.bench.runner --size $(BENCH_SIZE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

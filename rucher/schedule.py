@@ -25,3 +25,31 @@ def route_questions() -> None:
     from rucher.qa.services import questions_route_enqueue
 
     questions_route_enqueue()
+
+
+@db_periodic_task(crontab(minute="3"))
+def send_digests() -> None:
+    """Hourly (crontabs are UTC): the daily and weekly digests, once their local hour has
+    come (RUCHER_DIGEST_HOUR, TIME_ZONE); one task per batch of people still lacking theirs."""
+    from rucher.mail.digests import digests_enqueue
+
+    digests_enqueue(period="daily")
+    digests_enqueue(period="weekly")
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_outbox() -> None:
+    """Every minute: emails whose time has come are sent in batches (F-EMAIL-NOTIFY), and
+    claims of dead workers are marked unknown (never resent)."""
+    from rucher.mail.outbox import outbox_send_due
+
+    outbox_send_due()
+
+
+@db_periodic_task(crontab(minute="11"))
+def freeze_weekly_top() -> None:
+    """Hourly (crontabs are UTC): freezes and announces last week's top 3 once Monday 06:00 has
+    passed in TIME_ZONE (F-LEADERBOARD); a week already frozen costs one indexed read."""
+    from rucher.recognition.leaderboard import weekly_top_freeze
+
+    weekly_top_freeze()

@@ -221,6 +221,13 @@ RUCHER_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("RUCHER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )
 RUCHER_MUST_READ_REMINDER_HOURS = int(os.environ.get("RUCHER_MUST_READ_REMINDER_HOURS", "48"))
+# Received email (`rucher mailin`, docs/mail.md): largest message, most MIME parts read, and the
+# authserv-id of the MTA's Authentication-Results to trust (empty: no DKIM/DMARC requirement).
+RUCHER_MAILIN_MAX_BYTES = int(os.environ.get("RUCHER_MAILIN_MAX_BYTES", str(25 * 1024 * 1024)))
+RUCHER_MAILIN_MAX_PARTS = int(os.environ.get("RUCHER_MAILIN_MAX_PARTS", "100"))
+RUCHER_MAILIN_AUTHSERV_ID = os.environ.get("RUCHER_MAILIN_AUTHSERV_ID", "")
+# Likes from one person to the same colleague that earn points in one day (F-POINTS).
+RUCHER_POINTS_PAIR_DAILY_CAP = int(os.environ.get("RUCHER_POINTS_PAIR_DAILY_CAP", "3"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -231,8 +238,9 @@ def parse_email_url(url: str) -> dict[str, object]:
     parsed = urlparse(url)
     scheme = parsed.scheme
     if scheme == "file":
+        # One .eml file per message (rucher.core.email), readable by any mail client.
         return {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "BACKEND": "rucher.core.email.EmlFileBackend",
             "OPTIONS": {"file_path": unquote(parsed.path) or str(VAR_DIR / "mail")},
         }
     if scheme == "console":
@@ -263,6 +271,15 @@ EMAIL_URL = os.environ.get(
 MAILERS = {"default": parse_email_url(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"Rucher <noreply@{RUCHER_MAIL_DOMAIN}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Immediate notification emails wait this long (skipped if read meanwhile); 0 sends at once.
+RUCHER_EMAIL_GRACE_SECONDS = int(os.environ.get("RUCHER_EMAIL_GRACE_SECONDS", "300"))
+# An address is paused after this many consecutive permanent refusals (5xx).
+RUCHER_EMAIL_MAX_FAILURES = int(os.environ.get("RUCHER_EMAIL_MAX_FAILURES", "5"))
+# Sending attempts of one email (temporary SMTP failures, with back-off) before giving up.
+RUCHER_EMAIL_MAX_ATTEMPTS = int(os.environ.get("RUCHER_EMAIL_MAX_ATTEMPTS", "8"))
+# Digests (F-DIGEST) go out at this local hour (TIME_ZONE), the weekly one on this ISO weekday.
+RUCHER_DIGEST_HOUR = int(os.environ.get("RUCHER_DIGEST_HOUR", "7"))
+RUCHER_DIGEST_WEEKDAY = int(os.environ.get("RUCHER_DIGEST_WEEKDAY", "1"))
 
 # Strict CSP with nonces: no inline script or style without the page's nonce, nothing external.
 SECURE_CSP = {

@@ -10,8 +10,16 @@ from django.utils import translation
 from rucher.accounts.selectors import charter_is_accepted
 
 # Paths a person may reach before accepting the charter: the charter itself, leaving, static
-# files, language switching, and the API (which reports `charter_accepted` instead).
-CHARTER_EXEMPT_PREFIXES = ("/charter/", "/accounts/", "/static/", "/i18n/", "/api/")
+# files, language switching, the API (which reports `charter_accepted` instead), and the
+# unsubscribe links of emails (stopping mail must never wait on a charter).
+CHARTER_EXEMPT_PREFIXES = (
+    "/charter/",
+    "/accounts/",
+    "/static/",
+    "/i18n/",
+    "/api/",
+    "/mail/unsubscribe/",
+)
 
 
 class PersonLanguageMiddleware:

@@ -42,7 +42,9 @@ class CommunityOut(Schema):
     default_role: str = Field(description='"welcome", "help" or "" (F-DEFAULT-COMMUNITIES).')
     created_at: datetime
     my_role: str | None = Field(description="The caller's role, when they have a link.")
-    my_status: str | None = Field(description='"member", "requested", "invited" or null.')
+    my_status: str | None = Field(
+        description='"member", "requested", "invited", "removed" (by a manager) or null.'
+    )
     can_read: bool = Field(description="Whether the caller may read the stream and members.")
     can_manage: bool
 
@@ -228,7 +230,12 @@ def communities_update(
 def communities_join(request: AuthedRequest, slug: SlugPath) -> Status[MembershipOut]:
     community = access.access_community(request.auth, slug)
     before = getattr(community, "my_status", None)
-    membership = services.community_join(person=request.auth, community=community)
+    try:
+        membership = services.community_join(person=request.auth, community=community)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "removed":
+            raise ApiError(403, "removed", exc.messages[0]) from exc
+        raise
     community.refresh_from_db(fields=["member_count"])
     return Status(
         200 if before == membership.status else 201,
@@ -280,6 +287,30 @@ def communities_member_set(
         invite=payload.invite,
     )
     return Status(201 if created else 200, _member_out(membership))
+
+
+@router.delete(
+    "/communities/{slug}/members/{username}",
+    response={204: None, ERRORS: ErrorOut},
+    summary="Remove a member (managers)",
+)
+def communities_member_remove(
+    request: AuthedRequest, slug: SlugPath, username: UsernamePath
+) -> Status[None]:
+    """The person loses access at once, cannot rejoin alone and loses the points earned in the
+    community. 404 for whoever may not read the community, or a person who is not a member;
+    403 for members who do not manage it (and for an owner, unless the caller is an owner);
+    409 for oneself or the last owner."""
+    community = access.access_community_content(request.auth, slug)
+    if not access.can_manage(request.auth, community):
+        raise ApiError(403, "forbidden", _("Only the community's managers remove members."))
+    person = access_person(request.auth, username)
+    try:
+        services.membership_remove(actor=request.auth, community=community, person=person)
+    except ValidationError as exc:
+        code = getattr(exc, "code", None) or "conflict"
+        raise ApiError(403 if code == "owner_only" else 409, code, exc.messages[0]) from exc
+    return Status(204, None)
 
 
 @router.get(

@@ -53,12 +53,15 @@ def can_see(viewer: User, community: Community) -> bool:
 
 
 def can_read_content(viewer: User, community: Community) -> bool:
-    """Reading the stream and the members: open to all, otherwise members only."""
+    """Reading the stream and the members: open to all, otherwise members only. A person
+    removed by a manager no longer reads even an open community (removal is a ban)."""
     if not can_see(viewer, community):
         return False
-    if community.visibility == Community.Visibility.OPEN:
+    if is_administrator(viewer):
         return True
-    return is_administrator(viewer) or is_member(viewer, community)
+    if community.visibility == Community.Visibility.OPEN:
+        return _status(community) != Membership.Status.REMOVED
+    return is_member(viewer, community)
 
 
 def can_manage(viewer: User, community: Community) -> bool:

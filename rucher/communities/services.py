@@ -212,6 +212,14 @@ def community_join(*, person: User, community: Community) -> Membership:
         raise Http404
     membership = _locked_membership(community, person)
     if membership is not None:
+        if membership.status == Membership.Status.REMOVED:
+            raise ValidationError(
+                _(
+                    "The managers of this community removed you from it: ask one of them "
+                    "if you wish to come back."
+                ),
+                code="removed",
+            )
         if membership.status == Membership.Status.INVITED:
             membership.status = Membership.Status.MEMBER
             membership.save(update_fields=["status"])
@@ -297,7 +305,8 @@ def community_leave(*, person: User, community: Community) -> bool:
     nothing to leave. The last owner must first hand over ownership."""
     _lock_community(community)
     membership = _locked_membership(community, person)
-    if membership is None:
+    if membership is None or membership.status == Membership.Status.REMOVED:
+        # A removal stays on record: leaving must not erase it (and so allow a rejoin).
         return False
     if (
         membership.is_member
@@ -383,7 +392,51 @@ def membership_set_role(
             "status": membership.status,
         },
     )
+    if membership.is_member and role == Membership.Role.AMBASSADOR:
+        from rucher.recognition.badges import badges_check_enqueue
+
+        badges_check_enqueue(person_id=person.pk)
     return membership, created
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, community: Community, person: User) -> Membership:
+    """Managers remove a member (moderation): the person loses access at once, cannot rejoin
+    alone (a manager may add or invite them again), and loses the points earned in the
+    community. Only owners remove owners; nobody removes themselves (they leave) and the last
+    owner stays. Anyone but a current member is 404."""
+    _require_manager(actor, community)
+    if person.pk == actor.pk:
+        raise ValidationError(
+            _("You cannot remove yourself: leave the community instead."), code="self_removal"
+        )
+    _lock_community(community)
+    membership = _locked_membership(community, person)
+    if membership is None or not membership.is_member:
+        raise Http404
+    if membership.role == Membership.Role.OWNER:
+        if not access.can_set_owner(actor, community):
+            raise ValidationError(_("Only an owner can remove an owner."), code="owner_only")
+        if _owner_count(community) <= 1:
+            raise ValidationError(
+                _("A community keeps at least one owner: name another owner first."),
+                code="last_owner",
+            )
+    old_role = membership.role
+    membership.status = Membership.Status.REMOVED
+    membership.role = Membership.Role.MEMBER
+    membership.save(update_fields=["status", "role"])
+    _count_change(community, -1)
+    audit_record(
+        action="community.member_remove",
+        actor=actor,
+        target=community.slug,
+        data={"person": person.username, "old_role": old_role},
+    )
+    from rucher.recognition.points import points_withdraw_for_community
+
+    points_withdraw_for_community(person_id=person.pk, community_id=community.pk)
+    return membership
 
 
 def _pending_request(community: Community, person: User) -> Membership:

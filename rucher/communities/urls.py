@@ -9,6 +9,11 @@ urlpatterns = [
     path("c/<str:slug>/join", views.join, name="community_join"),
     path("c/<str:slug>/leave", views.leave, name="community_leave"),
     path("c/<str:slug>/members/", views.members, name="community_members"),
+    path(
+        "c/<str:slug>/members/<str:username>/remove",
+        views.member_remove,
+        name="community_member_remove",
+    ),
     path("c/<str:slug>/manage/", views.manage, name="community_manage"),
     path("c/<str:slug>/manage/members", views.member_add, name="community_member_add"),
     path(

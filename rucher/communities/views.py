@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.http import HttpRequest as DjangoHttpRequest
 from django.shortcuts import redirect, render
@@ -122,7 +122,11 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     found = access.access_community(_viewer(request), slug)
-    membership = services.community_join(person=_viewer(request), community=found)
+    try:
+        membership = services.community_join(person=_viewer(request), community=found)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("community", slug=found.slug)
     if membership.status == membership.Status.REQUESTED:
         messages.info(request, _("Your request has been sent to the community's managers."))
     else:
@@ -161,10 +165,32 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "c": found,
         "page": page,
         "can_manage": access.can_manage(_viewer(request), found),
+        "can_set_owner": access.can_set_owner(_viewer(request), found),
     }
     if request.htmx and request.GET.get("cursor"):
         return render(request, "communities/members.html#members-page", context)
     return render(request, "communities/members.html", context)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    """A manager removes a member (moderation); see services.membership_remove."""
+    found = access.access_community_content(_viewer(request), slug)
+    if not access.can_manage(_viewer(request), found):
+        raise PermissionDenied
+    person = access_person(_viewer(request), username)
+    try:
+        services.membership_remove(actor=_viewer(request), community=found, person=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s was removed from %(name)s.")
+            % {"person": person.display_name, "name": found.name},
+        )
+    return redirect("community_members", slug=found.slug)
 
 
 def _manage_page(

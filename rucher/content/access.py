@@ -1,7 +1,7 @@
 """The only way to load a post, a comment or an attachment a person may read.
 
-A post is readable through any of its communities the viewer may read (open ones, those they
-are a member of; administrators read everything). Membership is read on every call, so leaving
+A post is readable through any of its communities the viewer may read (open ones unless a
+manager removed them from it, those they are a member of; administrators read everything). Membership is read on every call, so leaving
 a community revokes access at once. Not found and not allowed are the same 404.
 """
 
@@ -23,10 +23,13 @@ def readable_communities(viewer: User) -> QuerySet[Community]:
         return Community.objects.none()
     if is_administrator(viewer):
         return Community.objects.all()
-    member = Membership.objects.filter(
-        community=OuterRef("pk"), person=viewer.pk, status=Membership.Status.MEMBER
+    mine = Membership.objects.filter(community=OuterRef("pk"), person=viewer.pk)
+    member = mine.filter(status=Membership.Status.MEMBER)
+    # Open communities are read by everyone except the people a manager removed from them.
+    removed = mine.filter(status=Membership.Status.REMOVED)
+    return Community.objects.filter(
+        (Q(visibility=Community.Visibility.OPEN) & ~Exists(removed)) | Exists(member)
     )
-    return Community.objects.filter(Q(visibility=Community.Visibility.OPEN) | Exists(member))
 
 
 def member_communities(viewer: User) -> QuerySet[Community]:

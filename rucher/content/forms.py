@@ -29,7 +29,12 @@ class PostForm(forms.Form):
         label=_("Communities"),
         help_text=_("Publish in one or several of your communities."),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=PostKind.choices, initial=PostKind.POST)
+    # Thanks have their own form (rucher.recognition).
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[c for c in PostKind.choices if c[0] != PostKind.KUDOS],
+        initial=PostKind.POST,
+    )
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_LENGTH, required=False)
     body = forms.CharField(
         label=_("Text"),

@@ -25,6 +25,9 @@ from rucher.content.models import (
 from rucher.core.pagination import Page, keyset_page
 
 MAX_PINNED = 5
+# A thanks post shows "A thanks B — value" (rucher.recognition): joined, never one query each.
+KUDOS_JOINS = ("kudos__giver", "kudos__receiver", "kudos__value")
+KUDOS_JOINS_VIA_POST = tuple(f"post__{join}" for join in KUDOS_JOINS)
 
 
 def _liked(viewer: User, ref: str = "pk") -> Exists:
@@ -61,7 +64,9 @@ def _stream_placements(viewer: User, community: Community) -> QuerySet[PostCommu
     qs = PostCommunity.objects.filter(community=community)
     if not community_access.can_manage(viewer, community):
         qs = qs.filter(post__hidden_at__isnull=True)
-    return qs.select_related("post", "post__author").annotate(liked_by_me=_liked(viewer, "post_id"))
+    return qs.select_related("post", "post__author", *KUDOS_JOINS_VIA_POST).annotate(
+        liked_by_me=_liked(viewer, "post_id")
+    )
 
 
 def _posts_from(viewer: User, placements: list[PostCommunity]) -> list[Post]:
@@ -138,7 +143,7 @@ def post_page(viewer: User, post: Post) -> PostPage:
     """Everything around a post (the post comes from access_post): constant query count."""
     post_with = (
         Post.objects.filter(pk=post.pk)
-        .select_related("author")
+        .select_related("author", *KUDOS_JOINS)
         .annotate(liked_by_me=_liked(viewer))
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("slug")), _attachments())
         .get()

@@ -201,16 +201,19 @@ def post_create(
     tags: Iterable[str] = (),
     attachment_ids: Sequence[int] = (),
     must_read: bool = False,
+    allow_kudos: bool = False,
 ) -> Post:
     """Publishes a post in one or more communities (the author is a member of each; announcements
     and must-read posts only by managers of every chosen community). Nothing is created unless
-    everything is valid."""
+    everything is valid. Posts of kind "kudos" come only from rucher.recognition.kudos (which
+    passes allow_kudos=True): a thanks needs its Kudos row."""
     errors: dict[str, list[str]] = {}
     clean_title = _check_text(errors, "title", title, max_length=MAX_TITLE_LENGTH, required=False)
     clean_body = _check_text(errors, "body", body, max_length=MAX_BODY_LENGTH, required=True)
-    if kind not in PostKind.values:
+    if kind not in PostKind.values or (kind == PostKind.KUDOS and not allow_kudos):
         errors["kind"] = [
-            _("Choose one of: %(choices)s.") % {"choices": ", ".join(PostKind.values)}
+            _("Choose one of: %(choices)s.")
+            % {"choices": ", ".join(k for k in PostKind.values if k != PostKind.KUDOS)}
         ]
     unique: dict[int, Community] = {c.pk: c for c in communities}
     if not unique:
@@ -257,9 +260,11 @@ def post_create(
         from rucher.content.announcements import announcement_published
 
         announcement_published(post_id=post.pk)
+    from rucher.recognition.points import points_on_post_created
     from rucher.recognition.services import first_contribution_published
 
     first_contribution_published(post=post)
+    points_on_post_created(post=post)
     if kind == PostKind.QUESTION:
         from rucher.qa.services import question_open
 
@@ -393,6 +398,9 @@ def comment_create(
         from rucher.qa.services import answer_recorded
 
         answer_recorded(comment=comment, post=post)
+    from rucher.recognition.points import points_on_comment_created
+
+    points_on_comment_created(comment=comment, post=post)
     _enqueue("notify_comment_created", comment.pk)
     return comment
 

@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+"""Web URLs of email: one's email preferences, and the one-click unsubscribe link."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from rucher.mail import views
+
+urlpatterns: list[URLPattern] = [
+    path("settings/email/", views.email_settings, name="email_settings"),
+    path("mail/unsubscribe/<str:token>/", views.unsubscribe, name="mail_unsubscribe"),
+]

@@ -16,6 +16,7 @@ from rucher.content.models import Comment, Post
 from rucher.core.audit import audit_record
 from rucher.core.text import check_clean_text
 from rucher.moderation.models import MAX_REASON_LENGTH, Report
+from rucher.recognition import points
 
 
 def report_validate_reason(reason: object) -> str:
@@ -91,6 +92,7 @@ def post_hide(*, actor: User, post: Post, request: HttpRequest | None = None) ->
         post.hidden_at = timezone.now()
         post.hidden_by = actor
         post.save(update_fields=["hidden_at", "hidden_by"])
+        points.points_on_post_hidden(post=post)
     resolved = _resolve_reports(actor=actor, post=post, comment=None, status=Report.Status.HIDDEN)
     audit_record(
         action="moderation.hide_post",
@@ -112,6 +114,7 @@ def post_restore(*, actor: User, post: Post, request: HttpRequest | None = None)
         post.hidden_at = None
         post.hidden_by = None
         post.save(update_fields=["hidden_at", "hidden_by"])
+        points.points_on_post_restored(post=post)
     audit_record(
         action="moderation.restore_post",
         actor=actor,
@@ -133,6 +136,7 @@ def comment_hide(*, actor: User, comment: Comment, request: HttpRequest | None =
         comment.hidden_at = timezone.now()
         comment.hidden_by = actor
         comment.save(update_fields=["hidden_at", "hidden_by"])
+        points.points_on_comment_hidden(comment=comment)
     resolved = _resolve_reports(
         actor=actor, post=post, comment=comment, status=Report.Status.HIDDEN
     )
@@ -159,6 +163,7 @@ def comment_restore(
         comment.hidden_at = None
         comment.hidden_by = None
         comment.save(update_fields=["hidden_at", "hidden_by"])
+        points.points_on_comment_restored(comment=comment)
     audit_record(
         action="moderation.restore_comment",
         actor=actor,

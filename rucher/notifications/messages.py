@@ -54,6 +54,23 @@ def notification_message(notification: Notification) -> str:
         return _("“%(post)s” in %(community)s is about to miss its answer-time promise") % words
     if kind == Notification.Kind.FIRST_CONTRIBUTION:
         return _("%(actor)s made their first contribution: “%(post)s” — welcome them!") % words
+    if kind == Notification.Kind.KUDOS:
+        if n.data.get("value"):
+            return _("%(actor)s thanked you publicly (%(value)s): “%(post)s”") % {
+                **words,
+                "value": n.data["value"],
+            }
+        return _("%(actor)s thanked you publicly: “%(post)s”") % words
+    if kind == Notification.Kind.BADGE:
+        from rucher.recognition.badges import badge_label
+
+        badge = badge_label(str(n.data.get("badge", "")), str(n.data.get("tag") or "") or None)
+        return _("You earned the badge “%(badge)s”") % {"badge": badge}
+    if kind == Notification.Kind.WEEKLY_TOP:
+        return _("You are number %(rank)s in the top 3 of the week, with %(points)s points") % {
+            "rank": n.data.get("rank", ""),
+            "points": n.data.get("points", ""),
+        }
     return _("New activity")
 
 
@@ -62,6 +79,10 @@ def notification_url(notification: Notification) -> str:
     if n.post_id is not None:
         anchor = f"#comment-{n.comment_id}" if n.comment_id else ""
         return f"/posts/{n.post_id}/{anchor}"
+    if n.kind == Notification.Kind.BADGE and n.data.get("username"):
+        return reverse("profile", args=[n.data["username"]])
+    if n.kind == Notification.Kind.WEEKLY_TOP:
+        return reverse("leaderboard")
     if n.community is not None:
         if n.kind == Notification.Kind.JOIN_REQUEST:
             return reverse("community_manage", args=[n.community.slug])

@@ -48,7 +48,18 @@ def notify(
                 ],
                 ignore_conflicts=True,
             )
+    if ids:
+        _enqueue_emails(kind=kind, key=key, recipient_ids=ids)
     return len(ids)
+
+
+def _enqueue_emails(*, kind: str, key: str, recipient_ids: list[int]) -> None:
+    """One job per notify() call queues the immediate emails (F-EMAIL-NOTIFY), once committed."""
+    from rucher.mail.tasks import notification_emails_task
+
+    transaction.on_commit(
+        lambda: notification_emails_task.enqueue(kind, key, recipient_ids), robust=True
+    )
 
 
 @transaction.atomic

@@ -119,6 +119,8 @@ class PointsReason(models.TextChoices):
 
 # The absurd-value guard for administrators: a single contribution is never worth more.
 POINTS_MAX_VALUE = 1000
+# Nor a day's cap above this (0 means no cap).
+POINTS_MAX_DAILY_CAP = 100_000
 
 
 class PointsValue(models.Model):
@@ -146,6 +148,26 @@ class PointsValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} = {self.points}"
+
+    def clean(self) -> None:
+        # Clear messages before the database's check constraint would refuse the row.
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, str] = {}
+        if self.points is not None and self.points < 0:
+            errors["points"] = str(_("Points cannot be negative."))
+        elif self.points is not None and self.points > POINTS_MAX_VALUE:
+            errors["points"] = str(
+                _("At most %(max)d points for one contribution.") % {"max": POINTS_MAX_VALUE}
+            )
+        if self.daily_cap is not None and self.daily_cap < 0:
+            errors["daily_cap"] = str(_("The daily cap cannot be negative (0 means no cap)."))
+        elif self.daily_cap is not None and self.daily_cap > POINTS_MAX_DAILY_CAP:
+            errors["daily_cap"] = str(
+                _("At most %(max)d points a day (0 means no cap).") % {"max": POINTS_MAX_DAILY_CAP}
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class PointsEntry(models.Model):
@@ -311,7 +333,10 @@ class Kudos(models.Model):
     receiver = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kudos_received"
     )
-    value = models.ForeignKey(OrganisationValue, on_delete=models.PROTECT, related_name="kudos")
+    # Empty only when the organisation has no active value at the time of the thanks.
+    value = models.ForeignKey(
+        OrganisationValue, null=True, blank=True, on_delete=models.PROTECT, related_name="kudos"
+    )
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"
     )

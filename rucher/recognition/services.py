@@ -10,6 +10,9 @@ happens; editing tags later does not re-attribute past reputation):
   the question (ACCEPTED_ANSWER_POINTS).
 Unliking, un-accepting, or deleting the post or the comment deletes exactly the events it caused
 and subtracts their points. Content services call these functions inside their own transaction.
+
+The same calls feed the points ledger (rucher.recognition.points, F-POINTS): likes received,
+accepted answers, and withdrawals on deletion.
 """
 
 from collections import defaultdict
@@ -20,6 +23,7 @@ from django.db.models import F, Q
 
 from rucher.accounts.models import User
 from rucher.content.models import Comment, Post, PostKind
+from rucher.recognition import points as ledger
 from rucher.recognition.models import ReputationEvent, SkillReputation
 
 LIKE_POST_POINTS = 1
@@ -126,6 +130,7 @@ def is_answer(comment: Comment, post: Post) -> bool:
 def reputation_on_post_like(*, post: Post, liker: User, liked: bool) -> int:
     """Called by content's post_like (liked=True, only when a like was created) and post_unlike
     (liked=False, only when a like was removed)."""
+    ledger.points_on_post_like(post=post, liker_id=liker.pk, liked=liked)
     if not liked:
         return _reverse(Q(reason=Reason.LIKE_POST, post=post.pk, liker=liker.pk))
     if post.author_id is None or post.author_id == liker.pk:
@@ -143,6 +148,7 @@ def reputation_on_post_like(*, post: Post, liker: User, liked: bool) -> int:
 @transaction.atomic
 def reputation_on_comment_like(*, comment: Comment, liker: User, liked: bool) -> int:
     """Called by content's comment_like / comment_unlike (see reputation_on_post_like)."""
+    ledger.points_on_comment_like(comment=comment, liker_id=liker.pk, liked=liked)
     if not liked:
         return _reverse(Q(reason=Reason.LIKE_COMMENT, comment=comment.pk, liker=liker.pk))
     post = comment.post
@@ -165,6 +171,7 @@ def reputation_on_accept(*, question_post: Post, comment: Comment, accepted: boo
     `question_post`, and accepted=False when it stops being (un-accepted, or replaced by another:
     then call False for the old one and True for the new one). Idempotent both ways.
     Returns the number of ledger events recorded or removed."""
+    ledger.points_on_accept(question_post=question_post, comment=comment, accepted=accepted)
     if not accepted:
         return _reverse(Q(reason=Reason.ACCEPTED_ANSWER, comment=comment.pk))
     if (
@@ -188,12 +195,14 @@ def reputation_on_accept(*, question_post: Post, comment: Comment, accepted: boo
 def reputation_on_post_delete(*, post: Post) -> int:
     """Called by content's post_delete before the post goes: withdraws everything it earned,
     its answers' included."""
+    ledger.points_withdraw_for_post(post=post)
     return _reverse(Q(post=post.pk))
 
 
 @transaction.atomic
 def reputation_on_comment_delete(*, comment: Comment) -> int:
     """Called by content's comment_delete before the comment (and its replies) go."""
+    ledger.points_withdraw_for_comment(comment=comment)
     return _reverse(Q(comment=comment.pk) | Q(comment__parent=comment.pk))
 
 

@@ -1,22 +1,31 @@
-"""Web pages of recognition: the expertise finder and a community's first contributions."""
+"""Web pages of recognition: the expertise finder, a community's first contributions, a
+person's points ledger and the form to thank a colleague."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.http import HttpRequest as DjangoHttpRequest
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from django_htmx.middleware import HtmxDetails
 
+from rucher.accounts.access import access_person
 from rucher.accounts.models import User
 from rucher.communities import access as community_access
 from rucher.communities.models import Community, Membership
+from rucher.content.access import member_communities
+from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
 from rucher.core.text import normalise_tag
-from rucher.recognition import selectors
+from rucher.recognition import kudos as kudos_services
+from rucher.recognition import points, selectors
+from rucher.recognition.forms import KudosForm
 
 EXPERTS_PAGE_SIZE = 24
 FIRST_POSTS_PAGE_SIZE = 20
+POINTS_PAGE_SIZE = 30
 MAX_TAG_PARAM = 100
 
 
@@ -81,3 +90,73 @@ def first_contributions(request: HttpRequest, slug: str) -> HttpResponse:
     if request.htmx and cursor:
         return render(request, "recognition/first_contributions.html#first-page", context)
     return render(request, "recognition/first_contributions.html", context)
+
+
+# --- points and thanks -----------------------------------------------------------------------
+
+
+@login_required
+def points_ledger(request: HttpRequest, username: str) -> HttpResponse:
+    """A person's points ledger ("my points" for oneself): any colleague may look, and sees a
+    link to an object only when they may read it."""
+    viewer = _viewer(request)
+    person = access_person(viewer, username)
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = points.points_ledger_page(viewer, person, cursor=cursor, limit=POINTS_PAGE_SIZE)
+    except BadCursor:
+        return _bad_cursor()
+    context = {"person": person, "page": page, "is_me": person.pk == viewer.pk}
+    if request.htmx and cursor:
+        return render(request, "recognition/points.html#points-page", context)
+    context["total"] = points.points_total(person.pk)
+    return render(request, "recognition/points.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kudos_new(request: HttpRequest, username: str | None = None) -> HttpResponse:
+    """Thank a colleague (from a community page, ?community=<slug>, or from their profile)."""
+    viewer = _viewer(request)
+    receiver = access_person(viewer, username) if username is not None else None
+    communities = list(member_communities(viewer).order_by("sort_name", "id"))
+    values = list(kudos_services.active_values())
+    initial = {
+        "to": receiver.username if receiver else request.GET.get("to", "")[:150],
+        "community": request.GET.get("community", "")[:60],
+    }
+    form = KudosForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        communities=communities,
+        values=values,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                community = community_access.access_community(viewer, data["community"])
+            except Http404:
+                form.add_error("community", _("Unknown community."))
+            else:
+                try:
+                    kudos = kudos_services.kudos_give(
+                        giver=viewer,
+                        community=community,
+                        to=data["to"],
+                        value=int(data["value"]) if data.get("value") else None,
+                        message=data["message"],
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Your thanks to %(person)s is published.")
+                        % {"person": kudos.receiver.display_name},
+                    )
+                    return redirect("post", kudos.post_id)
+        status = 400
+    context = {"form": form, "receiver": receiver, "has_communities": bool(communities)}
+    return render(request, "recognition/kudos_form.html", context, status=status)

@@ -254,10 +254,13 @@ def test_likes_are_idempotent_exact_and_never_on_own_content(people, communities
     assert services.comment_unlike(person=people["member"], comment=comment).like_count == 0
 
 
+RECOGNITION_KINDS = ["first_contribution", "badge"]
+
+
 def _notifications():
-    # First contributions to welcome (F-FIRST-CONTRIBUTION) are tested in tests/recognition/.
+    # First contributions to welcome and badges are tested in tests/recognition/.
     return sorted(
-        Notification.objects.exclude(kind="first_contribution").values_list(
+        Notification.objects.exclude(kind__in=RECOGNITION_KINDS).values_list(
             "recipient__username", "kind", "key"
         )
     )
@@ -310,7 +313,7 @@ def test_a_like_undone_before_the_job_notifies_nobody(people, communities):
         services.post_like(person=people["owner"], post=post)
         services.post_unlike(person=people["owner"], post=post)
     run_queued_tasks()
-    assert Notification.objects.exclude(kind="first_contribution").count() == 0
+    assert Notification.objects.exclude(kind__in=RECOGNITION_KINDS).count() == 0
 
 
 def test_attachments_are_attached_once(people, communities):

@@ -1,4 +1,5 @@
-"""`rucher runall`: the web server and the background worker together, for `make run`."""
+"""`rucher runall`: the web server, the background worker and the inbound mail server (LMTP)
+together, for `make run`."""
 
 import os
 import signal
@@ -11,10 +12,15 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run the web server and the background worker until interrupted."
+    help = "Run the web server, the background worker and `mailin` until interrupted."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--mailin",
+            default="127.0.0.1:8024",
+            help="Where the LMTP server for inbound email listens; 'off' to not start it.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         rucher = [sys.executable, "-m", "rucher.cli"]
@@ -22,10 +28,13 @@ class Command(BaseCommand):
             subprocess.Popen([*rucher, "worker"]),  # noqa: S603
             subprocess.Popen([*rucher, "serve", "--bind", options["bind"]]),  # noqa: S603
         ]
+        mailin = options["mailin"]
+        if mailin != "off":
+            procs.append(subprocess.Popen([*rucher, "mailin", "--bind", mailin]))  # noqa: S603
+        parts = "web server, worker" + (f", LMTP on {mailin}" if mailin != "off" else "")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Rucher is running on http://{options['bind']}/ (web server and worker). "
-                "Press Ctrl+C to stop."
+                f"Rucher is running on http://{options['bind']}/ ({parts}). Press Ctrl+C to stop."
             )
         )
         try:

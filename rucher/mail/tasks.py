@@ -1,0 +1,39 @@
+"""Background jobs of the mail app: thin wrappers around services (retry-safe)."""
+
+from datetime import date, datetime
+
+from django.tasks import task
+
+from rucher.mail import notification_emails, outbox
+
+
+@task
+def outbox_send_task(message_id: int) -> str:
+    return outbox.outbox_send(message_id=message_id)
+
+
+@task
+def outbox_send_due_task() -> dict[str, int]:
+    return outbox.outbox_send_due()
+
+
+@task
+def notification_emails_task(kind: str, key: str, recipient_ids: list[int]) -> int:
+    return notification_emails.notification_emails_queue(
+        kind=kind, key=key, recipient_ids=recipient_ids
+    )
+
+
+@task
+def digest_batch_task(
+    period: str, period_start_iso: str, now_iso: str, person_ids: list[int]
+) -> int:
+    # The periodic job's clock travels with the task, so a late worker builds the same period.
+    from rucher.mail import digests
+
+    return digests.digests_send_batch(
+        period=period,
+        period_start=date.fromisoformat(period_start_iso),
+        now=datetime.fromisoformat(now_iso),
+        person_ids=person_ids,
+    )

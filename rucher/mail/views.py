@@ -1,0 +1,57 @@
+"""Web pages of email: one's email preferences, and the unsubscribe link of every email.
+
+The unsubscribe page works without logging in: the signed link names the person and the kind,
+and can only ever turn that kind off. GET asks for confirmation (mail scanners follow links);
+POST, including RFC 8058's one-click POST from mail clients, does it.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from rucher.accounts.models import User
+from rucher.core.forms import add_service_errors
+from rucher.mail import preferences
+from rucher.mail.forms import EmailPreferencesForm
+
+
+@login_required
+def email_settings(request: HttpRequest) -> HttpResponse:
+    person: User = request.user  # type: ignore[assignment]
+    current = preferences.deliveries_for(person)
+    form = EmailPreferencesForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            preferences.preferences_set(person=person, changes=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your email preferences have been saved."))
+            return redirect("email_settings")
+    return render(
+        request,
+        "mail/settings.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@csrf_exempt  # The link itself is the credential (signed); mail clients POST without a token.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    target = preferences.unsubscribe_target(token)
+    if target is None:
+        return render(request, "mail/unsubscribe_invalid.html", status=400)
+    person, kind = target
+    context = {"kind_label": preferences.kind_label(kind), "token": token}
+    if request.method == "POST":
+        preferences.unsubscribe(person=person, kind=kind)
+        return render(request, "mail/unsubscribe_done.html", context)
+    return render(request, "mail/unsubscribe.html", context)

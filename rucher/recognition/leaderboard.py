@@ -1,0 +1,449 @@
+"""Leaderboards (F-LEADERBOARD): week, month and all time, organisation-wide and per community,
+ranked densely (ties share a rank, the next rank is one more); and the weekly top 3, frozen
+every Monday morning in the organisation's time zone.
+
+Where the numbers come from:
+- "all", organisation-wide: `PersonScore.total` (index score_ranking), one indexed read;
+- a period (from Monday 00:00 or from the 1st, organisation time zone, up to now) or a
+  community: the points ledger summed per person over a `created_at` range (index points_by_time,
+  or points_by_community with the community first: index-only on PostgreSQL). Withdrawals are
+  negative rows dated when they happen, so a closed week never changes.
+Only people with more than 0 points are ranked; accounts excluded by an administrator
+(`PersonScore.excluded`) and departed (inactive) people never appear.
+
+A leaderboard is people and numbers only, never content: the organisation-wide one counts points
+earned everywhere, secret communities included, but names no post or community. A community's
+leaderboard is read through the community's access rule by its callers (views and API).
+
+Pages are keyset-paginated on (points desc, person id); the cursor carries the rank of the last
+row, so dense ranks stay right across pages without counting again.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+
+from rucher.accounts.models import User
+from rucher.communities.models import Community
+from rucher.core.pagination import BadCursor, decode_cursor, encode_cursor
+from rucher.recognition.badges import org_timezone
+from rucher.recognition.models import PersonScore, PointsEntry, WeeklyTop
+
+Period = Literal["week", "month", "all"]
+PERIODS: tuple[Period, ...] = ("week", "month", "all")
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+TOP_RANKS = 3
+# The weekly top 3 is frozen once Monday FREEZE_HOUR:00 (organisation time zone) has passed.
+FREEZE_HOUR = 6
+# The home page shows at most this many people of a frozen week (ties may make more).
+TOP3_SHOWN = 10
+# What a row shows of a person (name, avatar, job): the rest of the user stays unread.
+PERSON_FIELDS = ("id", "username", "display_name", "photo", "job_title", "is_active")
+
+
+@dataclass
+class Row:
+    rank: int
+    person: User
+    points: int
+
+
+@dataclass
+class Board:
+    rows: list[Row]
+    next_cursor: str | None
+    period: Period
+    community: Community | None
+    start: datetime | None
+    until: datetime
+
+
+@dataclass
+class Standing:
+    rank: int
+    points: int
+
+
+@dataclass
+class FrozenTop:
+    week_start: date | None
+    rows: list[Row]
+    more: bool = False
+
+
+# --- periods in the organisation's time zone ------------------------------------------------
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=org_timezone())
+
+
+def week_start(now: datetime) -> date:
+    """The Monday of the week holding `now`, in the organisation's time zone."""
+    local = timezone.localtime(now, org_timezone()).date()
+    return local - timedelta(days=local.weekday())
+
+
+def period_start(period: Period, now: datetime) -> datetime | None:
+    """Monday 00:00 or the 1st 00:00 (organisation time zone); None for all time."""
+    if period == "week":
+        return _local_midnight(week_start(now))
+    if period == "month":
+        return _local_midnight(timezone.localtime(now, org_timezone()).date().replace(day=1))
+    if period == "all":
+        return None
+    raise ValueError(f"unknown period {period!r}")
+
+
+# --- the ranking queries --------------------------------------------------------------------
+
+
+def _eligible(qs: QuerySet[Any], person_field: str) -> QuerySet[Any]:
+    """Leaves out departed people and those excluded from rankings. Both are few, so two small
+    NOT IN lists rather than a join with every person: the ledger is then read from its
+    covering index alone (points_by_time / points_by_community)."""
+    departed = User.objects.filter(is_active=False).values("pk")
+    excluded = PersonScore.objects.filter(excluded=True).values("person_id")
+    return qs.exclude(**{f"{person_field}_id__in": departed}).exclude(
+        **{f"{person_field}_id__in": excluded}
+    )
+
+
+def _ledger_totals(
+    *,
+    start: datetime | None,
+    until: datetime,
+    community_id: int | None,
+    until_inclusive: bool = True,
+) -> QuerySet[Any]:
+    """SUM(points) GROUP BY person over a created_at range (and a community), as rows of
+    {"who", "total"} (who: the person's id) with total > 0."""
+    qs = PointsEntry.objects.all()
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    if start is not None:
+        qs = qs.filter(created_at__gte=start)
+    qs = qs.filter(created_at__lte=until) if until_inclusive else qs.filter(created_at__lt=until)
+    return (
+        _eligible(qs, "person")
+        .values(who=_person_key())
+        .annotate(total=Sum("points"))
+        .filter(total__gt=0)
+    )
+
+
+def _person_key() -> Any:
+    """The person's id as a grouping key. On SQLite, an expression (person_id + 0): grouping on
+    the bare column makes its planner walk points_by_person to get the groups in order, with a
+    table lookup per row (5 × slower on a month of a million-row ledger) instead of a range on
+    the covering index points_by_time and a sort of the groups."""
+    if connection.vendor == "sqlite":
+        return ExpressionWrapper(F("person_id") + 0, output_field=BigIntegerField())
+    return F("person_id")
+
+
+def _scores() -> QuerySet[PersonScore]:
+    return PersonScore.objects.filter(total__gt=0, excluded=False, person__is_active=True)
+
+
+def _after(last_points: int, last_person: int, key: str = "person_id") -> Q:
+    return Q(total__lt=last_points) | Q(total=last_points, **{f"{key}__gt": last_person})
+
+
+def _ranked(
+    pairs: list[tuple[int, int]], people: dict[int, User], *, last: tuple[int, int] | None
+) -> list[Row]:
+    """Dense ranks for (person id, points) pairs in order, continuing from (points, rank)."""
+    rows = []
+    points_before, rank = last if last is not None else (None, 0)
+    for person_id, points in pairs:
+        if points != points_before:
+            rank += 1
+            points_before = points
+        person = people.get(person_id)
+        if person is not None:
+            rows.append(Row(rank=rank, person=person, points=points))
+    return rows
+
+
+def _page(
+    *,
+    start: datetime | None,
+    until: datetime,
+    community_id: int | None,
+    after: tuple[int, int, int] | None,
+    limit: int,
+    until_inclusive: bool = True,
+) -> tuple[list[Row], bool]:
+    """One page after (points, person id, rank); returns the rows and whether more follow.
+    One query for the all-time organisation board, two (totals, then people) otherwise."""
+    last = (after[0], after[2]) if after else None
+    if start is None and community_id is None:
+        scores = _scores().select_related("person").order_by("-total", "person_id")
+        if after:
+            scores = scores.filter(_after(after[0], after[1]))
+        found = list(scores[: limit + 1])
+        more = len(found) > limit
+        found = found[:limit]
+        people = {s.person_id: s.person for s in found}
+        return _ranked([(s.person_id, s.total) for s in found], people, last=last), more
+    totals = _ledger_totals(
+        start=start, until=until, community_id=community_id, until_inclusive=until_inclusive
+    ).order_by("-total", "who")
+    if after:
+        totals = totals.filter(_after(after[0], after[1], key="who"))
+    pairs = [(r["who"], r["total"]) for r in totals[: limit + 1]]
+    more = len(pairs) > limit
+    pairs = pairs[:limit]
+    people = (
+        User.objects.only(*PERSON_FIELDS).in_bulk([pk for pk, _points in pairs]) if pairs else {}
+    )
+    return _ranked(pairs, people, last=last), more
+
+
+def _scope(period: Period, community: Community | None, start: datetime | None) -> str:
+    # A cursor belongs to one board and one period: last week's cursor is refused this week.
+    origin = start.isoformat() if start else "-"
+    return f"leaderboard:{period}:{community.pk if community else 0}:{origin}"
+
+
+def _decode(cursor: str, scope: str) -> tuple[int, int, int]:
+    values = decode_cursor(cursor, scope=scope)
+    if len(values) != 3 or not all(type(v) is int for v in values) or values[2] < 1:
+        raise BadCursor("invalid cursor")
+    return values[0], values[1], values[2]
+
+
+def leaderboard(
+    *,
+    period: Period,
+    community: Community | None = None,
+    now: datetime | None = None,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Board:
+    """One page of a leaderboard: rows (rank, person, points), best first.
+
+    The caller has checked that the viewer may read `community`'s content. Raises BadCursor for
+    a cursor altered or made for another board, ValueError for an unknown period.
+    """
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r}")
+    now = now or timezone.now()
+    limit = max(1, min(limit, MAX_LIMIT))
+    start = period_start(period, now)
+    scope = _scope(period, community, start)
+    after = _decode(cursor, scope) if cursor else None
+    rows, more = _page(
+        start=start,
+        until=now,
+        community_id=community.pk if community else None,
+        after=after,
+        limit=limit,
+    )
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor([last.points, last.person.pk, last.rank], scope=scope)
+    return Board(
+        rows=rows,
+        next_cursor=next_cursor,
+        period=period,
+        community=community,
+        start=start,
+        until=now,
+    )
+
+
+def person_rank(
+    person: User,
+    period: Period = "week",
+    *,
+    community: Community | None = None,
+    now: datetime | None = None,
+) -> Standing | None:
+    """The person's dense rank and points on a board, None when they are not ranked (no points
+    yet, excluded, departed). Two queries: their points, then a COUNT of the distinct higher
+    totals."""
+    now = now or timezone.now()
+    if not person.is_active:
+        return None
+    start = period_start(period, now)
+    if start is None and community is None:
+        score = PersonScore.objects.filter(person=person.pk).values("total", "excluded").first()
+        if score is None or score["excluded"] or score["total"] <= 0:
+            return None
+        points = score["total"]
+        higher = _scores().filter(total__gt=points).values("total").distinct().count()
+        return Standing(rank=higher + 1, points=points)
+    community_id = community.pk if community else None
+    # Index points_by_person (person, created_at): only the person's own rows are read.
+    own = PointsEntry.objects.filter(person=person.pk, created_at__lte=now)
+    if start is not None:
+        own = own.filter(created_at__gte=start)
+    if community_id is not None:
+        own = own.filter(community_id=community_id)
+    mine = _eligible(own, "person").aggregate(total=Sum("points"))["total"]
+    if not mine or mine <= 0:
+        return None
+    higher = (
+        _ledger_totals(start=start, until=now, community_id=community_id)
+        .filter(total__gt=mine)
+        .values("total")
+        .distinct()
+        .count()
+    )
+    return Standing(rank=higher + 1, points=mine)
+
+
+@dataclass
+class ScoreCard:
+    score: int
+    excluded: bool
+    week: Standing | None
+
+
+def score_card(person: User, *, now: datetime | None = None) -> ScoreCard:
+    """A person's score and rank this week, for their profile: one query (the score with the
+    week's points as a subquery), and a second one only when they are ranked this week."""
+    now = now or timezone.now()
+    start = period_start("week", now)
+    week_points = (
+        PointsEntry.objects.filter(person=OuterRef("person"), created_at__gte=start)
+        .filter(created_at__lte=now)
+        .order_by()
+        .values("person")
+        .annotate(points=Sum("points"))
+        .values("points")
+    )
+    row = (
+        PersonScore.objects.filter(person=person.pk)
+        .annotate(week=Subquery(week_points))
+        .values("total", "excluded", "week")
+        .first()
+    )
+    if row is None:
+        return ScoreCard(score=0, excluded=False, week=None)
+    mine = row["week"] or 0
+    if row["excluded"] or not person.is_active or mine <= 0:
+        return ScoreCard(score=row["total"], excluded=row["excluded"], week=None)
+    higher = (
+        _ledger_totals(start=start, until=now, community_id=None)
+        .filter(total__gt=mine)
+        .values("total")
+        .distinct()
+        .count()
+    )
+    return ScoreCard(
+        score=row["total"], excluded=False, week=Standing(rank=higher + 1, points=mine)
+    )
+
+
+# --- the weekly top 3 ------------------------------------------------------------------------
+
+
+def last_freezable_week(now: datetime) -> date:
+    """The Monday of the last week whose freeze time (the next Monday, FREEZE_HOUR:00, local)
+    has passed: on Monday 05:59 it is the week before last, at 06:00 the week just ended."""
+    monday = week_start(now)
+    freeze_at = datetime.combine(monday, time(FREEZE_HOUR), tzinfo=org_timezone())
+    return monday - timedelta(days=7 if now >= freeze_at else 14)
+
+
+def week_top(week: date) -> list[Row]:
+    """The dense top 3 of a week (Monday 00:00 to the next Monday 00:00, local): everyone
+    whose rank is 1, 2 or 3, ties included."""
+    start, end = _local_midnight(week), _local_midnight(week + timedelta(days=7))
+    rows: list[Row] = []
+    after: tuple[int, int, int] | None = None
+    while True:
+        page, more = _page(
+            start=start,
+            until=end,
+            community_id=None,
+            after=after,
+            limit=MAX_LIMIT,
+            until_inclusive=False,
+        )
+        for row in page:
+            if row.rank > TOP_RANKS:
+                return rows
+            rows.append(row)
+        if not more or not page:
+            return rows
+        last = page[-1]
+        after = (last.points, last.person.pk, last.rank)
+
+
+@transaction.atomic
+def weekly_top_freeze(*, now: datetime | None = None) -> int:
+    """Freezes the top 3 of the last completed week once Monday FREEZE_HOUR:00 (organisation
+    time zone) has passed, and notifies them. Returns how many people were frozen (0 when the
+    week is already frozen or nobody earned points).
+
+    Idempotent: a week already frozen is left alone, and the unique (week, person) constraint
+    with the notification key "weekly_top:<week>" keeps two concurrent runs from duplicating
+    anything (they compute the same rows: a closed week's ledger no longer changes). Run hourly
+    by the schedule, which lets this function decide from local time.
+    """
+    from rucher.notifications.models import Notification
+    from rucher.notifications.services import notify
+
+    now = now or timezone.now()
+    week = last_freezable_week(now)
+    if WeeklyTop.objects.filter(week_start=week).exists():
+        return 0
+    rows = week_top(week)
+    WeeklyTop.objects.bulk_create(
+        [
+            WeeklyTop(week_start=week, person=r.person, rank=r.rank, points=r.points, frozen_at=now)
+            for r in rows
+        ],
+        ignore_conflicts=True,
+    )
+    for row in rows:
+        notify(
+            recipient_ids=[row.person.pk],
+            kind=Notification.Kind.WEEKLY_TOP,
+            key=f"weekly_top:{week.isoformat()}",
+            data={"rank": row.rank, "points": row.points, "week_start": week.isoformat()},
+        )
+    return len(rows)
+
+
+def top3_current(now: datetime | None = None, *, limit: int = TOP3_SHOWN) -> FrozenTop:
+    """The last frozen week's top 3 (the week just ended, or the one before until Monday's
+    freeze has run): one query. Empty when no week was frozen lately."""
+    now = now or timezone.now()
+    week = last_freezable_week(now)
+    latest = (
+        WeeklyTop.objects.filter(week_start__lte=week, week_start__gte=week - timedelta(days=7))
+        .order_by("-week_start")
+        .values("week_start")[:1]
+    )
+    found = list(
+        WeeklyTop.objects.filter(week_start=latest, person__is_active=True)
+        .select_related("person")
+        .order_by("rank", "person__sort_name", "person_id")[: limit + 1]
+    )
+    if not found:
+        return FrozenTop(week_start=None, rows=[])
+    return FrozenTop(
+        week_start=found[0].week_start,
+        rows=[Row(rank=t.rank, person=t.person, points=t.points) for t in found[:limit]],
+        more=len(found) > limit,
+    )

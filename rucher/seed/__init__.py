@@ -1,0 +1,1 @@
+"""Organisation-scale data for benchmarks: `rucher seed` (see `rucher.seed.organisation`)."""

@@ -1,0 +1,122 @@
+"""Concurrent likes and unlikes on PostgreSQL: the points ledger, the totals and the caps stay
+exact (each write locks the beneficiary's score row first)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from rucher.communities.models import Community, Membership
+from rucher.content import services as content
+from rucher.content.models import Post, PostLike
+from rucher.core.factories import PersonFactory
+from rucher.recognition import points
+from rucher.recognition.models import PersonScore, PointsEntry, PointsValue
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="SQLite serialises writers: nothing to race"
+    ),
+]
+
+R = PointsEntry.Reason
+
+
+def _run_in_threads(functions):
+    barrier = threading.Barrier(len(functions))
+    errors = []
+
+    def run(function):
+        try:
+            barrier.wait(timeout=20)
+            function()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def _world(n_posts, n_likers):
+    author = PersonFactory(username="author")
+    likers = [PersonFactory(username=f"liker{i}") for i in range(n_likers)]
+    community = Community.objects.create(name="Open", slug="open-points-race")
+    Membership.objects.create(community=community, person=author, role="owner")
+    posts = [
+        content.post_create(author=author, communities=[community], body=f"Post {i}")
+        for i in range(n_posts)
+    ]
+    return author, likers, posts
+
+
+def _score(person):
+    return PersonScore.objects.get(person=person).total
+
+
+def _like_points(person):
+    return sum(
+        points.live_grants(
+            PointsEntry.objects.filter(person=person, reason=R.LIKE_RECEIVED)
+        ).values_list("points", flat=True)
+    )
+
+
+def test_concurrent_likes_and_unlikes_on_several_posts_keep_the_ledger_exact(settings):
+    settings.RUCHER_POINTS_PAIR_DAILY_CAP = 100
+    PointsValue.objects.create(reason=R.LIKE_RECEIVED, points=2, daily_cap=0)
+    author, likers, posts = _world(n_posts=3, n_likers=4)
+    base = _score(author)
+
+    def like(person, post):
+        return lambda: content.post_like(person=person, post=Post.objects.get(pk=post.pk))
+
+    def unlike(person, post):
+        return lambda: content.post_unlike(person=person, post=Post.objects.get(pk=post.pk))
+
+    # Everyone likes every post, twice at once.
+    jobs = [like(p, post) for p in likers for post in posts]
+    assert _run_in_threads(jobs + jobs) == []
+    assert _score(author) == base + 2 * len(likers) * len(posts)
+    # Unlikes and likes again race each other on every post.
+    jobs = [unlike(p, post) for p in likers[:2] for post in posts]
+    jobs += [like(p, post) for p in likers[2:] for post in posts]
+    jobs += [unlike(p, post) for p in likers[3:] for post in posts]
+    assert _run_in_threads(jobs) == []
+    expected = 2 * PostLike.objects.filter(post__author=author).count()
+    assert _like_points(author) == expected
+    assert _score(author) == base + expected
+    assert points.points_check() == []
+
+
+def test_the_pair_cap_holds_under_concurrent_likes(settings):
+    settings.RUCHER_POINTS_PAIR_DAILY_CAP = 3
+    author, likers, posts = _world(n_posts=6, n_likers=1)
+    liker = likers[0]
+    base = _score(author)
+    jobs = [
+        (lambda post=post: content.post_like(person=liker, post=Post.objects.get(pk=post.pk)))
+        for post in posts
+    ]
+    assert _run_in_threads(jobs) == []
+    assert PostLike.objects.filter(person=liker).count() == 6
+    assert _score(author) == base + 3 * points.points_value(R.LIKE_RECEIVED)
+    assert points.points_check() == []
+
+
+def test_the_daily_cap_holds_under_concurrent_grants():
+    PointsValue.objects.create(reason=R.COMMENT, points=4, daily_cap=10)
+    person = PersonFactory(username="busy")
+
+    def grant(i):
+        return lambda: points.points_grant(person_id=person.pk, reason=R.COMMENT, key=f"c:{i}")
+
+    assert _run_in_threads([grant(i) for i in range(8)]) == []
+    assert _score(person) == 10
+    assert points.points_check() == []
