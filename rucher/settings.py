@@ -116,11 +116,19 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'rucher.sql
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers queue on SQLite's single write lock. Its busy handler polls (it sleeps and
+    # retries, in no particular order), so under 8 concurrent writers one of them could be
+    # overtaken for more than 5 s and fail "database is locked" on BEGIN IMMEDIATE (issue 7:
+    # 500s on post creation and likes in `make bench`). Wait up to 30 s instead: `timeout` is
+    # the sqlite3 module's busy timeout, set when connecting; the PRAGMA says the same.
+    SQLITE_BUSY_TIMEOUT = int(os.environ.get("RUCHER_SQLITE_BUSY_TIMEOUT", "30"))
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000};"
         ),
         "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT,
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -66,8 +66,11 @@ class ProfileOut(PersonOut):
     earned_skills: list[EarnedSkillOut] = Field(
         description="Skills earned from colleagues' likes and accepted answers, best first."
     )
-    score: int = Field(description="Recognition points (filled by F-POINTS).")
-    badges: list[str] = Field(description="Badges earned (filled by F-BADGES).")
+    score: int = Field(description="Recognition points: the sum of the points ledger.")
+    badges: list[str] = Field(
+        description="Codes of the badges earned, newest first; a tag badge is `code:tag`"
+        " (details: GET /people/{username}/badges)."
+    )
     following: bool = Field(description="Whether the caller follows this person.")
 
 
@@ -168,15 +171,22 @@ def _me_out(person: User) -> MeOut:
 
 
 def _profile_out(person: User, *, following: bool) -> ProfileOut:
-    # score and badges are in the contract already; their features fill them.
+    from rucher.recognition.badges import person_badges
+    from rucher.recognition.models import PersonScore
     from rucher.recognition.selectors import earned_skills
 
     skills = [
         EarnedSkillOut(tag=s.slug, reputation=s.reputation)
         for s in earned_skills(person, limit=EARNED_SKILLS_SHOWN)
     ]
+    score = PersonScore.objects.filter(person=person.pk).values_list("total", flat=True).first()
+    badges = [f"{b.code}:{b.tag_slug}" if b.tag_slug else b.code for b in person_badges(person)]
     return ProfileOut(
-        **_person_fields(person), earned_skills=skills, score=0, badges=[], following=following
+        **_person_fields(person),
+        earned_skills=skills,
+        score=score or 0,
+        badges=badges,
+        following=following,
     )
 
 

@@ -203,3 +203,16 @@ def test_it_validates_new_people(admin_api):
     response = admin_api.call("POST", "/people", {"username": "erin"})
     assert response.status_code == 422
     assert set(response.json()["fields"]) == {"email", "display_name"}
+
+
+def test_a_profile_carries_the_score_and_badges(api, colleague):
+    from rucher.content.models import Tag
+    from rucher.recognition.models import BadgeAward, PersonScore
+
+    PersonScore.objects.create(person=colleague, total=42)
+    tag = Tag.objects.create(name="Python", slug="python")
+    BadgeAward.objects.create(person=colleague, badge="first_post")
+    BadgeAward.objects.create(person=colleague, badge="helpful", tag=tag)
+    body = api.call("GET", "/people/carol").json()
+    assert body["score"] == 42
+    assert sorted(body["badges"]) == ["first_post", "helpful:python"]

@@ -4,7 +4,7 @@ the date and why; re-running a check awards nothing."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rucher.communities import services as communities
 from rucher.content import services as content
@@ -216,7 +216,8 @@ def test_helpful_in_a_tag_is_one_badge_per_tag(member):
     assert sorted(badge_notes(member)) == sorted(
         [f"badge:helpful:{django.pk}", f"badge:helpful:{python.pk}"]
     )
-    names = sorted(b.name for b in person_badges(member))
+    with translation.override("en"):
+        names = sorted(b.name for b in person_badges(member))
     assert names == ["Helpful in Django", "Helpful in Python"]
 
 
@@ -256,15 +257,18 @@ def test_the_notification_names_the_badge_and_links_to_the_profile(club, member)
     _post(member, club)
     badges_check(person_id=member.pk)
     note = Notification.objects.get(recipient=member, kind=Notification.Kind.BADGE)
-    assert notification_message(note) == "You earned the badge “First post”"
+    with translation.override("en"):
+        assert notification_message(note) == "You earned the badge “First post”"
     assert notification_url(note) == f"/people/{member.username}/"
 
 
-def test_every_badge_has_a_name_and_a_reason():
-    for badge in BADGES.values():
-        assert badge.label("X") and badge.reason("X")
-        if badge.per_tag:
-            assert "X" in badge.label("X") and "X" in badge.reason("X")
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_badge_has_a_name_and_a_reason(language):
+    with translation.override(language):
+        for badge in BADGES.values():
+            assert badge.label("X") and badge.reason("X")
+            if badge.per_tag:
+                assert "X" in badge.label("X") and "X" in badge.reason("X")
 
 
 def test_the_profile_shows_the_badges_with_date_and_why(client_for, club, member, world):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rucher.core.factories import PersonFactory
 from rucher.notifications.messages import notification_message, notification_url
@@ -145,9 +145,10 @@ def test_the_current_top_3_is_the_last_frozen_week(week_points):
 def test_the_notification_tells_the_rank_and_points(week_points):
     weekly_top_freeze(now=local(2026, 3, 9, 7))
     note = Notification.objects.get(recipient=week_points["cat"])
-    assert notification_message(note) == (
-        "You are number 2 in the top 3 of the week, with 15 points"
-    )
+    with translation.override("en"):
+        assert notification_message(note) == (
+            "You are number 2 in the top 3 of the week, with 15 points"
+        )
     assert notification_url(note) == "/leaderboard/"
 
 
