@@ -5,7 +5,7 @@ variety of texts once combined. Nothing here is random: `rucher.seed.organisatio
 these lists with its own seeded generator.
 """
 
-from rucher.accounts.demo import DEPARTMENTS, FIRST_NAMES, LAST_NAMES, SITES
+from rucher.accounts.demo import DEPARTMENTS, FIRST_NAMES, INTERESTS, LAST_NAMES, SITES
 
 __all__ = [
     "COMMENTS_EN",
@@ -118,20 +118,6 @@ COMMUNITY_PREFIXES = [
     "Entraide",
 ]
 
-INTERESTS = [
-    "Course à pied",
-    "Photographie",
-    "Cuisine",
-    "Jardinage",
-    "Randonnée",
-    "Jeux de société",
-    "Musique",
-    "Lecture",
-    "Vélo",
-    "Théâtre",
-    "Voile",
-    "Bénévolat",
-]
 
 TITLES_FR = [
     "Retour d'expérience : {topic}",

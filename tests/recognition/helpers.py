@@ -21,3 +21,30 @@ def assert_ledger_consistent() -> None:
         assert totals.get(key) == total, key
     for key, value in totals.items():
         assert value == sums.get(key, 0), key
+
+
+def run_in_threads(functions, *, timeout: float = 60):
+    """Runs the functions at the same instant in threads (each with its own database
+    connection, closed afterwards) and returns the exceptions they raised."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(functions))
+    errors = []
+
+    def run(function):
+        try:
+            barrier.wait(timeout=timeout / 3)
+            function()
+        except Exception as exc:  # noqa: BLE001 - reported to the caller
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return errors

@@ -1,38 +1,15 @@
 """Concurrent likes on PostgreSQL: the ledger and the totals never double count."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from rucher.communities.models import Community
 from rucher.content import services as content
 from rucher.content.models import Post
 from rucher.core.factories import PersonFactory
-from tests.recognition.helpers import assert_ledger_consistent, reputation
+from tests.recognition.helpers import assert_ledger_consistent, reputation, run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _run_in_threads(functions):
-    barrier = threading.Barrier(len(functions))
-    errors = []
-
-    def run(function):
-        try:
-            barrier.wait(timeout=10)
-            function()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
 
 
 @pytest.mark.skipif(
@@ -53,12 +30,12 @@ def test_concurrent_likes_count_once_each():
         return lambda: content.post_like(person=person, post=Post.objects.get(pk=post.pk))
 
     # Each liker twice at once, and six likers at once.
-    errors = _run_in_threads([like(p) for p in likers] + [like(p) for p in likers])
+    errors = run_in_threads([like(p) for p in likers] + [like(p) for p in likers])
     assert errors == []
     assert reputation(author, "python") == 6
     assert reputation(author, "go") == 6
     assert Post.objects.get(pk=post.pk).like_count == 6
-    errors = _run_in_threads(
+    errors = run_in_threads(
         [lambda p=p: content.post_unlike(person=p, post=post) for p in likers[:3]] * 2
     )
     assert errors == []

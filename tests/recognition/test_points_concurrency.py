@@ -1,10 +1,8 @@
 """Concurrent likes and unlikes on PostgreSQL: the points ledger, the totals and the caps stay
 exact (each write locks the beneficiary's score row first)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from rucher.communities.models import Community, Membership
 from rucher.content import services as content
@@ -12,6 +10,7 @@ from rucher.content.models import Post, PostLike
 from rucher.core.factories import PersonFactory
 from rucher.recognition import points
 from rucher.recognition.models import PersonScore, PointsEntry, PointsValue
+from tests.recognition.helpers import run_in_threads
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -21,27 +20,6 @@ pytestmark = [
 ]
 
 R = PointsEntry.Reason
-
-
-def _run_in_threads(functions):
-    barrier = threading.Barrier(len(functions))
-    errors = []
-
-    def run(function):
-        try:
-            barrier.wait(timeout=20)
-            function()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def _world(n_posts, n_likers):
@@ -82,13 +60,13 @@ def test_concurrent_likes_and_unlikes_on_several_posts_keep_the_ledger_exact(set
 
     # Everyone likes every post, twice at once.
     jobs = [like(p, post) for p in likers for post in posts]
-    assert _run_in_threads(jobs + jobs) == []
+    assert run_in_threads(jobs + jobs) == []
     assert _score(author) == base + 2 * len(likers) * len(posts)
     # Unlikes and likes again race each other on every post.
     jobs = [unlike(p, post) for p in likers[:2] for post in posts]
     jobs += [like(p, post) for p in likers[2:] for post in posts]
     jobs += [unlike(p, post) for p in likers[3:] for post in posts]
-    assert _run_in_threads(jobs) == []
+    assert run_in_threads(jobs) == []
     expected = 2 * PostLike.objects.filter(post__author=author).count()
     assert _like_points(author) == expected
     assert _score(author) == base + expected
@@ -104,7 +82,7 @@ def test_the_pair_cap_holds_under_concurrent_likes(settings):
         (lambda post=post: content.post_like(person=liker, post=Post.objects.get(pk=post.pk)))
         for post in posts
     ]
-    assert _run_in_threads(jobs) == []
+    assert run_in_threads(jobs) == []
     assert PostLike.objects.filter(person=liker).count() == 6
     assert _score(author) == base + 3 * points.points_value(R.LIKE_RECEIVED)
     assert points.points_check() == []
@@ -117,6 +95,6 @@ def test_the_daily_cap_holds_under_concurrent_grants():
     def grant(i):
         return lambda: points.points_grant(person_id=person.pk, reason=R.COMMENT, key=f"c:{i}")
 
-    assert _run_in_threads([grant(i) for i in range(8)]) == []
+    assert run_in_threads([grant(i) for i in range(8)]) == []
     assert _score(person) == 10
     assert points.points_check() == []
