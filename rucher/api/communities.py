@@ -303,7 +303,7 @@ def communities_member_remove(
     409 for oneself or the last owner."""
     community = access.access_community_content(request.auth, slug)
     if not access.can_manage(request.auth, community):
-        raise ApiError(403, "forbidden", _("Only the community's managers remove members."))
+        raise ApiError(403, "forbidden", _("Only the community's managers can remove members."))
     person = access_person(request.auth, username)
     try:
         services.membership_remove(actor=request.auth, community=community, person=person)

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from rucher.mail.models import AddressHealth, EmailPreference, InboundMessage, OutboxMessage
 
@@ -38,7 +39,10 @@ class AddressHealthAdmin(ReadOnlyAdmin):
     def resume(self, request: HttpRequest, queryset: QuerySet[AddressHealth]) -> None:
         count = queryset.update(failures=0, paused_at=None, last_error="")
         self.message_user(
-            request, _("%(count)d address(es) resumed.") % {"count": count}, messages.SUCCESS
+            request,
+            ngettext("%(count)d address resumed.", "%(count)d addresses resumed.", count)
+            % {"count": count},
+            messages.SUCCESS,
         )
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
