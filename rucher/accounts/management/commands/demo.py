@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
 from rucher.content.demo import demo_content_load
 from rucher.qa.demo import demo_questions_load
+from rucher.recognition.demo import demo_recognition_load
 
 
 class Command(BaseCommand):
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo questions: {questions['questions']} questions created now "
             f"({questions['promises']} answer-time promises set)."
+        )
+        recognition = demo_recognition_load()
+        self.stdout.write(
+            f"Demo recognition: {recognition['points']} points entries, "
+            f"{recognition['thanks']} thanks, {recognition['badges']} badges and "
+            f"{recognition['top3']} people in last week's top 3 created now."
         )
         self.stdout.write(
             self.style.SUCCESS(
