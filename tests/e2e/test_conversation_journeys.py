@@ -145,10 +145,11 @@ def test_demander_a_rejoindre_une_communaute_privee_puis_etre_accepte(
     run_queued_tasks()
 
     # L'animatrice est prévenue, et accepte la demande depuis la page de gestion.
+    # (Son premier message lui a aussi valu le badge « Premier message ».)
     connexion("manon")
-    expect(badge_non_lues(page)).to_have_text("1")
+    expect(badge_non_lues(page)).to_have_text("2")
     page.get_by_role("link", name=re.compile(r"^Notifications")).click()
-    demande = page.locator("li.notification.unread")
+    demande = page.locator("li.notification.unread", has_text="a demandé à rejoindre")
     expect(demande).to_have_count(1)
     expect(demande).to_contain_text("Rémi Requérant a demandé à rejoindre Comité de direction")
     demande.get_by_role("link").click()
@@ -295,11 +296,13 @@ def test_publier_commenter_aimer_et_etre_notifie(
     expect(page.locator("article.post figure img")).to_be_visible()
 
     # L'autrice est prévenue du commentaire et du « j'aime ».
+    # (Sa première publication lui a aussi valu un badge.)
     connexion("camille")
-    expect(badge_non_lues(page)).to_have_text("2")
+    expect(badge_non_lues(page)).to_have_text("3")
     page.get_by_role("link", name=re.compile(r"^Notifications")).click()
     notifications = page.locator("li.notification.unread")
-    expect(notifications).to_have_count(2)
+    expect(notifications).to_have_count(3)
+    expect(notifications.filter(has_text="badge")).to_have_count(1)
     expect(
         notifications.filter(
             has_text="Émile Lecteur a commenté votre publication « Bilan du salon »"

@@ -86,6 +86,8 @@ def test_it_loads_the_content_once_with_exact_counters():
         "announcement",
         "idea",
         "discussion",
+        # Public thanks come from the recognition demo.
+        "kudos",
     }
 
 
