@@ -1,8 +1,9 @@
 """The only way to load a post, a comment or an attachment a person may read.
 
 A post is readable through any of its communities the viewer may read (open ones unless a
-manager removed them from it, those they are a member of; administrators read everything). Membership is read on every call, so leaving
-a community revokes access at once. Not found and not allowed are the same 404.
+manager removed them from it, those they are a member of; administrators read everything).
+Membership is read on every call, so leaving a community revokes access at once. Not found and
+not allowed are the same 404.
 """
 
 from django.core.exceptions import PermissionDenied
