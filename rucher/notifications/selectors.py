@@ -4,7 +4,7 @@ A notification about a post the recipient can no longer read (they left its comm
 hidden) is neither listed nor counted: the post's readability is checked on every read.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from rucher.accounts.models import User
 from rucher.communities.models import Community
@@ -18,8 +18,10 @@ UNREAD_CAP = 100
 
 
 def visible_notifications(person: User) -> QuerySet[Notification]:
-    visible_post = Q(post__isnull=True) | Q(
-        post__in=readable_posts(person).filter(hidden_at__isnull=True)
+    # A correlated EXISTS, not `post__in=<readable posts>`: PostgreSQL would evaluate the IN
+    # over every readable post of the organisation (1 s at 100,000 posts, on every page).
+    visible_post = Q(post__isnull=True) | Exists(
+        readable_posts(person).filter(pk=OuterRef("post_id"), hidden_at__isnull=True)
     )
     visible_comment = Q(comment__isnull=True) | Q(comment__hidden_at__isnull=True)
     # Without a post, a notification about a secret community needs its membership (a
