@@ -17,6 +17,7 @@ from django.utils import timezone
 from rucher.accounts.models import User
 from rucher.communities.models import Community
 from rucher.content.models import Comment, CommentLike, Post, PostLike
+from rucher.qa.services import is_answer
 from rucher.recognition.badges import badges_check
 from rucher.recognition.kudos import kudos_give
 from rucher.recognition.leaderboard import weekly_top_freeze
@@ -94,11 +95,8 @@ def _grant_content(now: datetime) -> int:
         post = comment.post
         if comment.author_id is None or post.is_hidden:
             continue
-        answer = (
-            comment.parent_id is None
-            and post.kind == "question"
-            and comment.author_id != post.author_id
-        )
+        # The questions app's rule: a top-level comment on someone else's question.
+        answer = is_answer(comment, post)
         granted += bool(
             points_grant(
                 person_id=comment.author_id,
