@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rucher.core.memo.RequestMemoMiddleware",
     "rucher.accounts.middleware.PersonLanguageMiddleware",
     "rucher.accounts.middleware.CharterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,11 +1,15 @@
 """Communities (kind, visibility, goals) and who belongs to them, with which role."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from rucher.core.memo import memo_clear
 
 # A year of working hours is already more than any promise worth making.
 MAX_ANSWER_PROMISE_HOURS = 2000
@@ -95,6 +99,12 @@ class Community(models.Model):
         if update_fields is not None and "name" in update_fields:  # type: ignore[operator]
             kwargs["update_fields"] = {*update_fields, "sort_name"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        # A visibility change changes who reads it: see rucher.core.memo.
+        memo_clear()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        memo_clear()
+        return super().delete(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -161,6 +171,16 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.community_id} ({self.role}, {self.status})"
+
+    # Joining, leaving, a role change or a removal changes what the person reads: the access
+    # functions' per-request memo (rucher.core.memo) forgets what it read.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        memo_clear()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        memo_clear()
+        return super().delete(*args, **kwargs)
 
     @property
     def is_member(self) -> bool:

@@ -2,9 +2,12 @@
 
 A post is readable through any of its communities the viewer may read (open ones unless a
 manager removed them from it, those they are a member of; administrators read everything).
-Membership is read on every call, so leaving a community revokes access at once. Not found and
+Membership is read once per request (`viewer_scope`, forgotten as soon as a membership changes)
+and never kept between requests, so leaving a community revokes access at once. Not found and
 not allowed are the same 404.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -14,59 +17,121 @@ from rucher.accounts.models import User
 from rucher.communities.access import is_administrator
 from rucher.communities.models import Community, Membership
 from rucher.content.models import Attachment, Comment, Post, PostCommunity
+from rucher.core.memo import memoized
 
 MAX_ID = 2**63 - 1
 
 
+@dataclass(frozen=True)
+class ViewerScope:
+    """The viewer's links to communities, read in one query: the ids they are a member of,
+    moderate (owner or manager) and were removed from."""
+
+    member: tuple[int, ...]
+    moderated: tuple[int, ...]
+    removed: tuple[int, ...]
+
+
+def viewer_scope(viewer: User) -> ViewerScope:
+    """One small query, once per request (rucher.core.memo): every access filter below is
+    written with these ids instead of compiling the same membership subqueries into every
+    query of the page."""
+
+    def read() -> ViewerScope:
+        member: list[int] = []
+        moderated: list[int] = []
+        removed: list[int] = []
+        rows = Membership.objects.filter(
+            person=viewer.pk, status__in=(Membership.Status.MEMBER, Membership.Status.REMOVED)
+        ).values_list("community_id", "status", "role")
+        for community_id, status, role in rows:
+            if status == Membership.Status.REMOVED:
+                removed.append(community_id)
+                continue
+            member.append(community_id)
+            if role in Membership.MANAGING_ROLES:
+                moderated.append(community_id)
+        return ViewerScope(tuple(sorted(member)), tuple(sorted(moderated)), tuple(sorted(removed)))
+
+    if viewer.pk is None:
+        return ViewerScope((), (), ())
+    return memoized(("viewer_scope", viewer.pk), read)
+
+
+def _readable_q(scope: ViewerScope, community: str = "") -> Q:
+    """Open communities except those the viewer was removed from, plus their memberships.
+
+    `community` is the path to the community from the filtered model ("" on Community)."""
+    key = f"{community}_id" if community else "pk"
+    visibility = f"{community}__visibility" if community else "visibility"
+    readable = Q(**{visibility: Community.Visibility.OPEN})
+    if scope.removed:
+        readable &= ~Q(**{f"{key}__in": scope.removed})
+    if scope.member:
+        readable |= Q(**{f"{key}__in": scope.member})
+    return readable
+
+
+def readable_community_q(viewer: User, community: str = "") -> Q:
+    """`readable_communities` as a condition on any model with a path to its community
+    (e.g. "community" on PostCommunity): no subquery to compile into the caller's query."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        return Q(pk__in=[])
+    if is_administrator(viewer):
+        return Q()
+    return _readable_q(viewer_scope(viewer), community)
+
+
+def member_community_ids(viewer: User) -> tuple[int, ...]:
+    """Ids of the communities the viewer is a member of (read once per request)."""
+    return viewer_scope(viewer).member
+
+
 def readable_communities(viewer: User) -> QuerySet[Community]:
-    """Communities whose content the viewer may read (a subquery, never materialised)."""
+    """Communities whose content the viewer may read (open ones unless removed, their own)."""
     if not (viewer.is_authenticated and viewer.is_active):
         return Community.objects.none()
-    if is_administrator(viewer):
-        return Community.objects.all()
-    mine = Membership.objects.filter(community=OuterRef("pk"), person=viewer.pk)
-    member = mine.filter(status=Membership.Status.MEMBER)
-    # Open communities are read by everyone except the people a manager removed from them.
-    removed = mine.filter(status=Membership.Status.REMOVED)
-    return Community.objects.filter(
-        (Q(visibility=Community.Visibility.OPEN) & ~Exists(removed)) | Exists(member)
-    )
+    return Community.objects.filter(readable_community_q(viewer))
 
 
 def member_communities(viewer: User) -> QuerySet[Community]:
     """Communities the viewer is a member of (their home feed's sources)."""
-    return Community.objects.filter(
-        memberships__person=viewer.pk, memberships__status=Membership.Status.MEMBER
-    )
+    return Community.objects.filter(pk__in=member_community_ids(viewer))
 
 
 def moderated_communities(viewer: User) -> QuerySet[Community]:
     """Communities the viewer moderates (owner or manager); all for administrators."""
     if is_administrator(viewer):
         return Community.objects.all()
-    return Community.objects.filter(
-        memberships__person=viewer.pk,
-        memberships__status=Membership.Status.MEMBER,
-        memberships__role__in=Membership.MANAGING_ROLES,
-    )
+    return Community.objects.filter(pk__in=viewer_scope(viewer).moderated)
 
 
 def readable_posts(viewer: User) -> QuerySet[Post]:
     """Posts readable by the viewer: in a readable community, and not hidden by moderation
     (moderators of one of its communities still see hidden posts)."""
-    placed = PostCommunity.objects.filter(
-        post=OuterRef("pk"), community__in=readable_communities(viewer)
+    if not (viewer.is_authenticated and viewer.is_active):
+        return Post.objects.none()
+    if is_administrator(viewer):
+        # Every community is readable and moderated: every placed post, hidden ones included.
+        return Post.objects.filter(Exists(PostCommunity.objects.filter(post=OuterRef("pk"))))
+    scope = viewer_scope(viewer)
+    placed = PostCommunity.objects.filter(post=OuterRef("pk")).filter(
+        _readable_q(scope, "community")
     )
-    moderated = PostCommunity.objects.filter(
-        post=OuterRef("pk"), community__in=moderated_communities(viewer)
-    )
-    return Post.objects.filter(Exists(placed)).filter(Q(hidden_at__isnull=True) | Exists(moderated))
+    posts = Post.objects.filter(Exists(placed))
+    if not scope.moderated:
+        return posts.filter(hidden_at__isnull=True)
+    moderated = PostCommunity.objects.filter(post=OuterRef("pk"), community_id__in=scope.moderated)
+    return posts.filter(Q(hidden_at__isnull=True) | Exists(moderated))
 
 
 def can_moderate_post(viewer: User, post: Post) -> bool:
-    return PostCommunity.objects.filter(
-        post=post, community__in=moderated_communities(viewer)
-    ).exists()
+    if is_administrator(viewer):
+        return PostCommunity.objects.filter(post=post).exists()
+    moderated = viewer_scope(viewer).moderated
+    if not moderated:
+        return False
+    return PostCommunity.objects.filter(post=post, community_id__in=moderated).exists()
 
 
 def _check_id(value: int) -> None:

@@ -22,9 +22,9 @@ from django.db.models.functions import Coalesce
 from rucher.accounts.models import Follow, User
 from rucher.communities.models import Community, Membership
 from rucher.content.access import (
-    member_communities,
+    member_community_ids,
     moderated_communities,
-    readable_communities,
+    readable_community_q,
     readable_posts,
 )
 from rucher.content.models import Bookmark, Post, PostCommunity, PostLike, PostRead
@@ -60,7 +60,7 @@ def prefetch_for_viewer(posts: Sequence[Post], viewer: User) -> None:
         list(posts),
         Prefetch(
             "communities",
-            queryset=Community.objects.filter(pk__in=readable_communities(viewer)).order_by(
+            queryset=Community.objects.filter(readable_community_q(viewer)).order_by(
                 "sort_name", "id"
             ),
             to_attr="visible_communities",
@@ -97,7 +97,7 @@ def on_top_ids(viewer: User) -> list[int]:
     Read from the placements, which are few once filtered on pinned/featured: one query.
     """
     rows = (
-        PostCommunity.objects.filter(community__in=member_communities(viewer))
+        PostCommunity.objects.filter(community_id__in=member_community_ids(viewer))
         .filter(Q(pinned_at__isnull=False) | Q(featured_at__isnull=False))
         # A post in a community the viewer reads is readable: only hidden ones are left out.
         .filter(post__hidden_at__isnull=True)
@@ -111,9 +111,8 @@ def on_top_ids(viewer: User) -> list[int]:
 def selected_ids(viewer: User, *, exclude: Iterable[int] = ()) -> list[int]:
     """ "Selected for you" (F-CURATE): featured posts of any community the viewer may read."""
     rows = (
-        PostCommunity.objects.filter(
-            featured_at__isnull=False, community__in=readable_communities(viewer)
-        )
+        PostCommunity.objects.filter(featured_at__isnull=False)
+        .filter(readable_community_q(viewer, "community"))
         .filter(post__hidden_at__isnull=True)
         .order_by("-featured_at", "-post_id")
         .values_list("post_id", flat=True)[:CURATED_SCAN]
@@ -139,7 +138,7 @@ def selected_for_person(viewer: User, *, exclude: Iterable[int] = ()) -> list[Po
 
 def _feed_queryset(viewer: User, *, exclude: list[int]) -> QuerySet[Post]:
     in_my_communities = PostCommunity.objects.filter(
-        post=OuterRef("pk"), community__in=member_communities(viewer)
+        post=OuterRef("pk"), community_id__in=member_community_ids(viewer)
     )
     followed = Follow.objects.filter(follower=viewer.pk).values("followee")
     qs = _visible(viewer).filter(Exists(in_my_communities) | Q(author__in=followed))

@@ -1,5 +1,7 @@
 """Posts (all kinds) published in one or more communities, their comments, likes and files."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -36,6 +38,13 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name
 
+
+
+def _prefetched(instance: models.Model, name: str) -> list[Any] | None:
+    """The rows `prefetch_related(name)` left on the instance, without cloning a QuerySet
+    (`.all()` clones one per call: measurable in a list of 50 comments)."""
+    cache = getattr(instance, "_prefetched_objects_cache", {})
+    return list(cache[name]) if name in cache else None
 
 class Post(models.Model):
     Kind = PostKind
@@ -76,6 +85,16 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("post", args=[self.pk])
+
+    @property
+    def tag_list(self) -> list["Tag"]:
+        tags = _prefetched(self, "tags")
+        return tags if tags is not None else list(self.tags.all())
+
+    @property
+    def attachment_list(self) -> list["Attachment"]:
+        files = _prefetched(self, "attachments")
+        return files if files is not None else list(self.attachments.all())
 
     @property
     def is_hidden(self) -> bool:
@@ -151,6 +170,11 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+    @property
+    def attachment_list(self) -> list["Attachment"]:
+        files = _prefetched(self, "attachments")
+        return files if files is not None else list(self.attachments.all())
 
     @property
     def is_hidden(self) -> bool:

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from rucher.accounts.models import User
 from rucher.communities.access import is_administrator
-from rucher.content.access import moderated_communities, readable_communities
+from rucher.content.access import moderated_communities, readable_community_q, viewer_scope
 from rucher.content.models import Comment, Post, PostCommunity
 from rucher.core.models import AuditEvent
 from rucher.core.pagination import Page, keyset_page
@@ -15,7 +15,7 @@ def is_moderator(viewer: User) -> bool:
     """Moderates at least one community (or administers the network)."""
     if not (viewer.is_authenticated and viewer.is_active):
         return False
-    return is_administrator(viewer) or moderated_communities(viewer).exists()
+    return is_administrator(viewer) or bool(viewer_scope(viewer).moderated)
 
 
 def _in_moderated_community(viewer: User, post_ref: str) -> Exists:
@@ -31,7 +31,7 @@ def _placements_seen_by(viewer: User) -> Prefetch:
     # reveal that community to a manager of another one.
     return Prefetch(
         "post__placements",
-        queryset=PostCommunity.objects.filter(community__in=readable_communities(viewer))
+        queryset=PostCommunity.objects.filter(readable_community_q(viewer, "community"))
         .select_related("community")
         .order_by("community__sort_name"),
     )
