@@ -119,6 +119,18 @@ class PostCommunity(models.Model):
         ]
         indexes = [
             models.Index(fields=["community", "-created_at", "-post"], name="community_stream"),
+            # The home page's "on top" and "selected for you" blocks read the few curated
+            # placements; without these they scanned every placement of the communities.
+            models.Index(
+                fields=["community"],
+                name="placement_curated",
+                condition=Q(pinned_at__isnull=False) | Q(featured_at__isnull=False),
+            ),
+            models.Index(
+                fields=["-featured_at", "-post"],
+                name="placement_featured",
+                condition=Q(featured_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -42,15 +42,13 @@ def _attachments() -> Prefetch:
     return Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
 
 
-def _attach_visible_communities(viewer: User, posts: list[Post]) -> None:
+def attach_visible_communities(viewer: User, posts: list[Post]) -> None:
     """Sets `visible_communities` on each post: only those the viewer may read (one query)."""
     by_post: dict[int, list[Community]] = {post.pk: [] for post in posts}
     if posts:
         placements = (
-            PostCommunity.objects.filter(
-                post__in=list(by_post),
-                community__in=access.readable_communities(viewer),
-            )
+            PostCommunity.objects.filter(post__in=list(by_post))
+            .filter(access.readable_community_q(viewer, "community"))
             .select_related("community")
             .order_by("community__name", "id")
         )
@@ -81,7 +79,7 @@ def _posts_from(viewer: User, placements: list[PostCommunity]) -> list[Post]:
 
         prefetch_related_objects(posts, Prefetch("tags", queryset=Tag.objects.order_by("slug")))
         prefetch_related_objects(posts, _attachments())
-    _attach_visible_communities(viewer, posts)
+    attach_visible_communities(viewer, posts)
     return posts
 
 
@@ -148,15 +146,11 @@ def post_page(viewer: User, post: Post) -> PostPage:
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("slug")), _attachments())
         .get()
     )
-    _attach_visible_communities(viewer, [post_with])
+    attach_visible_communities(viewer, [post_with])
     communities: list[Community] = post_with.visible_communities  # type: ignore[attr-defined]
     can_moderate = access.can_moderate_post(viewer, post_with)
     attachments = list(post_with.attachments.all())
-    member_ids = set(
-        access.member_communities(viewer)
-        .filter(pk__in=[c.pk for c in communities])
-        .values_list("pk", flat=True)
-    )
+    member_ids = set(access.member_community_ids(viewer)) & {c.pk for c in communities}
     return PostPage(
         post=post_with,
         communities=communities,
@@ -227,7 +221,7 @@ def tag_posts(viewer: User, tag: Tag, *, cursor: str | None = None, limit: int =
 
         prefetch_related_objects(posts, Prefetch("tags", queryset=Tag.objects.order_by("slug")))
         prefetch_related_objects(posts, _attachments())
-    _attach_visible_communities(viewer, posts)
+    attach_visible_communities(viewer, posts)
     return Page(items=posts, next_cursor=page.next_cursor)
 
 

@@ -22,6 +22,7 @@ from rucher.accounts.models import DeclaredSkill, User
 from rucher.communities.models import Community
 from rucher.content import access as content_access
 from rucher.content.models import PostCommunity, Tag
+from rucher.content.selectors import attach_visible_communities
 from rucher.core.pagination import Page, keyset_page
 from rucher.core.text import normalise_tag
 from rucher.qa.calendar import organisation_calendar, working_hours_between
@@ -65,19 +66,7 @@ def _decorate(viewer: User, questions: list[Question]) -> list[Question]:
     posts = [q.post for q in questions]
     if posts:
         prefetch_related_objects(posts, Prefetch("tags", queryset=Tag.objects.order_by("slug")))
-    by_post: dict[int, list[Community]] = {p.pk: [] for p in posts}
-    if posts:
-        placements = (
-            PostCommunity.objects.filter(
-                post__in=list(by_post), community__in=content_access.readable_communities(viewer)
-            )
-            .select_related("community")
-            .order_by("community__name", "id")
-        )
-        for placement in placements:
-            by_post[placement.post_id].append(placement.community)
-    for post in posts:
-        post.visible_communities = by_post[post.pk]  # type: ignore[attr-defined]
+    attach_visible_communities(viewer, posts)
     return questions
 
 
@@ -259,10 +248,13 @@ def answer_time_report(
             )
         keys = sorted(groups)[-MAX_BARS:]
     else:
-        placements = PostCommunity.objects.filter(
-            post__in=list(per_question),
-            community__in=content_access.readable_communities(viewer),
-        ).values_list("post_id", "community_id", "community__name")
+        placements = (
+            PostCommunity.objects.filter(
+                post__in=list(per_question),
+            )
+            .filter(content_access.readable_community_q(viewer, "community"))
+            .values_list("post_id", "community_id", "community__name")
+        )
         for post_id, community_id, name in placements.iterator():
             labels[community_id] = name
             asked_at, due_at, first_answer_at, hours = per_question[post_id]
