@@ -4,10 +4,11 @@ every Monday morning in the organisation's time zone.
 
 Where the numbers come from:
 - "all", organisation-wide: `PersonScore.total` (index score_ranking), one indexed read;
-- a period (from Monday 00:00 or from the 1st, organisation time zone, up to now) or a
-  community: the points ledger summed per person over a `created_at` range (index points_by_time,
-  or points_by_community with the community first: index-only on PostgreSQL). Withdrawals are
-  negative rows dated when they happen, so a closed week never changes.
+- a period (from Monday 00:00 or from the 1st, organisation time zone) or a community:
+  `PeriodScore`, the per-period totals the points ledger keeps beside each entry
+  (rucher.recognition.periods; index period_score_ranking), so a board is one index range
+  read whatever the size of the ledger. Withdrawals count in the period they happen in, so a
+  closed week never changes.
 Only people with more than 0 points are ranked; accounts excluded by an administrator
 (`PersonScore.excluded`) and departed (inactive) people never appear.
 
@@ -23,16 +24,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
-    BigIntegerField,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
 )
 from django.utils import timezone
 
@@ -40,7 +37,8 @@ from rucher.accounts.models import User
 from rucher.communities.models import Community
 from rucher.core.pagination import BadCursor, decode_cursor, encode_cursor
 from rucher.recognition.badges import org_timezone
-from rucher.recognition.models import PersonScore, PointsEntry, WeeklyTop
+from rucher.recognition.models import PeriodScore, PersonScore, WeeklyTop
+from rucher.recognition.periods import ALL_TIME, ORGANISATION, month_start, week_start
 
 Period = Literal["week", "month", "all"]
 PERIODS: tuple[Period, ...] = ("week", "month", "all")
@@ -92,12 +90,6 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=org_timezone())
 
 
-def week_start(now: datetime) -> date:
-    """The Monday of the week holding `now`, in the organisation's time zone."""
-    local = timezone.localtime(now, org_timezone()).date()
-    return local - timedelta(days=local.weekday())
-
-
 def period_start(period: Period, now: datetime) -> datetime | None:
     """Monday 00:00 or the 1st 00:00 (organisation time zone); None for all time."""
     if period == "week":
@@ -114,8 +106,7 @@ def period_start(period: Period, now: datetime) -> datetime | None:
 
 def _eligible(qs: QuerySet[Any], person_field: str) -> QuerySet[Any]:
     """Leaves out departed people and those excluded from rankings. Both are few, so two small
-    NOT IN lists rather than a join with every person: the ledger is then read from its
-    covering index alone (points_by_time / points_by_community)."""
+    NOT IN lists rather than a join with every person."""
     departed = User.objects.filter(is_active=False).values("pk")
     excluded = PersonScore.objects.filter(excluded=True).values("person_id")
     return qs.exclude(**{f"{person_field}_id__in": departed}).exclude(
@@ -123,45 +114,31 @@ def _eligible(qs: QuerySet[Any], person_field: str) -> QuerySet[Any]:
     )
 
 
-def _ledger_totals(
-    *,
-    start: datetime | None,
-    until: datetime,
-    community_id: int | None,
-    until_inclusive: bool = True,
-) -> QuerySet[Any]:
-    """SUM(points) GROUP BY person over a created_at range (and a community), as rows of
-    {"who", "total"} (who: the person's id) with total > 0."""
-    qs = PointsEntry.objects.all()
-    if community_id is not None:
-        qs = qs.filter(community_id=community_id)
-    if start is not None:
-        qs = qs.filter(created_at__gte=start)
-    qs = qs.filter(created_at__lte=until) if until_inclusive else qs.filter(created_at__lt=until)
-    return (
-        _eligible(qs, "person")
-        .values(who=_person_key())
-        .annotate(total=Sum("points"))
-        .filter(total__gt=0)
+def _period_key(period: Period, now: datetime) -> date:
+    """The `PeriodScore.start` of the period holding `now`."""
+    if period == "week":
+        return week_start(now)
+    if period == "month":
+        return month_start(now)
+    return ALL_TIME
+
+
+def _period_rows(period: Period, start: date, community_id: int | None) -> QuerySet[PeriodScore]:
+    """The period's rows with points, eligible people only (index period_score_ranking)."""
+    rows = PeriodScore.objects.filter(
+        period=period, start=start, community_key=community_id or ORGANISATION, points__gt=0
     )
-
-
-def _person_key() -> Any:
-    """The person's id as a grouping key. On SQLite, an expression (person_id + 0): grouping on
-    the bare column makes its planner walk points_by_person to get the groups in order, with a
-    table lookup per row (5 × slower on a month of a million-row ledger) instead of a range on
-    the covering index points_by_time and a sort of the groups."""
-    if connection.vendor == "sqlite":
-        return ExpressionWrapper(F("person_id") + 0, output_field=BigIntegerField())
-    return F("person_id")
+    return _eligible(rows, "person")
 
 
 def _scores() -> QuerySet[PersonScore]:
     return PersonScore.objects.filter(total__gt=0, excluded=False, person__is_active=True)
 
 
-def _after(last_points: int, last_person: int, key: str = "person_id") -> Q:
-    return Q(total__lt=last_points) | Q(total=last_points, **{f"{key}__gt": last_person})
+def _after(last_points: int, last_person: int, field: str = "total") -> Q:
+    return Q(**{f"{field}__lt": last_points}) | Q(
+        **{field: last_points, "person_id__gt": last_person}
+    )
 
 
 def _ranked(
@@ -182,17 +159,16 @@ def _ranked(
 
 def _page(
     *,
-    start: datetime | None,
-    until: datetime,
+    period: Period,
+    start: date,
     community_id: int | None,
     after: tuple[int, int, int] | None,
     limit: int,
-    until_inclusive: bool = True,
 ) -> tuple[list[Row], bool]:
     """One page after (points, person id, rank); returns the rows and whether more follow.
     One query for the all-time organisation board, two (totals, then people) otherwise."""
     last = (after[0], after[2]) if after else None
-    if start is None and community_id is None:
+    if period == "all" and community_id is None:
         scores = _scores().select_related("person").order_by("-total", "person_id")
         if after:
             scores = scores.filter(_after(after[0], after[1]))
@@ -201,12 +177,10 @@ def _page(
         found = found[:limit]
         people = {s.person_id: s.person for s in found}
         return _ranked([(s.person_id, s.total) for s in found], people, last=last), more
-    totals = _ledger_totals(
-        start=start, until=until, community_id=community_id, until_inclusive=until_inclusive
-    ).order_by("-total", "who")
+    totals = _period_rows(period, start, community_id).order_by("-points", "person_id")
     if after:
-        totals = totals.filter(_after(after[0], after[1], key="who"))
-    pairs = [(r["who"], r["total"]) for r in totals[: limit + 1]]
+        totals = totals.filter(_after(after[0], after[1], field="points"))
+    pairs = list(totals.values_list("person_id", "points")[: limit + 1])
     more = len(pairs) > limit
     pairs = pairs[:limit]
     people = (
@@ -249,8 +223,8 @@ def leaderboard(
     scope = _scope(period, community, start)
     after = _decode(cursor, scope) if cursor else None
     rows, more = _page(
-        start=start,
-        until=now,
+        period=period,
+        start=_period_key(period, now),
         community_id=community.pk if community else None,
         after=after,
         limit=limit,
@@ -290,23 +264,11 @@ def person_rank(
         points = score["total"]
         higher = _scores().filter(total__gt=points).values("total").distinct().count()
         return Standing(rank=higher + 1, points=points)
-    community_id = community.pk if community else None
-    # Index points_by_person (person, created_at): only the person's own rows are read.
-    own = PointsEntry.objects.filter(person=person.pk, created_at__lte=now)
-    if start is not None:
-        own = own.filter(created_at__gte=start)
-    if community_id is not None:
-        own = own.filter(community_id=community_id)
-    mine = _eligible(own, "person").aggregate(total=Sum("points"))["total"]
-    if not mine or mine <= 0:
+    rows = _period_rows(period, _period_key(period, now), community.pk if community else None)
+    mine = rows.filter(person_id=person.pk).values_list("points", flat=True).first()
+    if not mine:
         return None
-    higher = (
-        _ledger_totals(start=start, until=now, community_id=community_id)
-        .filter(total__gt=mine)
-        .values("total")
-        .distinct()
-        .count()
-    )
+    higher = rows.filter(points__gt=mine).values("points").distinct().count()
     return Standing(rank=higher + 1, points=mine)
 
 
@@ -321,15 +283,10 @@ def score_card(person: User, *, now: datetime | None = None) -> ScoreCard:
     """A person's score and rank this week, for their profile: one query (the score with the
     week's points as a subquery), and a second one only when they are ranked this week."""
     now = now or timezone.now()
-    start = period_start("week", now)
-    week_points = (
-        PointsEntry.objects.filter(person=OuterRef("person"), created_at__gte=start)
-        .filter(created_at__lte=now)
-        .order_by()
-        .values("person")
-        .annotate(points=Sum("points"))
-        .values("points")
-    )
+    week = _period_key("week", now)
+    week_points = PeriodScore.objects.filter(
+        period="week", start=week, community_key=ORGANISATION, person=OuterRef("person")
+    ).values("points")[:1]
     row = (
         PersonScore.objects.filter(person=person.pk)
         .annotate(week=Subquery(week_points))
@@ -341,15 +298,9 @@ def score_card(person: User, *, now: datetime | None = None) -> ScoreCard:
     mine = row["week"] or 0
     if row["excluded"] or not person.is_active or mine <= 0:
         return ScoreCard(score=row["total"], excluded=row["excluded"], week=None)
-    higher = (
-        _ledger_totals(start=start, until=now, community_id=None)
-        .filter(total__gt=mine)
-        .values("total")
-        .distinct()
-        .count()
-    )
+    higher = _period_rows("week", week, None).filter(points__gt=mine).values("points").distinct()
     return ScoreCard(
-        score=row["total"], excluded=False, week=Standing(rank=higher + 1, points=mine)
+        score=row["total"], excluded=False, week=Standing(rank=higher.count() + 1, points=mine)
     )
 
 
@@ -367,17 +318,11 @@ def last_freezable_week(now: datetime) -> date:
 def week_top(week: date) -> list[Row]:
     """The dense top 3 of a week (Monday 00:00 to the next Monday 00:00, local): everyone
     whose rank is 1, 2 or 3, ties included."""
-    start, end = _local_midnight(week), _local_midnight(week + timedelta(days=7))
     rows: list[Row] = []
     after: tuple[int, int, int] | None = None
     while True:
         page, more = _page(
-            start=start,
-            until=end,
-            community_id=None,
-            after=after,
-            limit=MAX_LIMIT,
-            until_inclusive=False,
+            period="week", start=week, community_id=None, after=after, limit=MAX_LIMIT
         )
         for row in page:
             if row.rank > TOP_RANKS:

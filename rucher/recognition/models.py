@@ -282,6 +282,52 @@ class BadgeAward(models.Model):
         return f"{self.badge} for {self.person_id}"
 
 
+class PeriodScore(models.Model):
+    """Points per person and period — a week (from Monday) or a month (from the 1st), in the
+    organisation's time zone, or all time — organisation-wide (`community_key` 0) and per
+    community: the leaderboards' read model.
+
+    Kept by the points ledger in the same transaction as each entry, under the person's lock
+    (rucher.recognition.periods), so a board is one index range read whatever the size of the
+    ledger; `rucher points_check` proves it equals the ledger and `--fix` rebuilds it. Entries
+    count in the period of their own date, withdrawals included (as the ledger sums did).
+    """
+
+    class Period(models.TextChoices):
+        WEEK = "week", _("week")
+        MONTH = "month", _("month")
+        ALL = "all", _("all time")
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=5, choices=Period.choices)
+    start = models.DateField()
+    # 0 for the organisation, else the community's id (not a foreign key: one unique key and one
+    # upsert for both scopes; a deleted community's rows are never read again).
+    community_key = models.BigIntegerField(default=0)
+    points = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("period score")
+        verbose_name_plural = _("period scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "start", "community_key", "person"], name="period_score_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__in=["week", "month", "all"]), name="period_score_period_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["period", "start", "community_key", "-points", "person"],
+                name="period_score_ranking",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.period} {self.start} @{self.community_key}: {self.points}"
+
+
 class WeeklyTop(models.Model):
     """The frozen top 3 of one week (Monday, organisation time zone); ties share a rank
     (dense ranking), so a week may hold more than three people."""

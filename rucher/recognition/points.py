@@ -54,6 +54,7 @@ from django.utils import timezone
 from rucher.communities.models import Membership
 from rucher.content.models import Comment, CommentLike, Post, PostCommunity, PostKind, PostLike
 from rucher.recognition.models import PersonScore, PointsEntry, PointsReason, PointsValue
+from rucher.recognition.periods import period_scores_add
 
 if TYPE_CHECKING:
     from rucher.accounts.models import User
@@ -245,6 +246,7 @@ def points_grant(
         created_at=now,
     )
     PersonScore.objects.filter(person_id=person_id).update(total=F("total") + points)
+    period_scores_add(person_id, [(community_id, now, points)])
     from rucher.recognition.badges import badges_check_enqueue
 
     badges_check_enqueue(person_id=person_id)
@@ -283,6 +285,7 @@ def points_reverse(*, where: Q, now: datetime | None = None) -> int:
         )
         total = sum(grant.points for grant in grants)
         PersonScore.objects.filter(person_id=person_id).update(total=F("total") - total)
+        period_scores_add(person_id, [(g.community_id, now, -g.points) for g in grants])
         withdrawn += len(grants)
     return withdrawn
 

@@ -1348,6 +1348,14 @@ def seed_organisation(
         org.write_content()
         org.write_totals()
     org.finish()
+    # The leaderboards' per-period totals, from the ledger just written (the same rules as the
+    # ledger's own writes: rucher.recognition.periods).
+    step = time.perf_counter()
+    from rucher.recognition.periods import period_scores_rebuild
+
+    written = period_scores_rebuild(person_ids=org.person_id)
+    org.sink.rows["recognition.PeriodScore"] += written
+    org.sink.seconds["recognition.PeriodScore"] += time.perf_counter() - step
     report = SeedReport(
         plan=plan,
         vendor=connection.vendor,

@@ -30,6 +30,7 @@ from rucher.communities.models import Community
 from rucher.core.factories import password_hash
 from rucher.recognition import leaderboard as boards
 from rucher.recognition.models import PersonScore, PointsEntry
+from rucher.recognition.periods import period_scores_rebuild
 
 PEOPLE = int(os.environ.get("RUCHER_BENCH_RANKED_PEOPLE", "10000"))
 LEDGER = int(os.environ.get("RUCHER_BENCH_LEDGER", "1000000"))
@@ -92,11 +93,13 @@ def _seed(now: Any) -> tuple[list[int], list[Community]]:
         batch_size=5000,
     )
     PersonScore.objects.filter(person_id__in=ids[:5]).update(excluded=True)
+    period_scores_rebuild()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Index-only scans need the visibility map: what autovacuum does in production.
             cursor.execute("VACUUM ANALYZE recognition_pointsentry")
             cursor.execute("VACUUM ANALYZE recognition_personscore")
+            cursor.execute("VACUUM ANALYZE recognition_periodscore")
         else:
             cursor.execute("ANALYZE")
     return ids, communities

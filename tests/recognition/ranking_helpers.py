@@ -1,5 +1,6 @@
-"""Test shortcuts for rankings: ledger rows and scores written directly (the points ledger's own
-services are tested with it), at chosen times in the organisation's time zone."""
+"""Test shortcuts for rankings: ledger rows, scores and period totals written directly (the
+points ledger's own services are tested with it), at chosen times in the organisation's time
+zone."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.db.models import F
 
 from rucher.recognition.models import PersonScore, PointsEntry
+from rucher.recognition.periods import period_scores_add
 
 _counter = iter(range(1, 10**9))
 
@@ -29,6 +31,7 @@ def grant(person, points: int, at: datetime, *, community=None, reason: str = "p
     )
     PersonScore.objects.get_or_create(person=person)
     PersonScore.objects.filter(person=person).update(total=F("total") + points)
+    period_scores_add(person.pk, [(community.pk if community else None, at, points)])
     return entry
 
 

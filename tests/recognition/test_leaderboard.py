@@ -126,11 +126,15 @@ def test_the_month_starts_on_the_first_at_midnight_in_paris():
     assert table(leaderboard(period="all", now=NOW)) == [(1, "feb", 7), (2, "mar", 3)]
 
 
-def test_a_board_ends_now():
+def test_a_board_is_the_period_holding_now():
+    # Boards read the per-period totals (PeriodScore): the week and the month that hold `now`.
+    # The ledger never holds entries dated after now, so "up to now" is the whole period.
     (ann,) = people("ann")
-    grant(ann, 4, local(2026, 3, 11, 13))  # an hour after NOW
+    grant(ann, 4, local(2026, 3, 16, 9))  # next Monday: another week, the same month
     assert table(leaderboard(period="week", now=NOW)) == []
     assert person_rank(ann, "week", now=NOW) is None
+    assert table(leaderboard(period="month", now=NOW)) == [(1, "ann", 4)]
+    assert table(leaderboard(period="week", now=local(2026, 3, 16, 10))) == [(1, "ann", 4)]
 
 
 def test_a_community_board_counts_only_points_earned_there(world):

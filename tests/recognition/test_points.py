@@ -19,6 +19,7 @@ from rucher.moderation import services as moderation
 from rucher.qa import services as qa
 from rucher.recognition import points
 from rucher.recognition.models import PersonScore, PointsEntry, PointsValue
+from rucher.recognition.periods import period_scores_check
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,7 @@ def live(person, reason=None) -> list[tuple[str, int]]:
 
 def assert_consistent() -> None:
     assert points.points_check() == []
+    assert period_scores_check() == []
 
 
 def publish(author, community, *, kind="post", body="Hello", **kwargs) -> Post:

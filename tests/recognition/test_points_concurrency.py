@@ -10,6 +10,7 @@ from rucher.content.models import Post, PostLike
 from rucher.core.factories import PersonFactory
 from rucher.recognition import points
 from rucher.recognition.models import PersonScore, PointsEntry, PointsValue
+from rucher.recognition.periods import period_scores_check
 from tests.recognition.helpers import run_in_threads
 
 pytestmark = [
@@ -71,6 +72,7 @@ def test_concurrent_likes_and_unlikes_on_several_posts_keep_the_ledger_exact(set
     assert _like_points(author) == expected
     assert _score(author) == base + expected
     assert points.points_check() == []
+    assert period_scores_check() == []
 
 
 def test_the_pair_cap_holds_under_concurrent_likes(settings):
@@ -86,6 +88,7 @@ def test_the_pair_cap_holds_under_concurrent_likes(settings):
     assert PostLike.objects.filter(person=liker).count() == 6
     assert _score(author) == base + 3 * points.points_value(R.LIKE_RECEIVED)
     assert points.points_check() == []
+    assert period_scores_check() == []
 
 
 def test_the_daily_cap_holds_under_concurrent_grants():
@@ -98,3 +101,4 @@ def test_the_daily_cap_holds_under_concurrent_grants():
     assert run_in_threads([grant(i) for i in range(8)]) == []
     assert _score(person) == 10
     assert points.points_check() == []
+    assert period_scores_check() == []
