@@ -10,7 +10,7 @@ ledger (`rucher points_check [--fix]`, the seed).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -18,6 +18,7 @@ from functools import lru_cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from rucher.accounts.models import User
 from rucher.recognition.badges import org_timezone
 from rucher.recognition.models import PeriodScore, PointsEntry
 
@@ -25,6 +26,7 @@ ORGANISATION = 0
 # The "start" of the all-time period: one row per person and scope.
 ALL_TIME = date(2000, 1, 1)
 REBUILD_BATCH = 5_000
+PEOPLE_PER_CHUNK = 500
 
 Key = tuple[str, date, int, int]  # (period, start, community key, person id)
 
@@ -80,11 +82,9 @@ def period_scores_add(person_id: int, changes: Iterable[tuple[int | None, dateti
         )
 
 
-def _expected(person_ids: list[int] | None) -> dict[Key, int]:
-    """The period totals the ledger gives (streamed: the ledger can hold millions of rows)."""
-    entries = PointsEntry.objects.all()
-    if person_ids is not None:
-        entries = entries.filter(person_id__in=person_ids)
+def _expected(person_ids: list[int]) -> dict[Key, int]:
+    """The period totals the ledger gives for these people (streamed)."""
+    entries = PointsEntry.objects.filter(person_id__in=person_ids)
     totals: dict[Key, int] = defaultdict(int)
     rows = entries.values_list("person_id", "community_id", "created_at", "points")
     for person_id, community_id, created_at, points in rows.iterator(chunk_size=20_000):
@@ -93,10 +93,8 @@ def _expected(person_ids: list[int] | None) -> dict[Key, int]:
     return totals
 
 
-def _stored(person_ids: list[int] | None) -> dict[Key, int]:
-    rows = PeriodScore.objects.all()
-    if person_ids is not None:
-        rows = rows.filter(person_id__in=person_ids)
+def _stored(person_ids: list[int]) -> dict[Key, int]:
+    rows = PeriodScore.objects.filter(person_id__in=person_ids)
     return {
         (period, start, scope, person): points
         for period, start, scope, person, points in rows.values_list(
@@ -115,33 +113,46 @@ class PeriodMismatch:
     ledger: int
 
 
+def _people(person_ids: Iterable[int] | None) -> list[int]:
+    if person_ids is not None:
+        return sorted(set(person_ids))
+    return sorted(User.objects.values_list("pk", flat=True))
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    # A few hundred people at a time: the totals of 10,000 people over two years of ledger
+    # would hold millions of keys in memory at once.
+    for i in range(0, len(ids), PEOPLE_PER_CHUNK):
+        yield ids[i : i + PEOPLE_PER_CHUNK]
+
+
 def period_scores_check(*, person_ids: Iterable[int] | None = None) -> list[PeriodMismatch]:
     """Every period row that differs from the ledger (a missing row counts as 0 points)."""
-    ids = None if person_ids is None else list(person_ids)
-    expected, stored = _expected(ids), _stored(ids)
     mismatches = []
-    for key in sorted(set(expected) | set(stored)):
-        want, have = expected.get(key, 0), stored.get(key, 0)
-        if want != have:
-            period, start, scope, person = key
-            mismatches.append(PeriodMismatch(person, period, start, scope, have, want))
+    for chunk in _chunks(_people(person_ids)):
+        expected, stored = _expected(chunk), _stored(chunk)
+        for key in sorted(set(expected) | set(stored)):
+            want, have = expected.get(key, 0), stored.get(key, 0)
+            if want != have:
+                period, start, scope, person = key
+                mismatches.append(PeriodMismatch(person, period, start, scope, have, want))
     return mismatches
 
 
-@transaction.atomic
 def period_scores_rebuild(*, person_ids: Iterable[int] | None = None) -> int:
-    """Rewrites the period rows (of these people, or everyone's) from the ledger. Run it while
-    nothing else writes points (the seed, `points_check --fix`). Returns the rows written."""
-    ids = None if person_ids is None else sorted(set(person_ids))
-    expected = _expected(ids)
-    stale = PeriodScore.objects.all()
-    if ids is not None:
-        stale = stale.filter(person_id__in=ids)
-    stale.delete()
-    rows = [
-        PeriodScore(period=period, start=start, community_key=scope, person_id=person, points=pts)
-        for (period, start, scope, person), pts in expected.items()
-        if pts
-    ]
-    PeriodScore.objects.bulk_create(rows, batch_size=REBUILD_BATCH)
-    return len(rows)
+    """Rewrites the period rows (of these people, or everyone's) from the ledger, a few hundred
+    people per transaction. Run it while nothing else writes points (the seed, `points_check
+    --fix`). Returns the rows written."""
+    written = 0
+    for chunk in _chunks(_people(person_ids)):
+        with transaction.atomic():
+            expected = _expected(chunk)
+            PeriodScore.objects.filter(person_id__in=chunk).delete()
+            rows = [
+                PeriodScore(period=per, start=start, community_key=scope, person_id=who, points=n)
+                for (per, start, scope, who), n in expected.items()
+                if n
+            ]
+            PeriodScore.objects.bulk_create(rows, batch_size=REBUILD_BATCH)
+            written += len(rows)
+    return written

@@ -100,3 +100,28 @@ def test_points_check_reports_a_wrong_period_total_and_fix_rebuilds_it(world):
     call_command("points_check", "--fix", stdout=out)
     assert "the period totals of 1 person(s)" in out.getvalue()
     assert_consistent()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_fills_the_periods_of_an_existing_ledger():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("recognition", "0003_default_values")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    person = old.get_model("accounts", "User").objects.create(username="ledger-owner")
+    entries = old.get_model("recognition", "PointsEntry").objects
+    now = timezone.now()
+    entries.create(person=person, reason="post", points=5, key="a", created_at=now)
+    entries.create(
+        person=person, reason="post", points=5, key="b", created_at=now - timedelta(days=40)
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    all_time = PeriodScore.objects.get(person_id=person.pk, period="all", community_key=0)
+    assert all_time.points == 10
+    week = PeriodScore.objects.get(person_id=person.pk, period="week", start=week_start(now))
+    assert week.points == 5
+    assert period_scores_check() == []

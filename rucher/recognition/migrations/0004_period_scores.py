@@ -18,23 +18,28 @@ def fill_from_ledger(apps, schema_editor):
     PointsEntry = apps.get_model("recognition", "PointsEntry")
     PeriodScore = apps.get_model("recognition", "PeriodScore")
     tz = timezone.get_default_timezone()
-    totals = defaultdict(int)
-    rows = PointsEntry.objects.values_list("person_id", "community_id", "created_at", "points")
-    for person_id, community_id, created_at, points in rows.iterator(chunk_size=20_000):
-        local = timezone.localtime(created_at, tz).date()
-        week = date.fromordinal(local.toordinal() - local.weekday())
-        starts = (("week", week), ("month", local.replace(day=1)), ("all", date(2000, 1, 1)))
-        for period, start in starts:
-            for scope in {0, community_id or 0}:
-                totals[(period, start, scope, person_id)] += points
-    PeriodScore.objects.bulk_create(
-        [
-            PeriodScore(period=p, start=s, community_key=c, person_id=who, points=n)
-            for (p, s, c, who), n in totals.items()
-            if n
-        ],
-        batch_size=5_000,
-    )
+    people = sorted(set(PointsEntry.objects.values_list("person_id", flat=True).distinct()))
+    for i in range(0, len(people), 500):  # bounded memory, whatever the size of the ledger
+        chunk = people[i : i + 500]
+        totals = defaultdict(int)
+        rows = PointsEntry.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "community_id", "created_at", "points"
+        )
+        for person_id, community_id, created_at, points in rows.iterator(chunk_size=20_000):
+            local = timezone.localtime(created_at, tz).date()
+            week = date.fromordinal(local.toordinal() - local.weekday())
+            starts = (("week", week), ("month", local.replace(day=1)), ("all", date(2000, 1, 1)))
+            for period, start in starts:
+                for scope in {0, community_id or 0}:
+                    totals[(period, start, scope, person_id)] += points
+        PeriodScore.objects.bulk_create(
+            [
+                PeriodScore(period=p, start=s, community_key=c, person_id=who, points=n)
+                for (p, s, c, who), n in totals.items()
+                if n
+            ],
+            batch_size=5_000,
+        )
 
 
 class Migration(migrations.Migration):
