@@ -2,8 +2,10 @@
 org (everyone is a colleague until communities exist), and an inactive (departed) person."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from rucher.core.factories import PASSWORD, PersonFactory
 from rucher.core.testing import flush_queue
@@ -16,6 +18,9 @@ def _clean_state():
     yield
     cache.clear()
     flush_queue()
+    # A test that activated a language must not decide the next test's (each test states the
+    # language it checks; the default is the settings' LANGUAGE_CODE, French).
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

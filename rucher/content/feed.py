@@ -28,7 +28,7 @@ from rucher.content.access import (
     readable_posts,
 )
 from rucher.content.models import Bookmark, Post, PostCommunity, PostLike, PostRead
-from rucher.content.selectors import KUDOS_JOINS
+from rucher.content.selectors import attach_kudos
 from rucher.core.pagination import Page, keyset_page
 
 FEED_PAGE_SIZE = 20
@@ -44,8 +44,9 @@ class HomeFeed:
 
 
 def with_viewer_flags(queryset: QuerySet[Post], viewer: User) -> QuerySet[Post]:
-    """Author in the same query, `liked_by_me` and `bookmarked_by_me` as EXISTS columns."""
-    return queryset.select_related("author", *KUDOS_JOINS).annotate(
+    """Author in the same query, `liked_by_me` and `bookmarked_by_me` as EXISTS columns (the
+    kudos line comes with prefetch_for_viewer)."""
+    return queryset.select_related("author").annotate(
         liked_by_me=Exists(PostLike.objects.filter(post=OuterRef("pk"), person=viewer.pk)),
         bookmarked_by_me=Exists(Bookmark.objects.filter(post=OuterRef("pk"), person=viewer.pk)),
     )
@@ -67,6 +68,7 @@ def prefetch_for_viewer(posts: Sequence[Post], viewer: User) -> None:
         ),
         "tags",
     )
+    attach_kudos(posts)
 
 
 def _visible(viewer: User) -> QuerySet[Post]:
@@ -196,7 +198,7 @@ def bookmarks_for_person(
     """The viewer's bookmarks, newest first, only of posts they may still read."""
     qs = (
         Bookmark.objects.filter(person=viewer.pk, post__in=_visible(viewer))
-        .select_related("post", "post__author", *(f"post__{j}" for j in KUDOS_JOINS))
+        .select_related("post", "post__author")
         .annotate(
             post_liked_by_me=Exists(
                 PostLike.objects.filter(post=OuterRef("post"), person=viewer.pk)

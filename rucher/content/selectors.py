@@ -4,9 +4,10 @@ Each selector owns its joins and prefetches: a page costs the same number of que
 its size.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from rucher.accounts.models import User
 from rucher.communities import access as community_access
@@ -18,6 +19,7 @@ from rucher.content.models import (
     CommentLike,
     Post,
     PostCommunity,
+    PostKind,
     PostLike,
     PostRevision,
     Tag,
@@ -25,9 +27,26 @@ from rucher.content.models import (
 from rucher.core.pagination import Page, keyset_page
 
 MAX_PINNED = 5
-# A thanks post shows "A thanks B — value" (rucher.recognition): joined, never one query each.
+# A thanks post shows "A thanks B — value" (rucher.recognition): for one post, joined.
 KUDOS_JOINS = ("kudos__giver", "kudos__receiver", "kudos__value")
-KUDOS_JOINS_VIA_POST = tuple(f"post__{join}" for join in KUDOS_JOINS)
+
+
+def attach_kudos(posts: Sequence[Post]) -> None:
+    """Loads the thanks line of the kudos posts among `posts` (giver, receiver, value): one
+    query, only when there is one. Lists no longer join it into every row: the four joins cost
+    more to compile and read than this query (`make bench`, docs/performance.md)."""
+    thanks = [post for post in posts if post.kind == PostKind.KUDOS]
+    if thanks:
+        kudos = Post.kudos.related.related_model  # rucher.recognition's model, not imported here
+        prefetch_related_objects(
+            thanks,
+            Prefetch(
+                "kudos",
+                queryset=kudos.objects.select_related(  # type: ignore[attr-defined]
+                    "giver", "receiver", "value"
+                ),
+            ),
+        )
 
 
 def _liked(viewer: User, ref: str = "pk") -> Exists:
@@ -62,9 +81,7 @@ def _stream_placements(viewer: User, community: Community) -> QuerySet[PostCommu
     qs = PostCommunity.objects.filter(community=community)
     if not community_access.can_manage(viewer, community):
         qs = qs.filter(post__hidden_at__isnull=True)
-    return qs.select_related("post", "post__author", *KUDOS_JOINS_VIA_POST).annotate(
-        liked_by_me=_liked(viewer, "post_id")
-    )
+    return qs.select_related("post", "post__author").annotate(liked_by_me=_liked(viewer, "post_id"))
 
 
 def _posts_from(viewer: User, placements: list[PostCommunity]) -> list[Post]:
@@ -75,10 +92,9 @@ def _posts_from(viewer: User, placements: list[PostCommunity]) -> list[Post]:
         post.pinned_at = placement.pinned_at  # type: ignore[attr-defined]
         posts.append(post)
     if posts:
-        from django.db.models import prefetch_related_objects
-
         prefetch_related_objects(posts, Prefetch("tags", queryset=Tag.objects.order_by("slug")))
         prefetch_related_objects(posts, _attachments())
+    attach_kudos(posts)
     attach_visible_communities(viewer, posts)
     return posts
 
@@ -217,10 +233,9 @@ def tag_posts(viewer: User, tag: Tag, *, cursor: str | None = None, limit: int =
     )
     posts: list[Post] = page.items
     if posts:
-        from django.db.models import prefetch_related_objects
-
         prefetch_related_objects(posts, Prefetch("tags", queryset=Tag.objects.order_by("slug")))
         prefetch_related_objects(posts, _attachments())
+    attach_kudos(posts)
     attach_visible_communities(viewer, posts)
     return Page(items=posts, next_cursor=page.next_cursor)
 

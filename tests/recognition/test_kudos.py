@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from rucher.communities import services as communities
 from rucher.content import services as content
@@ -18,6 +19,13 @@ from rucher.recognition.models import Kudos, OrganisationValue, PointsEntry
 from tests.recognition.test_points import assert_consistent, total
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages checked below are the English ones.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
