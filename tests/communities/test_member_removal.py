@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.test import Client
+from django.utils import translation
 
 from rucher.accounts import services as accounts
 from rucher.communities import services
@@ -50,7 +51,7 @@ def test_the_removed_person_cannot_rejoin_or_erase_the_removal(world, people):
     community = world.communities["open"]
     member = people["member"]
     services.membership_remove(actor=people["owner"], community=community, person=member)
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.community_join(person=member, community=community)
     assert exc.value.code == "removed"
     assert "removed you" in exc.value.messages[0]

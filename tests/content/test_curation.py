@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import translation
 
 from rucher.content import curation
 from rucher.content.feed import bookmarks_for_person, post_curation_state, post_readers
@@ -168,6 +169,7 @@ def test_the_read_receipt_include_shows_the_button_until_read(world, rf):
     post = make_post(world.people["owner"], [world.communities["open"]], must_read=True)
     request = rf.get("/")
     request.user = member
+    translation.activate("en")  # the labels checked below (the suite resets it after each test)
     html = render_to_string(
         "content/_read_receipt.html",
         {"post": post, "curation": post_curation_state(member, post)},
