@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from rucher.accounts.models import User
+from rucher.communities.models import Community
 from rucher.recognition.badges import org_timezone
 from rucher.recognition.models import PeriodScore, PointsEntry
 
@@ -127,10 +128,19 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
 
 
 def period_scores_check(*, person_ids: Iterable[int] | None = None) -> list[PeriodMismatch]:
-    """Every period row that differs from the ledger (a missing row counts as 0 points)."""
+    """Every period row that differs from the ledger (a missing row counts as 0 points).
+
+    Rows of a deleted community are left out: its ledger entries lost their community (SET
+    NULL) and no board reads those rows again; a rebuild removes them."""
+    communities = set(Community.objects.values_list("pk", flat=True))
     mismatches = []
     for chunk in _chunks(_people(person_ids)):
-        expected, stored = _expected(chunk), _stored(chunk)
+        expected = _expected(chunk)
+        stored = {
+            key: points
+            for key, points in _stored(chunk).items()
+            if key[2] == ORGANISATION or key[2] in communities
+        }
         for key in sorted(set(expected) | set(stored)):
             want, have = expected.get(key, 0), stored.get(key, 0)
             if want != have:

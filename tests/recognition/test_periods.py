@@ -125,3 +125,17 @@ def test_the_migration_fills_the_periods_of_an_existing_ledger():
     week = PeriodScore.objects.get(person_id=person.pk, period="week", start=week_start(now))
     assert week.points == 5
     assert period_scores_check() == []
+
+
+def test_a_deleted_community_leaves_no_mismatch(world):
+    from rucher.communities.models import Community
+
+    owner = world.people["owner"]
+    club = Community.objects.create(name="Short-lived", slug="short-lived")
+    publish(owner, world.communities["open"])
+    points.points_grant(person_id=owner.pk, reason="post", key="x:1", community_id=club.pk)
+    assert PeriodScore.objects.filter(community_key=club.pk).exists()
+    club.delete()
+    assert_consistent()
+    period_scores_rebuild(person_ids=[owner.pk])
+    assert not PeriodScore.objects.filter(community_key=club.pk).exists()
