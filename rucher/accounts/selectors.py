@@ -126,11 +126,12 @@ JOIN_GOAL = 3
 
 
 def newcomer_checklist(person: User) -> list[ChecklistItem]:
-    """The newcomer's next steps (F-PROFILE-COMPLETE): two small queries beyond the person."""
-    from rucher.communities.models import Membership
+    """The newcomer's next steps (F-PROFILE-COMPLETE): one small query beyond the person and
+    their memberships (read once per request by the access functions)."""
+    from rucher.content.access import member_community_ids
     from rucher.content.models import Post
 
-    joined = Membership.objects.filter(person=person, status=Membership.Status.MEMBER).count()
+    joined = len(member_community_ids(person))
     contributed = Post.objects.filter(author=person).exists()
     return [
         ChecklistItem(
