@@ -245,7 +245,11 @@ class PersonScore(models.Model):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        indexes = [models.Index(fields=["-total", "person"], name="score_ranking")]
+        indexes = [
+            models.Index(fields=["-total", "person"], name="score_ranking"),
+            # The few excluded accounts, left out of every ranking: read without a full scan.
+            models.Index(fields=["person"], name="score_excluded", condition=Q(excluded=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.total}"
