@@ -82,7 +82,7 @@ class Command(BaseCommand):
             rate = f"{rows / seconds:,.0f}" if seconds > 0 else "-"
             self.stdout.write(f"{label:<38}{rows:>12,}{seconds:>10.1f}{rate:>12}")
         for label, seconds in report.seconds.items():
-            if label not in report.rows:  # generation, commits, ANALYZE
+            if label not in report.rows:  # generation, commits, VACUUM (ANALYZE)
                 self.stdout.write(f"{label:<38}{'':>12}{seconds:>10.1f}")
         total_rows = sum(report.rows.values())
         self.stdout.write(
