@@ -95,7 +95,7 @@ def period_start(period: Period, now: datetime) -> datetime | None:
     if period == "week":
         return _local_midnight(week_start(now))
     if period == "month":
-        return _local_midnight(timezone.localtime(now, org_timezone()).date().replace(day=1))
+        return _local_midnight(month_start(now))
     if period == "all":
         return None
     raise ValueError(f"unknown period {period!r}")
@@ -120,7 +120,9 @@ def _period_key(period: Period, now: datetime) -> date:
         return week_start(now)
     if period == "month":
         return month_start(now)
-    return ALL_TIME
+    if period == "all":
+        return ALL_TIME
+    raise ValueError(f"unknown period {period!r}")
 
 
 def _period_rows(period: Period, start: date, community_id: int | None) -> QuerySet[PeriodScore]:
@@ -256,8 +258,7 @@ def person_rank(
     now = now or timezone.now()
     if not person.is_active:
         return None
-    start = period_start(period, now)
-    if start is None and community is None:
+    if period == "all" and community is None:
         score = PersonScore.objects.filter(person=person.pk).values("total", "excluded").first()
         if score is None or score["excluded"] or score["total"] <= 0:
             return None

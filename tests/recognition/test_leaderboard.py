@@ -159,6 +159,10 @@ def test_a_community_board_counts_only_points_earned_there(world):
 def test_an_unknown_period_is_refused():
     with pytest.raises(ValueError):
         leaderboard(period="year", now=NOW)  # type: ignore[arg-type]
+    (ann,) = people("ann")
+    grant(ann, 5, THIS_WEEK)
+    with pytest.raises(ValueError):
+        person_rank(ann, "year", now=NOW)  # type: ignore[arg-type]
 
 
 def test_the_limit_is_bounded():
