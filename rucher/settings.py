@@ -136,7 +136,12 @@ else:
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("RUCHER_TEST_DB_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache (also rate limits): local memory, or Redis when REDIS_URL is set.
+# Cache (also rate limits, the current charter, sessions): shared by every process of the
+# installation. Embedded default: files in var/cache (gunicorn's workers, the worker and mailin
+# are separate processes; a per-process memory cache let them disagree for minutes). Measured
+# (docs/decisions.md): a read costs ~45 µs from files against ~260 µs from a SQLite cache table,
+# and writes take no database lock. Redis when REDIS_URL is set (several machines). Tests keep a
+# per-process memory cache, cleared around each test.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -146,8 +151,17 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("RUCHER_CACHE_PREFIX", "rucher"),
         }
     }
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            # Culling lists the folder; keep it rare (entries are small: sessions, counters).
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background jobs: django.tasks API with the Huey backend (SQLite queue, or Redis).
