@@ -5,15 +5,16 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from rucher.accounts.services import token_authenticate
 
 
 def login_or_token_required(
-    view: Callable[..., HttpResponse],
-) -> Callable[..., HttpResponse]:
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """A signed-in browser, or a caller with `Authorization: Bearer <token>`.
 
     The URLs the API returns for files (`url` of an attachment) are web URLs: a mobile app or an
@@ -24,7 +25,7 @@ def login_or_token_required(
     browser_view = login_required(view)
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer":
             return browser_view(request, *args, **kwargs)
