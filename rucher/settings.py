@@ -217,7 +217,14 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("RUCHER_TIME_ZONE", "Europe/Paris")
 # The organisation's working time, for answer-time promises (F-SLA): ISO weekdays (1 = Monday),
-# opening and closing times in TIME_ZONE, and holidays as ISO dates separated by commas.
+# opening and closing times in TIME_ZONE; the country's public holidays (ISO 3166 code and
+# optional subdivision, from the `holidays` library; empty: none) and extra days off as ISO dates
+# separated by commas. Questions in a community without a promise get the default promise.
+RUCHER_HOLIDAYS_COUNTRY = os.environ.get("RUCHER_HOLIDAYS_COUNTRY", "FR")
+RUCHER_HOLIDAYS_SUBDIVISION = os.environ.get("RUCHER_HOLIDAYS_SUBDIVISION", "")
+RUCHER_DEFAULT_ANSWER_HOURS = int(os.environ.get("RUCHER_DEFAULT_ANSWER_HOURS", "24"))
+if not 0 <= RUCHER_DEFAULT_ANSWER_HOURS <= 2000:  # communities.models.MAX_ANSWER_PROMISE_HOURS
+    raise RuntimeError("RUCHER_DEFAULT_ANSWER_HOURS must be 0 (no default) to 2000 hours.")
 RUCHER_WORK_DAYS = os.environ.get("RUCHER_WORK_DAYS", "1,2,3,4,5")
 RUCHER_WORK_START = os.environ.get("RUCHER_WORK_START", "09:00")
 RUCHER_WORK_END = os.environ.get("RUCHER_WORK_END", "18:00")
