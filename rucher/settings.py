@@ -136,7 +136,12 @@ else:
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("RUCHER_TEST_DB_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache (also rate limits): local memory, or Redis when REDIS_URL is set.
+# Cache (also rate limits, the current charter, sessions): shared by every process of the
+# installation. Embedded default: files in var/cache (gunicorn's workers, the worker and mailin
+# are separate processes; a per-process memory cache let them disagree for minutes). Measured
+# (docs/decisions.md): a read costs ~45 µs from files against ~260 µs from a SQLite cache table,
+# and writes take no database lock. Redis when REDIS_URL is set (several machines). Tests keep a
+# per-process memory cache, cleared around each test.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -146,8 +151,17 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("RUCHER_CACHE_PREFIX", "rucher"),
         }
     }
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            # Culling lists the folder; keep it rare (entries are small: sessions, counters).
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background jobs: django.tasks API with the Huey backend (SQLite queue, or Redis).
@@ -203,7 +217,14 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("RUCHER_TIME_ZONE", "Europe/Paris")
 # The organisation's working time, for answer-time promises (F-SLA): ISO weekdays (1 = Monday),
-# opening and closing times in TIME_ZONE, and holidays as ISO dates separated by commas.
+# opening and closing times in TIME_ZONE; the country's public holidays (ISO 3166 code and
+# optional subdivision, from the `holidays` library; empty: none) and extra days off as ISO dates
+# separated by commas. Questions in a community without a promise get the default promise.
+RUCHER_HOLIDAYS_COUNTRY = os.environ.get("RUCHER_HOLIDAYS_COUNTRY", "FR")
+RUCHER_HOLIDAYS_SUBDIVISION = os.environ.get("RUCHER_HOLIDAYS_SUBDIVISION", "")
+RUCHER_DEFAULT_ANSWER_HOURS = int(os.environ.get("RUCHER_DEFAULT_ANSWER_HOURS", "24"))
+if not 0 <= RUCHER_DEFAULT_ANSWER_HOURS <= 2000:  # communities.models.MAX_ANSWER_PROMISE_HOURS
+    raise RuntimeError("RUCHER_DEFAULT_ANSWER_HOURS must be 0 (no default) to 2000 hours.")
 RUCHER_WORK_DAYS = os.environ.get("RUCHER_WORK_DAYS", "1,2,3,4,5")
 RUCHER_WORK_START = os.environ.get("RUCHER_WORK_START", "09:00")
 RUCHER_WORK_END = os.environ.get("RUCHER_WORK_END", "18:00")

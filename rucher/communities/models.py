@@ -118,6 +118,11 @@ class Community(models.Model):
     def is_secret(self) -> bool:
         return self.visibility == self.Visibility.SECRET
 
+    @property
+    def effective_answer_promise_hours(self) -> int | None:
+        """The community's own promise, else the organisation's default (None: no promise)."""
+        return self.answer_promise_hours or settings.RUCHER_DEFAULT_ANSWER_HOURS or None
+
 
 class MembershipRole(models.TextChoices):
     OWNER = "owner", pgettext_lazy("community role", "Owner")

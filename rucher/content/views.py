@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from rucher.accounts.decorators import login_or_token_required
 from rucher.accounts.models import User
 from rucher.content import access, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
@@ -303,7 +304,7 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
     return _back(request, fallback)
 
 
-@login_required
+@login_or_token_required
 @require_GET
 def attachment(request: HttpRequest, attachment_id: int, name: str) -> FileResponse:
     """Serves a file to those who may read its post; never sniffed or run by the browser."""

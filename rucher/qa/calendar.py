@@ -8,8 +8,10 @@ a due time keeps its local hour across daylight-saving changes (its UTC offset c
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays as public_holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -22,11 +24,18 @@ class WorkCalendar:
     days: frozenset[int]  # ISO weekdays: 1 is Monday, 7 is Sunday
     start: time
     end: time
-    holidays: frozenset[date]
+    holidays: frozenset[date]  # the organisation's own extra days off
     tz: ZoneInfo
+    # The country's public holidays (the `holidays` library computes each year, Easter-based
+    # days included); None when no country is configured.
+    public: public_holidays.HolidayBase | None = None
 
     def is_working_day(self, day: date) -> bool:
-        return day.isoweekday() in self.days and day not in self.holidays
+        return (
+            day.isoweekday() in self.days
+            and day not in self.holidays
+            and (self.public is None or day not in self.public)
+        )
 
 
 def _parse_time(name: str, value: str) -> time:
@@ -36,8 +45,30 @@ def _parse_time(name: str, value: str) -> time:
         raise ImproperlyConfigured(f"{name} must be a time such as 09:00, not {value!r}") from exc
 
 
+def _public_holidays(country: str, subdivision: str) -> public_holidays.HolidayBase | None:
+    if not country.strip():
+        return None
+    code = country.strip().upper()
+    if code not in public_holidays.list_supported_countries():
+        raise ImproperlyConfigured(
+            f"RUCHER_HOLIDAYS_COUNTRY: no public holidays known for {country!r} "
+            "(an ISO 3166 code such as FR, BE, CH; empty for none)"
+        )
+    try:
+        return public_holidays.country_holidays(code, subdiv=subdivision.strip() or None)
+    except NotImplementedError as exc:  # an unknown subdivision of a known country
+        raise ImproperlyConfigured(f"RUCHER_HOLIDAYS_SUBDIVISION: {exc}") from exc
+
+
 def parse_calendar(
-    *, days: str, start: str, end: str, holidays: str, time_zone: str
+    *,
+    days: str,
+    start: str,
+    end: str,
+    holidays: str,
+    time_zone: str,
+    country: str = "",
+    subdivision: str = "",
 ) -> WorkCalendar:
     """Builds a calendar from the settings' text forms (see settings.RUCHER_WORK_*)."""
     try:
@@ -57,17 +88,40 @@ def parse_calendar(
     if closing <= opening:
         raise ImproperlyConfigured("RUCHER_WORK_END must be after RUCHER_WORK_START")
     return WorkCalendar(
-        days=day_set, start=opening, end=closing, holidays=holiday_set, tz=ZoneInfo(time_zone)
+        days=day_set,
+        start=opening,
+        end=closing,
+        holidays=holiday_set,
+        tz=ZoneInfo(time_zone),
+        public=_public_holidays(country, subdivision),
+    )
+
+
+@lru_cache(maxsize=8)
+def _cached_calendar(*settings_values: str) -> WorkCalendar:
+    days, start, end, holidays, time_zone, country, subdivision = settings_values
+    return parse_calendar(
+        days=days,
+        start=start,
+        end=end,
+        holidays=holidays,
+        time_zone=time_zone,
+        country=country,
+        subdivision=subdivision,
     )
 
 
 def organisation_calendar() -> WorkCalendar:
-    return parse_calendar(
-        days=settings.RUCHER_WORK_DAYS,
-        start=settings.RUCHER_WORK_START,
-        end=settings.RUCHER_WORK_END,
-        holidays=settings.RUCHER_HOLIDAYS,
-        time_zone=settings.TIME_ZONE,
+    # Cached by the settings' values: each question and report asks for it, and the public
+    # holidays of a year are computed once per process.
+    return _cached_calendar(
+        settings.RUCHER_WORK_DAYS,
+        settings.RUCHER_WORK_START,
+        settings.RUCHER_WORK_END,
+        settings.RUCHER_HOLIDAYS,
+        settings.TIME_ZONE,
+        settings.RUCHER_HOLIDAYS_COUNTRY,
+        settings.RUCHER_HOLIDAYS_SUBDIVISION,
     )
 
 

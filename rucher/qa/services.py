@@ -33,8 +33,11 @@ EXPERT_CANDIDATES = 100
 
 
 def promise_for(communities: Iterable[Community]) -> int | None:
-    """The shortest promise among the communities (None when none makes one)."""
-    promises = [c.answer_promise_hours for c in communities if c.answer_promise_hours]
+    """The shortest promise among the communities, a community without its own taking the
+    organisation's default (None only when neither exists)."""
+    promises = [
+        c.effective_answer_promise_hours for c in communities if c.effective_answer_promise_hours
+    ]
     return min(promises) if promises else None
 
 

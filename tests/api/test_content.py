@@ -296,3 +296,30 @@ def test_query_budgets_do_not_grow_with_the_page(world, as_):
     small, body = _budget(api, f"/posts/{post.pk}/comments?limit=20")
     large, body_large = _budget(api, f"/posts/{post.pk}/comments?limit=50")
     assert len(body_large["items"]) == 50 and small == large
+
+
+def test_attachment_urls_serve_api_clients_by_token(world, as_, anon_api):
+    data = png_bytes()
+    upload = _upload(as_("member"), "plan.png", data).json()
+    as_("member").call(
+        "POST",
+        "/posts",
+        {"communities": ["private-club"], "body": "plan", "attachments": [upload["id"]]},
+    )
+    url = upload["url"]
+    # The Bearer token of a reader: the file, with the safe headers of the web.
+    response = as_("manager").get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == data
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    # Outsiders and people who left read nothing, exactly like a missing file.
+    for position in ("outsider", "leaver", "requester"):
+        assert as_(position).get(url).status_code == 404
+    assert as_("member").get("/attachments/999999/plan.png").status_code == 404
+    # A bad token is refused in the API's shape; it never falls back to a login page.
+    response = anon_api.get(url, HTTP_AUTHORIZATION="Bearer rch_not-a-token")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    # A browser without a session still goes to the login page.
+    assert anon_api.get(url).status_code == 302

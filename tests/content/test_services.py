@@ -70,6 +70,21 @@ def test_python_and_python_are_one_tag(people, communities):
     assert Tag.objects.filter(slug="python").count() == 1
 
 
+def test_bare_links_become_links_without_stray_tags_or_mentions(people, communities):
+    post = create(
+        people,
+        communities,
+        body="Compte rendu : https://wiki.example.org/@manager/page#alpha et #beta @manager",
+    )
+    assert (
+        '<a href="https://wiki.example.org/@manager/page#alpha" rel="noopener nofollow">'
+        in post.body_html
+    )
+    # The #fragment and @name inside the link are part of the URL, not a tag or a mention.
+    assert list(post.tags.values_list("slug", flat=True)) == ["beta"]
+    assert post.body_html.count('href="/people/manager/"') == 1
+
+
 def test_tags_in_code_are_not_tags(people, communities):
     post = create(people, communities, body="`#define` and\n\n    #include <x>\n")
     assert post.tags.count() == 0

@@ -63,3 +63,18 @@ def test_it_keeps_only_the_allowed_tags_from_its_own_output():
     assert "<h1>Title</h1>" in html
     assert "<table>" in html
     assert "<s>gone</s>" in html  # strikethrough is enabled, so it must survive
+
+
+def test_it_links_bare_urls_with_a_safe_rel():
+    html = render_markdown("Voir https://intranet.example.org/doc?id=3#part et www.rucher.fr.")
+    assert (
+        '<a href="https://intranet.example.org/doc?id=3#part" rel="noopener nofollow">'
+        "https://intranet.example.org/doc?id=3#part</a>" in html
+    )
+    assert '<a href="http://www.rucher.fr" rel="noopener nofollow">www.rucher.fr</a>' in html
+
+
+def test_it_leaves_code_and_unsafe_schemes_alone():
+    html = render_markdown("`https://in.code.example` and javascript:alert(1) and data:text/html,x")
+    assert "<code>https://in.code.example</code>" in html
+    assert [t for t in _tags(html) if t.startswith("<a")] == []

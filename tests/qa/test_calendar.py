@@ -31,8 +31,39 @@ def test_it_carries_friday_evening_over_the_weekend():
 
 
 def test_it_uses_the_organisation_defaults(settings):
-    assert organisation_calendar() == cal()
+    calendar = organisation_calendar()
+    plain = cal()
+    assert (calendar.days, calendar.start, calendar.end, calendar.holidays, calendar.tz) == (
+        plain.days,
+        plain.start,
+        plain.end,
+        plain.holidays,
+        plain.tz,
+    )
     assert add_working_hours(paris(2026, 6, 5, 17, 30), 8) == paris(2026, 6, 8, 16, 30)
+
+
+def test_french_public_holidays_come_from_the_library(settings):
+    # Ascension (Thursday 14 May 2026) and Whit Monday (25 May 2026) move with Easter: nobody
+    # typed them in. Wednesday 17:30 + 8 h lands on Friday, not Thursday.
+    assert add_working_hours(paris(2026, 5, 13, 17, 30), 8) == paris(2026, 5, 15, 16, 30)
+    assert add_working_hours(paris(2026, 5, 22, 17, 30), 8) == paris(2026, 5, 26, 16, 30)
+    assert add_working_hours(paris(2027, 5, 5, 17, 30), 8) == paris(2027, 5, 7, 16, 30)
+    # The extra days off of RUCHER_HOLIDAYS add to them.
+    settings.RUCHER_HOLIDAYS = "2026-05-15"
+    assert add_working_hours(paris(2026, 5, 13, 17, 30), 8) == paris(2026, 5, 18, 16, 30)
+    # No country: only the organisation's own days.
+    settings.RUCHER_HOLIDAYS_COUNTRY = ""
+    settings.RUCHER_HOLIDAYS = ""
+    assert add_working_hours(paris(2026, 5, 13, 17, 30), 8) == paris(2026, 5, 14, 16, 30)
+
+
+def test_a_subdivision_adds_its_own_holidays(settings):
+    # Alsace-Moselle (57) keeps Good Friday (3 April 2026); Easter Monday is off everywhere.
+    settings.RUCHER_HOLIDAYS_SUBDIVISION = "57"
+    assert add_working_hours(paris(2026, 4, 2, 17, 30), 8) == paris(2026, 4, 7, 16, 30)
+    settings.RUCHER_HOLIDAYS_SUBDIVISION = ""
+    assert add_working_hours(paris(2026, 4, 2, 17, 30), 8) == paris(2026, 4, 3, 16, 30)
 
 
 def test_it_keeps_the_local_hour_across_the_spring_change():
@@ -98,6 +129,20 @@ def test_a_wrong_configuration_is_refused():
         parse_calendar(days="1", start="18:00", end="09:00", holidays="", time_zone="UTC")
     with pytest.raises(ImproperlyConfigured):
         parse_calendar(days="1", start="09:00", end="18:00", holidays="soon", time_zone="UTC")
+    with pytest.raises(ImproperlyConfigured, match="RUCHER_HOLIDAYS_COUNTRY"):
+        parse_calendar(
+            days="1", start="09:00", end="18:00", holidays="", time_zone="UTC", country="ZZ"
+        )
+    with pytest.raises(ImproperlyConfigured, match="RUCHER_HOLIDAYS_SUBDIVISION"):
+        parse_calendar(
+            days="1",
+            start="09:00",
+            end="18:00",
+            holidays="",
+            time_zone="UTC",
+            country="FR",
+            subdivision="99",
+        )
 
 
 def test_naive_times_are_refused():

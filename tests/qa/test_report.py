@@ -12,8 +12,9 @@ NOW = paris(2026, 6, 10, 12, 0)  # Wednesday noon
 
 
 @pytest.fixture
-def dataset(world):
+def dataset(world, settings):
     """Five questions the member can read, one they cannot (in a community of its own)."""
+    settings.RUCHER_DEFAULT_ANSWER_HOURS = 0  # the private club makes no promise at all
     p, c = world.people, world.communities
     asker, helper = p["member"], p["manager"]
     monday = paris(2026, 6, 8, 9, 0)

@@ -36,7 +36,8 @@ def test_a_cross_posted_question_takes_the_shortest_promise(world):
     assert Question.objects.get(post=post).due_at == paris(2026, 6, 8, 11, 0)
 
 
-def test_without_a_promise_there_is_no_due_time(world):
+def test_without_a_promise_there_is_no_due_time(world, settings):
+    settings.RUCHER_DEFAULT_ANSWER_HOURS = 0
     open_ = world.communities["open"]
     open_.answer_promise_hours = None
     open_.save(update_fields=["answer_promise_hours"])
@@ -258,3 +259,36 @@ def test_accepting_moves_earned_reputation_to_the_accepted_answer(world):
     services.answer_accept(actor=asker, post=post, comment_id=second.pk)
     assert selectors.top_skill_slugs(ambassador, 5) == []
     assert selectors.top_skill_slugs(owner, 5) == ["python"]
+
+
+def test_a_community_without_its_own_promise_takes_the_organisation_default(world, settings):
+    settings.RUCHER_DEFAULT_ANSWER_HOURS = 16
+    open_, private = world.communities["open"], world.communities["private"]
+    open_.answer_promise_hours = None
+    open_.save(update_fields=["answer_promise_hours"])
+    private.answer_promise_hours = 40
+    private.save(update_fields=["answer_promise_hours"])
+    question = Question.objects.get(post=ask(world.people["member"], [open_], at=MONDAY_9))
+    # Monday 9:00 + 16 working hours of 9-hour days → Tuesday 16:00.
+    assert question.promise_hours == 16
+    assert question.due_at == paris(2026, 6, 8, 9, 0).replace(day=9, hour=16)
+    # Cross-posted with a community promising 40 h: the shorter (the default) wins.
+    both = Question.objects.get(
+        post=ask(world.people["owner"], [open_, private], at=MONDAY_9, title="both")
+    )
+    assert both.promise_hours == 16
+    # A community's own promise wins over the default, shorter or longer.
+    alone = Question.objects.get(
+        post=ask(world.people["owner"], [private], at=MONDAY_9, title="alone")
+    )
+    assert alone.promise_hours == 40
+
+
+def test_the_community_page_shows_the_default_promise(world, settings, client):
+    settings.RUCHER_DEFAULT_ANSWER_HOURS = 16
+    open_ = world.communities["open"]
+    open_.answer_promise_hours = None
+    open_.save(update_fields=["answer_promise_hours"])
+    client.force_login(world.people["member"])
+    page = client.get(f"/c/{open_.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Every question answered within 16 working hours" in page
