@@ -231,6 +231,27 @@ class _Content:
     files: list[_File]
 
 
+@dataclass
+class _Received:
+    """A message as read before its transaction opens: parsing and turning HTML into text are
+    pure work that can take a while on a large message, and SQLite takes its write lock when a
+    transaction begins, so no lock is held meanwhile (the transaction keeps to the checks that
+    read the database and to the writes)."""
+
+    message: Message
+    recipient: str
+    from_address: str
+    # The text (quoted message or signature already stripped) and the files, or why they
+    # cannot be read: that bounce is given only after the sender and the address were checked,
+    # so that an unknown sender learns nothing from it.
+    parts: _Content | _Stop
+
+    def content(self) -> _Content:
+        if isinstance(self.parts, _Stop):
+            raise self.parts
+        return self.parts
+
+
 def _leaves(message: Message) -> list[Message]:
     """The leaf parts in order, walked without recursion; at most RUCHER_MAILIN_MAX_PARTS."""
     limit = _max_parts()
@@ -437,7 +458,8 @@ def _authenticated(message: Message, address: str) -> bool:
 # --- the two kinds of address ------------------------------------------------------------------
 
 
-def _reply(message: Message, token: str, sender: str, stored: list[str]) -> InboundResult:
+def _reply(received: _Received, token: str, stored: list[str]) -> InboundResult:
+    message, sender = received.message, received.from_address
     found = reply_token_lookup(token)
     if found is None:
         raise _bounce(
@@ -478,8 +500,8 @@ def _reply(message: Message, token: str, sender: str, stored: list[str]) -> Inbo
     )
     if removed.exists():
         raise no_access
-    parsed = _content(message)
-    body = strip_reply(parsed.text)
+    parsed = received.content()
+    body = parsed.text
     if not body:
         raise _bounce(
             "empty_reply",
@@ -521,7 +543,8 @@ def _title(subject: str) -> str:
     return title
 
 
-def _post(message: Message, slug: str, sender: str, stored: list[str]) -> InboundResult:
+def _post(received: _Received, slug: str, stored: list[str]) -> InboundResult:
+    message, sender = received.message, received.from_address
     # The sender first: an unknown sender learns nothing about which addresses exist.
     people = list(User.objects.filter(email__iexact=sender, is_active=True)[:2]) if sender else []
     if not people:
@@ -553,9 +576,9 @@ def _post(message: Message, slug: str, sender: str, stored: list[str]) -> Inboun
                 "by email. Nothing was published."
             ),
         )
-    parsed = _content(message)
+    parsed = received.content()
     title = _title(_header(message, "Subject"))
-    body = strip_signature(parsed.text)
+    body = parsed.text
     if not body and title:
         # A subject and files only: the subject is the text (a post needs one, not a title).
         body, title = title, ""
@@ -633,13 +656,10 @@ def _duplicate() -> InboundResult:
     )
 
 
-def _process(
-    raw: bytes,
-    recipients: list[str] | None,
-    sender: str | None,
-    trace: _Trace,
-    stored: list[str],
-) -> InboundResult:
+def _receive(
+    raw: bytes, recipients: list[str] | None, sender: str | None, trace: _Trace
+) -> _Received:
+    """Everything that needs no database: parsing, the checks on headers, the text."""
     if len(raw) > max_bytes():
         if recipients:
             trace.recipient = _redacted(_bare(recipients[0]))
@@ -660,15 +680,27 @@ def _process(
         raise _bounce("malformed", _("This is not a valid email: nothing was published."))
     if not ours:
         raise _no_such_address()
+    is_reply = recipient.rpartition("@")[0].lower().startswith(REPLY_PREFIX)
+    parts: _Content | _Stop
+    try:
+        parts = _content(message)
+    except _Stop as stop:
+        parts = stop
+    else:
+        parts.text = strip_reply(parts.text) if is_reply else strip_signature(parts.text)
+    return _Received(message=message, recipient=recipient, from_address=from_address, parts=parts)
+
+
+def _process(received: _Received, trace: _Trace, stored: list[str]) -> InboundResult:
     if _already_done(trace):
         return _duplicate()
-    local = recipient.rpartition("@")[0].lower()
+    local = received.recipient.rpartition("@")[0].lower()
     if local.startswith(REPLY_PREFIX):
-        return _reply(message, local[len(REPLY_PREFIX) :], from_address, stored)
+        return _reply(received, local[len(REPLY_PREFIX) :], stored)
     slug = local.partition("+")[0]
     if not is_lookup_key(slug, max_length=community_access.MAX_SLUG_LENGTH):
         raise _no_such_address()
-    return _post(message, slug, from_address, stored)
+    return _post(received, slug, stored)
 
 
 def _record(trace: _Trace, result: InboundResult) -> None:
@@ -708,8 +740,9 @@ def _handle(
 ) -> InboundResult:
     stored: list[str] = []
     try:
+        received = _receive(raw, recipients, sender, trace)
         with transaction.atomic():
-            result = _process(raw, recipients, sender, trace, stored)
+            result = _process(received, trace, stored)
             # In the same transaction: a concurrent delivery of the same message fails here
             # (unique constraint) and its comment or post disappears with the rollback.
             _record(trace, result)
