@@ -226,6 +226,9 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-public/"
 RUCHER_PHOTO_MAX_BYTES = int(os.environ.get("RUCHER_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+# Images over this many pixels are refused before decoding (decompression bombs); Pillow's
+# MAX_IMAGE_PIXELS follows it (rucher.core.images).
+RUCHER_IMAGE_MAX_PIXELS = int(os.environ.get("RUCHER_IMAGE_MAX_PIXELS", "40000000"))
 RUCHER_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("RUCHER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )

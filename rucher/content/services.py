@@ -593,6 +593,8 @@ def sniff(data: bytes) -> Sniffed:
     """The file's real type, from its bytes only."""
     from PIL import Image, UnidentifiedImageError
 
+    from rucher.core.images import ImageTooLarge, open_image_checked
+
     if data.startswith(b"%PDF-"):
         return Sniffed("application/pdf", ("pdf",))
     if data.startswith(b"PK\x03\x04"):
@@ -607,12 +609,14 @@ def sniff(data: bytes) -> Sniffed:
                     return Sniffed(content_type, extensions)
         raise _not_allowed()
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with open_image_checked(data) as probe:  # a decompression bomb: refused undecoded
             image_format = probe.format or ""
             if image_format in IMAGE_TYPES:
                 probe.verify()
                 content_type, extensions = IMAGE_TYPES[image_format]
                 return Sniffed(content_type, extensions, is_image=True)
+    except ImageTooLarge as exc:
+        raise TooLarge({"file": [exc.message]}, code="image_too_large") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         pass
     if b"\x00" not in data:

@@ -366,3 +366,13 @@ def test_a_2mb_pathological_html_email_is_read_before_the_transaction_opens(inbo
     assert (long.outcome, long.reason) == ("bounced", "invalid")
     assert short.outcome == "posted"
     assert new_posts().get().body == "Hello team"
+
+
+def test_a_decompression_bomb_attachment_refuses_the_email(inbound):
+    from tests.core.test_images import bomb_png
+
+    result = send(inbound, attachments=[("map.png", bomb_png(), "image/png")])
+    assert (result.outcome, result.reason) == ("bounced", "attachment_refused")
+    assert "169 megapixels (at most 40)" in result.message
+    assert not new_posts().exists()
+    assert Attachment.objects.count() == 0
