@@ -197,6 +197,18 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling: this many failures for one username within the window locks it out.
 RUCHER_LOGIN_MAX_FAILURES = int(os.environ.get("RUCHER_LOGIN_MAX_FAILURES", "5"))
 RUCHER_LOGIN_WINDOW_SECONDS = int(os.environ.get("RUCHER_LOGIN_WINDOW_SECONDS", "900"))
+# Password spraying from one address, and guessing one username from many addresses
+# (rucher.accounts.throttle).
+RUCHER_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("RUCHER_LOGIN_MAX_FAILURES_PER_ADDRESS", "50")
+)
+RUCHER_LOGIN_MAX_FAILURES_PER_USERNAME = int(
+    os.environ.get("RUCHER_LOGIN_MAX_FAILURES_PER_USERNAME", "20")
+)
+# Behind reverse proxies: the header they put the client's address in (e.g. X-Forwarded-For),
+# and how many of them there are (rucher.core.clients). Empty: REMOTE_ADDR.
+RUCHER_TRUSTED_PROXY_HEADER = os.environ.get("RUCHER_TRUSTED_PROXY_HEADER", "")
+RUCHER_TRUSTED_PROXY_COUNT = int(os.environ.get("RUCHER_TRUSTED_PROXY_COUNT", "1"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
