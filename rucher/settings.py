@@ -250,6 +250,9 @@ RUCHER_MUST_READ_REMINDER_HOURS = int(os.environ.get("RUCHER_MUST_READ_REMINDER_
 RUCHER_MAILIN_MAX_BYTES = int(os.environ.get("RUCHER_MAILIN_MAX_BYTES", str(25 * 1024 * 1024)))
 RUCHER_MAILIN_MAX_PARTS = int(os.environ.get("RUCHER_MAILIN_MAX_PARTS", "100"))
 RUCHER_MAILIN_AUTHSERV_ID = os.environ.get("RUCHER_MAILIN_AUTHSERV_ID", "")
+# Accept mail to the plain `<slug>@` community address on the word of its From header alone
+# (forgeable): off by default, members use their personal posting address (docs/mail.md).
+RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES = env_bool("RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES", False)
 # Likes from one person to the same colleague that earn points in one day (F-POINTS).
 RUCHER_POINTS_PAIR_DAILY_CAP = int(os.environ.get("RUCHER_POINTS_PAIR_DAILY_CAP", "3"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -4,9 +4,12 @@ behind both entry points of `rucher mailin` (the LMTP server and `--stdin`).
 - `reply+<token>@<RUCHER_MAIL_DOMAIN>`: the reply becomes a comment by the token's person on the
   token's post, if the sender (the `From` address) is that person's registered address and they
   may still comment at reception. Quoted text and signatures are stripped.
-- `<slug>@<RUCHER_MAIL_DOMAIN>`: an email from a member's registered address becomes a post in
-  that community: subject as title (optional, as on the web), text (or HTML turned into text) as
-  body, files kept with the same rules as uploads.
+- `<slug>+<token>@<RUCHER_MAIL_DOMAIN>`, a member's personal posting address
+  (`rucher.mail.posting`), or the plain `<slug>@…` when the MTA authenticated the sender
+  (RUCHER_MAILIN_AUTHSERV_ID) or an administrator allowed plain addresses: an email from the
+  member's registered address becomes a post in that community: subject as title (optional, as
+  on the web), text (or HTML turned into text) as body, files kept with the same rules as
+  uploads.
 - Bounces, auto-replies, mailing-list traffic and our own messages are dropped silently (a
   bounce could loop); a redelivered message (same Message-ID, same recipient) creates nothing.
 
@@ -47,6 +50,7 @@ from rucher.content import services as content
 from rucher.content.models import MAX_TITLE_LENGTH, Comment, Post, PostCommunity
 from rucher.core.text import is_lookup_key
 from rucher.mail.models import InboundMessage, InboundOutcome
+from rucher.mail.posting import posting_address_lookup
 from rucher.mail.quotes import html_to_text, strip_reply, strip_signature
 from rucher.mail.tokens import reply_token_lookup
 
@@ -543,10 +547,45 @@ def _title(subject: str) -> str:
     return title
 
 
-def _post(received: _Received, slug: str, stored: list[str]) -> InboundResult:
+def _plain_addresses_allowed() -> bool:
+    """The plain `<slug>@…` address trusts the `From` header: only with the MTA's DKIM/DMARC
+    verdict (RUCHER_MAILIN_AUTHSERV_ID, checked next) or an administrator's explicit choice."""
+    return bool(getattr(settings, "RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES", False)) or bool(
+        str(getattr(settings, "RUCHER_MAILIN_AUTHSERV_ID", "") or "").strip()
+    )
+
+
+def _personal_sender(received: _Received, slug: str, detail: str) -> User | None:
+    """The owner of the personal posting address `<slug>+<detail>`, once the `From` is theirs;
+    None when `detail` is no personal address of this community (then the address is plain)."""
+    found = posting_address_lookup(detail) if detail else None
+    if found is None or found.community.slug.lower() != slug:
+        return None
+    person, sender = found.person, received.from_address
+    if not sender or not person.email or sender.lower() != person.email.strip().lower():
+        raise _bounce(
+            "sender_mismatch",
+            _(
+                "The sender does not match the owner of this personal posting address: write "
+                "from the address of your account. Nothing was published."
+            ),
+        )
+    if not person.is_active:
+        raise _bounce("inactive", _("Your account is no longer active: nothing was published."))
+    return person
+
+
+def _post(received: _Received, slug: str, detail: str, stored: list[str]) -> InboundResult:
     message, sender = received.message, received.from_address
+    personal = _personal_sender(received, slug, detail)
     # The sender first: an unknown sender learns nothing about which addresses exist.
-    people = list(User.objects.filter(email__iexact=sender, is_active=True)[:2]) if sender else []
+    people = (
+        [personal]
+        if personal is not None
+        else list(User.objects.filter(email__iexact=sender, is_active=True)[:2])
+        if sender
+        else []
+    )
     if not people:
         raise _bounce(
             "unknown_sender",
@@ -561,6 +600,17 @@ def _post(received: _Received, slug: str, stored: list[str]) -> InboundResult:
             _("Several accounts use your address: publish on the web instead."),
         )
     person = people[0]
+    if personal is None and not _plain_addresses_allowed():
+        # Before the community is looked up: the same answer whether it exists or not.
+        raise _bounce(
+            "personal_address_required",
+            _(
+                "To publish by email, write to your personal posting address for this "
+                "community: it is shown on the community's page and in your email settings. "
+                "The plain community address only accepts authenticated mail. Nothing was "
+                "published."
+            ),
+        )
     if not _authenticated(message, sender):
         raise _not_authenticated()
     try:
@@ -697,10 +747,10 @@ def _process(received: _Received, trace: _Trace, stored: list[str]) -> InboundRe
     local = received.recipient.rpartition("@")[0].lower()
     if local.startswith(REPLY_PREFIX):
         return _reply(received, local[len(REPLY_PREFIX) :], stored)
-    slug = local.partition("+")[0]
+    slug, _plus, detail = local.partition("+")
     if not is_lookup_key(slug, max_length=community_access.MAX_SLUG_LENGTH):
         raise _no_such_address()
-    return _post(received, slug, stored)
+    return _post(received, slug, detail, stored)
 
 
 def _record(trace: _Trace, result: InboundResult) -> None:
