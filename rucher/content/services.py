@@ -46,6 +46,7 @@ from rucher.content.models import (
     Tag,
 )
 from rucher.core.audit import audit_record
+from rucher.core.images import ImageTooLarge, open_image_checked
 from rucher.core.text import check_clean_text, normalise_tag
 
 MAX_TAGS = 10
@@ -592,8 +593,6 @@ def _not_allowed() -> ValidationError:
 def sniff(data: bytes) -> Sniffed:
     """The file's real type, from its bytes only."""
     from PIL import Image, UnidentifiedImageError
-
-    from rucher.core.images import ImageTooLarge, open_image_checked
 
     if data.startswith(b"%PDF-"):
         return Sniffed("application/pdf", ("pdf",))
