@@ -211,6 +211,18 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling: this many failures for one username within the window locks it out.
 RUCHER_LOGIN_MAX_FAILURES = int(os.environ.get("RUCHER_LOGIN_MAX_FAILURES", "5"))
 RUCHER_LOGIN_WINDOW_SECONDS = int(os.environ.get("RUCHER_LOGIN_WINDOW_SECONDS", "900"))
+# Password spraying from one address, and guessing one username from many addresses
+# (rucher.accounts.throttle).
+RUCHER_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("RUCHER_LOGIN_MAX_FAILURES_PER_ADDRESS", "50")
+)
+RUCHER_LOGIN_MAX_FAILURES_PER_USERNAME = int(
+    os.environ.get("RUCHER_LOGIN_MAX_FAILURES_PER_USERNAME", "20")
+)
+# Behind reverse proxies: the header they put the client's address in (e.g. X-Forwarded-For),
+# and how many of them there are (rucher.core.clients). Empty: REMOTE_ADDR.
+RUCHER_TRUSTED_PROXY_HEADER = os.environ.get("RUCHER_TRUSTED_PROXY_HEADER", "")
+RUCHER_TRUSTED_PROXY_COUNT = int(os.environ.get("RUCHER_TRUSTED_PROXY_COUNT", "1"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -247,6 +259,9 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-public/"
 RUCHER_PHOTO_MAX_BYTES = int(os.environ.get("RUCHER_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+# Images over this many pixels are refused before decoding (decompression bombs); Pillow's
+# MAX_IMAGE_PIXELS follows it (rucher.core.images).
+RUCHER_IMAGE_MAX_PIXELS = int(os.environ.get("RUCHER_IMAGE_MAX_PIXELS", "40000000"))
 RUCHER_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("RUCHER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )
@@ -256,6 +271,9 @@ RUCHER_MUST_READ_REMINDER_HOURS = int(os.environ.get("RUCHER_MUST_READ_REMINDER_
 RUCHER_MAILIN_MAX_BYTES = int(os.environ.get("RUCHER_MAILIN_MAX_BYTES", str(25 * 1024 * 1024)))
 RUCHER_MAILIN_MAX_PARTS = int(os.environ.get("RUCHER_MAILIN_MAX_PARTS", "100"))
 RUCHER_MAILIN_AUTHSERV_ID = os.environ.get("RUCHER_MAILIN_AUTHSERV_ID", "")
+# Accept mail to the plain `<slug>@` community address on the word of its From header alone
+# (forgeable): off by default, members use their personal posting address (docs/mail.md).
+RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES = env_bool("RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES", False)
 # Likes from one person to the same colleague that earn points in one day (F-POINTS).
 RUCHER_POINTS_PAIR_DAILY_CAP = int(os.environ.get("RUCHER_POINTS_PAIR_DAILY_CAP", "3"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -26,6 +26,7 @@ from rucher.accounts.models import (
     User,
 )
 from rucher.core.audit import audit_record
+from rucher.core.images import ImageTooLarge, open_image_checked
 from rucher.core.text import check_clean_text, normalise_tag
 
 PROFILE_TEXT_FIELDS = (
@@ -298,11 +299,12 @@ def _photo_reencode(upload: UploadedFile) -> bytes:
         {"photo": [_("Upload a photo in JPEG, PNG, GIF or WebP format.")]}, code="not_image"
     )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        # The dimensions come from the header: a decompression bomb is refused undecoded.
+        with open_image_checked(data) as probe:
             if probe.format not in {"JPEG", "PNG", "GIF", "WEBP"}:
                 raise not_image
             probe.verify()
-        with Image.open(io.BytesIO(data)) as source:
+        with open_image_checked(data) as source:
             source.draft("RGB", (PHOTO_SIZE * 2, PHOTO_SIZE * 2))
             # Re-encoding drops metadata (EXIF location) and any payload hidden in the file.
             image = source.convert("RGB")
@@ -310,6 +312,8 @@ def _photo_reencode(upload: UploadedFile) -> bytes:
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=85, optimize=True)
             return out.getvalue()
+    except ImageTooLarge as exc:
+        raise ValidationError({"photo": [exc.message]}, code="too_large") from exc
     except (
         UnidentifiedImageError,
         OSError,

@@ -23,7 +23,13 @@ from rucher.accounts.forms import (
     TokenForm,
 )
 from rucher.accounts.models import User
-from rucher.accounts.throttle import login_failed, login_retry_after, login_succeeded
+from rucher.accounts.throttle import (
+    ADDRESS,
+    login_failed,
+    login_lock,
+    login_succeeded,
+    remember_device,
+)
 from rucher.content.feed import home_feed
 from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
@@ -53,22 +59,33 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         username = request.POST.get("username", "")[:150]
-        retry_after = login_retry_after(username)
+        retry_after, scope = login_lock(username, request)
         if retry_after:
             form = LoginForm(request, initial={"username": username})
             form.cleaned_data = {}  # unbound (the password is not checked): add_error needs it
+            minutes = {"minutes": max(1, retry_after // 60)}
             form.add_error(
                 None,
-                _("Too many failed attempts for this username. Try again in %(minutes)d minutes.")
-                % {"minutes": max(1, retry_after // 60)},
+                _(
+                    "Too many failed sign-in attempts from your network. Try again in "
+                    "%(minutes)d minutes."
+                )
+                % minutes
+                if scope == ADDRESS
+                else _(
+                    "Too many failed attempts for this username. Try again in %(minutes)d minutes."
+                )
+                % minutes,
             )
             response = render(request, "accounts/login.html", {"form": form}, status=429)
             response["Retry-After"] = str(retry_after)
             return response
         if form.is_valid():
-            login_succeeded(username)
+            login_succeeded(username, request)
             auth_login(request, form.get_user())
-            return redirect(_safe_next(request, "/"))
+            response = redirect(_safe_next(request, "/"))
+            remember_device(request, response, username)
+            return response
         login_failed(username, request)
         status = 400
     return render(

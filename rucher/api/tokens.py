@@ -10,7 +10,7 @@ from pydantic import StrictStr
 
 from rucher.accounts import selectors, services
 from rucher.accounts.models import User
-from rucher.accounts.throttle import login_failed, login_retry_after, login_succeeded
+from rucher.accounts.throttle import ADDRESS, login_failed, login_lock, login_succeeded
 from rucher.api.auth import AuthedRequest
 from rucher.api.errors import ApiError, RateLimited
 from rucher.api.schemas import ERRORS, CleanStr, ErrorOut, IdPath, InputSchema
@@ -46,16 +46,19 @@ class TokenPageOut(Schema):
 @router.post("/auth/token", auth=None, response={201: TokenCreatedOut, ERRORS: ErrorOut})
 def token_create(request: HttpRequest, payload: TokenCreateIn) -> Status[TokenCreatedOut]:
     # The lock is checked before the password so a locked account reveals nothing about it.
-    retry_after = login_retry_after(payload.username)
+    retry_after, scope = login_lock(payload.username, request)
     if retry_after:
         raise RateLimited(
-            retry_after, _("Too many failed attempts for this username. Try again later.")
+            retry_after,
+            _("Too many failed sign-in attempts from your network. Try again later.")
+            if scope == ADDRESS
+            else _("Too many failed attempts for this username. Try again later."),
         )
     person = authenticate(request, username=payload.username, password=payload.password)
     if not isinstance(person, User) or not person.is_active:
         login_failed(payload.username, request)
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
-    login_succeeded(payload.username)
+    login_succeeded(payload.username, request)
     token, raw = services.token_create(person=person, name=payload.name)
     return Status(201, TokenCreatedOut(token=raw, id=token.pk, name=token.name))
 

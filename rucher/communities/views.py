@@ -20,6 +20,7 @@ from rucher.content.models import Post
 from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
+from rucher.mail.posting import posting_address_for
 
 BROWSE_PAGE_SIZE = 24
 MEMBERS_PAGE_SIZE = 50
@@ -107,6 +108,8 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
             "kinds": Post.Kind.choices,
             "can_post": access.is_member(viewer, found),
         }
+        if context["can_post"] and not cursor:
+            context["posting_address"] = posting_address_for(person=viewer, community=found)
         if request.htmx and cursor:
             return render(request, "communities/community.html#stream-page", context)
         context["pinned"] = [] if cursor else content_selectors.community_pinned(viewer, found)

@@ -46,6 +46,7 @@ from rucher.content.models import (
     Tag,
 )
 from rucher.core.audit import audit_record
+from rucher.core.images import ImageTooLarge, open_image_checked
 from rucher.core.text import check_clean_text, normalise_tag
 
 MAX_TAGS = 10
@@ -607,12 +608,14 @@ def sniff(data: bytes) -> Sniffed:
                     return Sniffed(content_type, extensions)
         raise _not_allowed()
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with open_image_checked(data) as probe:  # a decompression bomb: refused undecoded
             image_format = probe.format or ""
             if image_format in IMAGE_TYPES:
                 probe.verify()
                 content_type, extensions = IMAGE_TYPES[image_format]
                 return Sniffed(content_type, extensions, is_image=True)
+    except ImageTooLarge as exc:
+        raise TooLarge({"file": [exc.message]}, code="image_too_large") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         pass
     if b"\x00" not in data:

@@ -1,4 +1,5 @@
-"""App config of the shared base; wires background-job retries at start-up."""
+"""App config of the shared base; wires background-job retries and Pillow's pixel budget at
+start-up."""
 
 from django.apps import AppConfig
 
@@ -8,6 +9,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from rucher.core import jobs
+        from rucher.core import images, jobs
 
         jobs.configure_retries()
+        images.configure_pillow()

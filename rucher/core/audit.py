@@ -4,13 +4,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from rucher.core.clients import client_address
 from rucher.core.models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)
 
 
 def audit_record(

@@ -6,3 +6,6 @@ class MailConfig(AppConfig):
     name = "rucher.mail"
     label = "mail"
     verbose_name = _("Email")
+
+    def ready(self) -> None:
+        from rucher.mail import checks  # noqa: F401 - registers the deploy checks

@@ -4,9 +4,12 @@ behind both entry points of `rucher mailin` (the LMTP server and `--stdin`).
 - `reply+<token>@<RUCHER_MAIL_DOMAIN>`: the reply becomes a comment by the token's person on the
   token's post, if the sender (the `From` address) is that person's registered address and they
   may still comment at reception. Quoted text and signatures are stripped.
-- `<slug>@<RUCHER_MAIL_DOMAIN>`: an email from a member's registered address becomes a post in
-  that community: subject as title (optional, as on the web), text (or HTML turned into text) as
-  body, files kept with the same rules as uploads.
+- `<slug>+<token>@<RUCHER_MAIL_DOMAIN>`, a member's personal posting address
+  (`rucher.mail.posting`), or the plain `<slug>@…` when the MTA authenticated the sender
+  (RUCHER_MAILIN_AUTHSERV_ID) or an administrator allowed plain addresses: an email from the
+  member's registered address becomes a post in that community: subject as title (optional, as
+  on the web), text (or HTML turned into text) as body, files kept with the same rules as
+  uploads.
 - Bounces, auto-replies, mailing-list traffic and our own messages are dropped silently (a
   bounce could loop); a redelivered message (same Message-ID, same recipient) creates nothing.
 
@@ -47,6 +50,7 @@ from rucher.content import services as content
 from rucher.content.models import MAX_TITLE_LENGTH, Comment, Post, PostCommunity
 from rucher.core.text import is_lookup_key
 from rucher.mail.models import InboundMessage, InboundOutcome
+from rucher.mail.posting import posting_address_lookup
 from rucher.mail.quotes import html_to_text, strip_reply, strip_signature
 from rucher.mail.tokens import reply_token_lookup
 
@@ -229,6 +233,27 @@ class _File:
 class _Content:
     text: str
     files: list[_File]
+
+
+@dataclass
+class _Received:
+    """A message as read before its transaction opens: parsing and turning HTML into text are
+    pure work that can take a while on a large message, and SQLite takes its write lock when a
+    transaction begins, so no lock is held meanwhile (the transaction keeps to the checks that
+    read the database and to the writes)."""
+
+    message: Message
+    recipient: str
+    from_address: str
+    # The text (quoted message or signature already stripped) and the files, or why they
+    # cannot be read: that bounce is given only after the sender and the address were checked,
+    # so that an unknown sender learns nothing from it.
+    parts: _Content | _Stop
+
+    def content(self) -> _Content:
+        if isinstance(self.parts, _Stop):
+            raise self.parts
+        return self.parts
 
 
 def _leaves(message: Message) -> list[Message]:
@@ -437,7 +462,8 @@ def _authenticated(message: Message, address: str) -> bool:
 # --- the two kinds of address ------------------------------------------------------------------
 
 
-def _reply(message: Message, token: str, sender: str, stored: list[str]) -> InboundResult:
+def _reply(received: _Received, token: str, stored: list[str]) -> InboundResult:
+    message, sender = received.message, received.from_address
     found = reply_token_lookup(token)
     if found is None:
         raise _bounce(
@@ -478,8 +504,8 @@ def _reply(message: Message, token: str, sender: str, stored: list[str]) -> Inbo
     )
     if removed.exists():
         raise no_access
-    parsed = _content(message)
-    body = strip_reply(parsed.text)
+    parsed = received.content()
+    body = parsed.text
     if not body:
         raise _bounce(
             "empty_reply",
@@ -521,9 +547,45 @@ def _title(subject: str) -> str:
     return title
 
 
-def _post(message: Message, slug: str, sender: str, stored: list[str]) -> InboundResult:
+def _plain_addresses_allowed() -> bool:
+    """The plain `<slug>@…` address trusts the `From` header: only with the MTA's DKIM/DMARC
+    verdict (RUCHER_MAILIN_AUTHSERV_ID, checked next) or an administrator's explicit choice."""
+    return bool(getattr(settings, "RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES", False)) or bool(
+        str(getattr(settings, "RUCHER_MAILIN_AUTHSERV_ID", "") or "").strip()
+    )
+
+
+def _personal_sender(received: _Received, slug: str, detail: str) -> User | None:
+    """The owner of the personal posting address `<slug>+<detail>`, once the `From` is theirs;
+    None when `detail` is no personal address of this community (then the address is plain)."""
+    found = posting_address_lookup(detail) if detail else None
+    if found is None or found.community.slug.lower() != slug:
+        return None
+    person, sender = found.person, received.from_address
+    if not sender or not person.email or sender.lower() != person.email.strip().lower():
+        raise _bounce(
+            "sender_mismatch",
+            _(
+                "The sender does not match the owner of this personal posting address: write "
+                "from the address of your account. Nothing was published."
+            ),
+        )
+    if not person.is_active:
+        raise _bounce("inactive", _("Your account is no longer active: nothing was published."))
+    return person
+
+
+def _post(received: _Received, slug: str, detail: str, stored: list[str]) -> InboundResult:
+    message, sender = received.message, received.from_address
+    personal = _personal_sender(received, slug, detail)
     # The sender first: an unknown sender learns nothing about which addresses exist.
-    people = list(User.objects.filter(email__iexact=sender, is_active=True)[:2]) if sender else []
+    people = (
+        [personal]
+        if personal is not None
+        else list(User.objects.filter(email__iexact=sender, is_active=True)[:2])
+        if sender
+        else []
+    )
     if not people:
         raise _bounce(
             "unknown_sender",
@@ -538,6 +600,17 @@ def _post(message: Message, slug: str, sender: str, stored: list[str]) -> Inboun
             _("Several accounts use your address: publish on the web instead."),
         )
     person = people[0]
+    if personal is None and not _plain_addresses_allowed():
+        # Before the community is looked up: the same answer whether it exists or not.
+        raise _bounce(
+            "personal_address_required",
+            _(
+                "To publish by email, write to your personal posting address for this "
+                "community: it is shown on the community's page and in your email settings. "
+                "The plain community address only accepts authenticated mail. Nothing was "
+                "published."
+            ),
+        )
     if not _authenticated(message, sender):
         raise _not_authenticated()
     try:
@@ -553,9 +626,9 @@ def _post(message: Message, slug: str, sender: str, stored: list[str]) -> Inboun
                 "by email. Nothing was published."
             ),
         )
-    parsed = _content(message)
+    parsed = received.content()
     title = _title(_header(message, "Subject"))
-    body = strip_signature(parsed.text)
+    body = parsed.text
     if not body and title:
         # A subject and files only: the subject is the text (a post needs one, not a title).
         body, title = title, ""
@@ -633,13 +706,10 @@ def _duplicate() -> InboundResult:
     )
 
 
-def _process(
-    raw: bytes,
-    recipients: list[str] | None,
-    sender: str | None,
-    trace: _Trace,
-    stored: list[str],
-) -> InboundResult:
+def _receive(
+    raw: bytes, recipients: list[str] | None, sender: str | None, trace: _Trace
+) -> _Received:
+    """Everything that needs no database: parsing, the checks on headers, the text."""
     if len(raw) > max_bytes():
         if recipients:
             trace.recipient = _redacted(_bare(recipients[0]))
@@ -660,15 +730,27 @@ def _process(
         raise _bounce("malformed", _("This is not a valid email: nothing was published."))
     if not ours:
         raise _no_such_address()
+    is_reply = recipient.rpartition("@")[0].lower().startswith(REPLY_PREFIX)
+    parts: _Content | _Stop
+    try:
+        parts = _content(message)
+    except _Stop as stop:
+        parts = stop
+    else:
+        parts.text = strip_reply(parts.text) if is_reply else strip_signature(parts.text)
+    return _Received(message=message, recipient=recipient, from_address=from_address, parts=parts)
+
+
+def _process(received: _Received, trace: _Trace, stored: list[str]) -> InboundResult:
     if _already_done(trace):
         return _duplicate()
-    local = recipient.rpartition("@")[0].lower()
+    local = received.recipient.rpartition("@")[0].lower()
     if local.startswith(REPLY_PREFIX):
-        return _reply(message, local[len(REPLY_PREFIX) :], from_address, stored)
-    slug = local.partition("+")[0]
+        return _reply(received, local[len(REPLY_PREFIX) :], stored)
+    slug, _plus, detail = local.partition("+")
     if not is_lookup_key(slug, max_length=community_access.MAX_SLUG_LENGTH):
         raise _no_such_address()
-    return _post(message, slug, from_address, stored)
+    return _post(received, slug, detail, stored)
 
 
 def _record(trace: _Trace, result: InboundResult) -> None:
@@ -708,8 +790,9 @@ def _handle(
 ) -> InboundResult:
     stored: list[str] = []
     try:
+        received = _receive(raw, recipients, sender, trace)
         with transaction.atomic():
-            result = _process(raw, recipients, sender, trace, stored)
+            result = _process(received, trace, stored)
             # In the same transaction: a concurrent delivery of the same message fails here
             # (unique constraint) and its comment or post disappears with the rollback.
             _record(trace, result)

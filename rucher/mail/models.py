@@ -149,6 +149,36 @@ class ReplyToken(models.Model):
         return f"reply token of {self.person_id} for {self.post_id}"
 
 
+class PostingAddress(models.Model):
+    """A member's personal address for posting in one community by email:
+    `<slug>+<token>@<RUCHER_MAIL_DOMAIN>` (rucher.mail.posting). The token is an HMAC of `salt`
+    under SECRET_KEY, so it can be shown again on the member's pages while the database alone
+    (salt and SHA-256 of the token) gives no usable address. An empty salt: turned off."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posting_addresses"
+    )
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    salt = models.CharField(max_length=64, blank=True)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("posting address")
+        verbose_name_plural = _("posting addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "community"], name="posting_address_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"posting address of {self.person_id} in {self.community_id}"
+
+
 class DigestPeriod(models.TextChoices):
     DAILY = "daily", _("Daily")
     WEEKLY = "weekly", _("Weekly")

@@ -10,7 +10,9 @@ comment: everything from that header on goes, as do "> " quoted lines and the si
 """
 
 import re
-from html.parser import HTMLParser
+from collections.abc import Mapping
+
+from lxml import etree
 
 # The header line above a quoted message. `\s` also matches the no-break spaces French
 # typography puts before the colon.
@@ -159,37 +161,67 @@ _PARAGRAPHS = frozenset(
     {"p", "blockquote", "pre", "table", "ul", "ol", "dl", "hr", "h1", "h2", "h3", "h4", "h5",
      "h6", "figure"}
 )  # fmt: skip
-_VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "wbr"})
-# Beyond this much HTML the text is far over any length limit anyway: the rest is not read.
+# Beyond this much HTML the text is far over any length limit anyway (a post's text is at most
+# 20,000 characters): the rest is not read, so that converting is bounded (about a second on
+# the reference machine, see docs/mail.md).
 MAX_HTML_CHARS = 2_000_000
+# Deeper quoting is shown at this depth: each line repeats its "> " prefix, so an unbounded
+# depth would turn a few bytes per level into megabytes of output.
+MAX_QUOTE_DEPTH = 10
 
 
-class _TextExtractor(HTMLParser):
+class _TextExtractor:
     """Text of an HTML email: blocks become lines, blockquotes "> " lines, links keep their
     address, scripts and styles vanish. No markup survives (the text is Markdown, rendered
-    and sanitised like any post)."""
+    and sanitised like any post).
+
+    The events come from libxml2's HTML parser (lxml's parser target interface: no tree is
+    built, so no depth limit and no recursion). Linear in the size of the HTML: the line
+    being built is a list of chunks joined once, when the line ends; what the handlers need
+    to know about it (is there text yet, does it end with a space, where does the open link's
+    label start) is kept alongside instead of being recomputed from the chunks at every tag
+    (the quadratic cost of the previous converter, docs/decisions.md)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
+        self.last_blank = True  # no line yet, or the last one is a paragraph break
         self.current: list[str] = []
-        self.skipping: list[str] = []
+        self.current_has_text = False
+        self.current_ends_space = True  # an empty line: leading spaces are dropped
+        self.skipping = 0  # depth inside a skipped element (the parser balances every tag)
         self.quote_depth = 0
         self.line_depth = 0
         self.pre = 0
-        self.links: list[tuple[str, int]] = []
+        # The open link (HTML has no nested links: the parser closes one before the next),
+        # with the chunk where its label starts.
+        self.link: tuple[str, int] | None = None
+
+    def _append(self, chunk: str) -> None:
+        if not chunk:
+            return
+        self.current.append(chunk)
+        if not self.current_has_text and chunk.strip():
+            self.current_has_text = True
+        self.current_ends_space = chunk.endswith(" ")
 
     def _flush(self) -> None:
-        text = "".join(self.current).strip() if not self.pre else "".join(self.current).rstrip()
+        line = "".join(self.current)
+        text = line.rstrip() if self.pre else line.strip()
         self.current = []
+        self.current_has_text = False
+        self.current_ends_space = True
+        if self.link is not None:
+            self.link = (self.link[0], 0)
         if text:
-            self.lines.append("> " * self.line_depth + text)
+            self.lines.append("> " * min(self.line_depth, MAX_QUOTE_DEPTH) + text)
+            self.last_blank = False
         self.line_depth = self.quote_depth
 
     def _blank(self) -> None:
         self._flush()
-        if self.lines and self.lines[-1].strip("> "):
-            self.lines.append((">" * self.quote_depth).strip())
+        if not self.last_blank:
+            self.lines.append((">" * min(self.quote_depth, MAX_QUOTE_DEPTH)).strip())
+            self.last_blank = True
 
     def _block(self, tag: str) -> None:
         if tag in _PARAGRAPHS:
@@ -197,16 +229,23 @@ class _TextExtractor(HTMLParser):
         else:
             self._flush()
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.skipping:
-            if tag == self.skipping[-1]:
-                self.skipping.append(tag)
+    def _close_link(self) -> None:
+        if self.link is None:
             return
-        if tag in _SKIPPED:
-            self.skipping.append(tag)
+        href, start = self.link
+        self.link = None
+        label = "".join(self.current[start:]).strip()
+        if label and href not in label:
+            self._append(f" ({href})")
+
+    # The lxml parser target interface.
+
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        if self.skipping or tag in _SKIPPED:
+            self.skipping += 1
             return
         if tag == "br":
-            if "".join(self.current).strip():
+            if self.current_has_text:
                 self._flush()
             else:
                 self._blank()
@@ -217,31 +256,22 @@ class _TextExtractor(HTMLParser):
             self.quote_depth += 1
             self.line_depth = self.quote_depth
         elif tag == "li":
-            self.current.append("- ")
+            self._append("- ")
         elif tag == "pre":
             self.pre += 1
         elif tag == "a":
-            href = dict(attrs).get("href") or ""
+            self._close_link()
+            href = attrib.get("href") or ""
             if href.lower().startswith(("http://", "https://")):
-                self.links.append((href, len("".join(self.current))))
+                self.link = (href, len(self.current))
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID or tag not in _SKIPPED:
-            self.handle_starttag(tag, attrs)
-            if tag not in _VOID:
-                self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if self.skipping:
-            if tag == self.skipping[-1]:
-                self.skipping.pop()
+            self.skipping -= 1
             return
-        if tag == "a" and self.links:
-            href, start = self.links.pop()
-            label = "".join(self.current)[start:].strip()
-            if label and href not in label:
-                self.current.append(f" ({href})")
-        if tag in _BLOCKS:
+        if tag == "a":
+            self._close_link()
+        if tag in _BLOCKS and tag != "hr":
             self._block(tag)
         if tag == "blockquote":
             self.quote_depth = max(0, self.quote_depth - 1)
@@ -249,29 +279,44 @@ class _TextExtractor(HTMLParser):
         elif tag == "pre":
             self.pre = max(0, self.pre - 1)
 
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
         if self.skipping:
             return
         if self.pre:
             parts = data.split("\n")
             for part in parts[:-1]:
-                self.current.append(part)
+                self._append(part)
                 self._flush()
-            self.current.append(parts[-1])
+            self._append(parts[-1])
             return
-        collapsed = re.sub(r"\s+", " ", data)
-        if not self.current or "".join(self.current).endswith(" "):
+        collapsed = _SPACES.sub(" ", data)
+        if self.current_ends_space:
             collapsed = collapsed.lstrip()
-        self.current.append(collapsed)
+        self._append(collapsed)
 
-    def text(self) -> str:
+    def close(self) -> str:
         self._flush()
         return _tidy(self.lines)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def html_to_text(html: str) -> str:
-    """Plain text from an email's HTML (never raises on broken markup)."""
-    parser = _TextExtractor()
-    parser.feed(html[:MAX_HTML_CHARS])
-    parser.close()
-    return parser.text()
+    """Plain text from an email's HTML (never raises on broken markup); linear in the HTML's
+    size, which is cut at MAX_HTML_CHARS."""
+    extractor = _TextExtractor()
+    parser = etree.HTMLParser(
+        target=extractor,
+        encoding="utf-8",  # what is fed; a <meta charset> in the HTML is not believed
+        recover=True,
+        no_network=True,
+        huge_tree=True,  # no silent cut at 256 levels of nesting: the extractor is flat
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        parser.feed(html[:MAX_HTML_CHARS].encode("utf-8", "replace"))
+        return str(parser.close())
+    except etree.LxmlError:  # recover=True makes this rare; an unreadable part is no text
+        return extractor.close()

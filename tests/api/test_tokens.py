@@ -132,3 +132,36 @@ def test_it_rejects_impossible_token_ids(api, token_id):
     response = api.call("DELETE", f"/me/tokens/{token_id}")
     assert response.status_code in (404, 422)
     assert "code" in response.json()
+
+
+def test_reading_me_writes_the_token_at_most_once_a_minute(anon_api, member):
+    """GET /me with a token: the first use writes last_used_at, a second within the minute
+    writes nothing (reads never need the write lock), a use a minute later writes again."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from rucher.accounts import services
+
+    token, raw = services.token_create(person=member, name="hot")
+    start = timezone.now()
+
+    def writes_of(at):
+        with (
+            mock.patch("django.utils.timezone.now", return_value=at),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            response = anon_api.call("GET", "/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert response.status_code == 200
+        return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+
+    assert len(writes_of(start)) == 1
+    assert writes_of(start + timedelta(seconds=30)) == []
+    assert writes_of(start + timedelta(seconds=59)) == []
+    later = writes_of(start + timedelta(seconds=61))
+    assert len(later) == 1 and "last_used_at" in later[0]
+    token.refresh_from_db()
+    assert token.last_used_at == start + timedelta(seconds=61)

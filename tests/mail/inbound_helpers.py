@@ -43,6 +43,9 @@ def mail_settings(settings, tmp_path):
     settings.RUCHER_MAIL_DOMAIN = DOMAIN
     settings.MEDIA_ROOT = tmp_path
     settings.RUCHER_MAILIN_AUTHSERV_ID = ""
+    # The tests written before personal posting addresses write to the plain address (its
+    # own tests turn this off: tests/mail/test_posting_addresses.py).
+    settings.RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES = True
     return settings
 
 

@@ -334,3 +334,45 @@ def test_with_an_authserv_id_only_authenticated_mail_is_published(inbound, setti
         },
     )
     assert dkim.outcome == "posted"
+
+
+# --- hostile HTML ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_2mb_pathological_html_email_is_read_before_the_transaction_opens(inbound):
+    """Reading the HTML holds no database lock (SQLite takes the write lock when a transaction
+    begins): the converter runs outside any atomic block, and the post is right."""
+    from unittest import mock
+
+    from django.db import connection
+
+    from rucher.mail import inbound as inbound_module
+
+    calls = []
+
+    def outside_transaction(html):
+        calls.append(connection.in_atomic_block)
+        return inbound_module.html_to_text.__wrapped__(html)
+
+    outside_transaction.__wrapped__ = inbound_module.html_to_text
+    html = "<p>Hello team</p>" + "<i></i>a<i>" * 180_000 + "<p>Bye</p>"
+    assert len(html) > 2_000_000 - 20_000
+    with mock.patch.object(inbound_module, "html_to_text", outside_transaction):
+        # The body is far over a post's length: the 2 MB are read, then the post is refused.
+        long = send(inbound, text=None, html=html)
+        short = send(inbound, text=None, html="<p>Hello team</p>" + "<i></i>" * 280_000)
+    assert calls == [False, False]
+    assert (long.outcome, long.reason) == ("bounced", "invalid")
+    assert short.outcome == "posted"
+    assert new_posts().get().body == "Hello team"
+
+
+def test_a_decompression_bomb_attachment_refuses_the_email(inbound):
+    from tests.core.test_images import bomb_png
+
+    result = send(inbound, attachments=[("map.png", bomb_png(), "image/png")])
+    assert (result.outcome, result.reason) == ("bounced", "attachment_refused")
+    assert "169 megapixels (at most 40)" in result.message
+    assert not new_posts().exists()
+    assert Attachment.objects.count() == 0

@@ -3,6 +3,7 @@ English), and HTML-only email turned into safe text."""
 
 import pytest
 
+from rucher.mail import quotes
 from rucher.mail.quotes import html_to_text, strip_reply, strip_signature
 
 NBSP = "\u00a0"
@@ -181,3 +182,58 @@ def test_broken_html_never_raises():
         assert isinstance(html_to_text(html), str)
     assert html_to_text("<p>unclosed <script>hidden") == "unclosed"
     assert html_to_text("<pre>a  b\n  c</pre>") == "a  b\n  c"
+
+
+# --- hostile HTML: linear work, nothing silently lost, bounded output ------------------------
+
+
+def test_two_megabytes_of_unclosed_tags_give_all_their_text():
+    # 500,000 unclosed <i>: the previous converter rebuilt the line for every chunk (quadratic).
+    assert html_to_text("a<i>" * 500_000) == "a" * 500_000
+
+
+def test_deep_nesting_loses_no_text():
+    html = "<div>" * 100_000 + "deep" + "</div>" * 100_000 + "<p>after</p>"
+    assert html_to_text(html) == "deep\n\nafter"
+
+
+def test_deep_quoting_is_shown_at_a_bounded_depth():
+    html = "<blockquote>x" * 5_000
+    lines = html_to_text(html).split("\n")
+    texts = [line for line in lines if line.endswith("x")]
+    assert len(texts) == 5_000
+    assert texts[0] == "> x"
+    assert texts[-1] == "> " * quotes.MAX_QUOTE_DEPTH + "x"
+    # Each line at most the deepest prefix and its word: not 2 × depth characters per line.
+    assert max(len(line) for line in lines) == 2 * quotes.MAX_QUOTE_DEPTH + 1
+
+
+def test_html_beyond_the_limit_is_not_read(monkeypatch):
+    monkeypatch.setattr(quotes, "MAX_HTML_CHARS", 20)
+    assert html_to_text("<p>0123456789</p><p>later</p>") == "0123456789"
+
+
+def test_the_work_is_linear_in_the_number_of_chunks(monkeypatch):
+    """Each chunk of text is joined into a line once: the characters joined grow with the
+    input, not with its square (no wall clock: the joins are counted)."""
+    joined = []
+    real_flush = quotes._TextExtractor._flush
+
+    def counting_flush(self):
+        joined.append(len(self.current))
+        real_flush(self)
+
+    monkeypatch.setattr(quotes._TextExtractor, "_flush", counting_flush)
+    for repeat in (1_000, 4_000):
+        joined.clear()
+        html_to_text('a<i><a href="https://example.org/">l</a>' * repeat + "<br>")
+        assert sum(joined) <= 3 * repeat + 2
+
+
+def test_links_do_not_nest_and_each_keeps_its_address():
+    html = '<a href="https://one.example/">one<a href="https://two.example/">two</a>'
+    assert html_to_text(html) == "one (https://one.example/)two (https://two.example/)"
+
+
+def test_a_charset_declared_in_the_html_is_not_believed():
+    assert html_to_text('<meta charset="iso-8859-1"><p>Noël à Orléans</p>') == "Noël à Orléans"
