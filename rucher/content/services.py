@@ -698,25 +698,6 @@ def attachment_upload(*, uploader: User, file: UploadedFile) -> Attachment:
 # --- notifications (run by tasks) ------------------------------------------------------------
 
 
-def readers_among(post: Post, person_ids: Iterable[int]) -> list[int]:
-    """Those of the given people who may read the post now (one query)."""
-    ids = sorted(set(person_ids))
-    if not ids or post.is_hidden:
-        return []
-    communities = PostCommunity.objects.filter(post=post).values("community")
-    open_placement = PostCommunity.objects.filter(
-        post=post, community__visibility=Community.Visibility.OPEN
-    )
-    member = Membership.objects.filter(
-        person=OuterRef("pk"), community__in=communities, status=Membership.Status.MEMBER
-    )
-    return list(
-        User.objects.filter(pk__in=ids, is_active=True)
-        .filter(Exists(member) | Exists(open_placement) | Q(is_staff=True) | Q(is_superuser=True))
-        .values_list("pk", flat=True)
-    )
-
-
 def _mentioned_ids(body: str) -> list[int]:
     names = sorted(find_mentions(body))[:200]
     if not names:
@@ -736,7 +717,7 @@ def post_notify_mentions(*, post_id: int) -> int:
     post = Post.objects.filter(pk=post_id).first()
     if post is None:
         return 0
-    recipients = readers_among(post, _mentioned_ids(post.body))
+    recipients = access.readers_among(post, _mentioned_ids(post.body))
     return notify(
         recipient_ids=recipients,
         kind="mention",
@@ -766,7 +747,7 @@ def comment_notify(*, comment_id: int) -> int:
     candidates = mentioned | {post.author_id or 0}
     if comment.parent is not None:
         candidates.add(comment.parent.author_id or 0)
-    readers = set(readers_among(post, candidates - {0}))
+    readers = set(access.readers_among(post, candidates - {0}))
     sent = notify(
         recipient_ids=mentioned & readers,
         kind="mention",
@@ -803,7 +784,7 @@ def post_notify_like(*, post_id: int, liker_id: int) -> int:
     if not PostLike.objects.filter(post=post, person=liker_id).exists():
         return 0  # unliked before the job ran
     return notify(
-        recipient_ids=readers_among(post, [post.author_id]),
+        recipient_ids=access.readers_among(post, [post.author_id]),
         kind="like",
         key=f"like:post:{post.pk}:{liker_id}",
         actor_id=liker_id,
@@ -821,7 +802,7 @@ def comment_notify_like(*, comment_id: int, liker_id: int) -> int:
     if not CommentLike.objects.filter(comment=comment, person=liker_id).exists():
         return 0
     return notify(
-        recipient_ids=readers_among(comment.post, [comment.author_id]),
+        recipient_ids=access.readers_among(comment.post, [comment.author_id]),
         kind="like",
         key=f"like:comment:{comment.pk}:{liker_id}",
         actor_id=liker_id,

@@ -57,6 +57,7 @@ from django.utils.text import Truncator
 
 from rucher.accounts.models import DeclaredSkill, User
 from rucher.communities.models import Community, Membership
+from rucher.content.access import ViewerScope, readable_through
 from rucher.content.models import Post, PostCommunity
 from rucher.mail import preferences
 from rucher.mail.models import Delivery, DigestPeriod, DigestRun, EmailPreference, OutboxMessage
@@ -336,6 +337,7 @@ class _Batch:
     since: dict[int, datetime]
     deliveries: dict[int, dict[str, str]]
     communities: dict[int, list[int]]  # person id → member communities, by name
+    removed: dict[int, list[int]]  # person id → communities a manager removed them from
     community_names: dict[int, str]
     posts: dict[tuple[datetime, int], list[_Candidate]]  # (since, community) → candidates
     skills: dict[int, list[str]]
@@ -349,6 +351,8 @@ class _Batch:
     events: dict[int, list[DigestEvent]]
     # Posts as shown, by (post, community): built once, shared by every reader of the batch.
     shown_posts: dict[tuple[int, int], DigestPost] = field(default_factory=dict)
+    # Each person's access scope, built on first use from `communities` and `removed`.
+    scopes: dict[int, ViewerScope] = field(default_factory=dict)
 
 
 def _since_for(period: str, until: datetime, last_until: datetime | None) -> datetime:
@@ -370,18 +374,29 @@ def _deliveries(person_ids: list[int]) -> dict[int, dict[str, str]]:
     return result
 
 
-def _memberships(person_ids: list[int]) -> tuple[dict[int, list[int]], dict[int, str]]:
+def _memberships(
+    person_ids: list[int],
+) -> tuple[dict[int, list[int]], dict[int, list[int]], dict[int, str]]:
+    """Per person, the communities they are a member of (by name) and those a manager removed
+    them from; the names of the former. One query."""
     by_person: dict[int, list[int]] = defaultdict(list)
+    removed: dict[int, list[int]] = defaultdict(list)
     names: dict[int, str] = {}
     rows = (
-        Membership.objects.filter(person_id__in=person_ids, status=Membership.Status.MEMBER)
+        Membership.objects.filter(
+            person_id__in=person_ids,
+            status__in=(Membership.Status.MEMBER, Membership.Status.REMOVED),
+        )
         .order_by("community__sort_name", "community_id")
-        .values_list("person_id", "community_id", "community__name")
+        .values_list("person_id", "community_id", "community__name", "status")
     )
-    for person_id, community_id, name in rows:
+    for person_id, community_id, name, status in rows:
+        if status == Membership.Status.REMOVED:
+            removed[person_id].append(community_id)
+            continue
         by_person[person_id].append(community_id)
         names[community_id] = name
-    return by_person, names
+    return by_person, removed, names
 
 
 def _ranked(qs: QuerySet[PostCommunity], *order: Any) -> QuerySet[PostCommunity]:
@@ -586,7 +601,7 @@ def _prepare(people: Sequence[User], *, period: str, period_start: date, until: 
     )
     since = {pk: _since_for(period, until, last.get(pk)) for pk in ids}
     deliveries = _deliveries(ids)
-    communities, names = _memberships(ids)
+    communities, removed, names = _memberships(ids)
     posts: dict[tuple[datetime, int], list[_Candidate]] = {}
     # People share their `since` (their last digests were built by the same hourly run), so
     # this is one pair of queries per batch in practice, at most one per person.
@@ -630,6 +645,7 @@ def _prepare(people: Sequence[User], *, period: str, period_start: date, until: 
         since=since,
         deliveries=deliveries,
         communities=communities,
+        removed=removed,
         community_names=names,
         posts=posts,
         skills=skills,
@@ -695,12 +711,24 @@ def _person_posts(
     return [_digest_post(batch, c) for c in liked], [_digest_post(batch, c) for c in newest]
 
 
+def _scope(batch: _Batch, person: User) -> ViewerScope:
+    """The person's links to communities as rucher.content.access reads them, from the batch."""
+    scope = batch.scopes.get(person.pk)
+    if scope is None:
+        scope = batch.scopes[person.pk] = ViewerScope(
+            member=tuple(batch.communities.get(person.pk, [])),
+            moderated=(),
+            removed=tuple(batch.removed.get(person.pk, [])),
+            administrator=person.is_administrator,
+        )
+    return scope
+
+
 def _person_questions(batch: _Batch, person: User, since: datetime) -> list[DigestQuestion]:
     skills = set(batch.skills.get(person.pk, []))
     if not skills:
         return []
-    member_of = set(batch.communities.get(person.pk, []))
-    admin = person.is_administrator
+    scope = _scope(batch, person)
     found = []
     # Only the questions with one of the person's tags, most urgent first (the batch order).
     positions = sorted({i for slug in skills for i in batch.questions_by_tag.get(slug, ())})
@@ -709,12 +737,12 @@ def _person_questions(batch: _Batch, person: User, since: datetime) -> list[Dige
         question = batch.questions[position]
         if question.asked_at <= since or question.author_id == person_id:
             continue
-        # Readable now: through an open community, one the person is a member of, or anywhere
-        # for administrators (the rule of rucher.content.access.readable_communities).
+        names = {community_id: name for community_id, name, _ in question.communities}
         readable = [
-            name
-            for community_id, name, visibility in question.communities
-            if admin or visibility == Community.Visibility.OPEN or community_id in member_of
+            names[community_id]
+            for community_id in readable_through(
+                scope, ((c, visibility) for c, _, visibility in question.communities)
+            )
         ]
         if not readable:
             continue
@@ -736,17 +764,14 @@ def _person_questions(batch: _Batch, person: User, since: datetime) -> list[Dige
 
 def _visible_notice(batch: _Batch, person: User, notification: Notification) -> bool:
     """The rule of rucher.notifications.selectors.visible_notifications, on prefetched rows."""
-    member_of = set(batch.communities.get(person.pk, []))
-    admin = person.is_administrator
+    scope = _scope(batch, person)
+    member_of = scope.member
     if notification.post_id is not None:
         post = notification.post
         if post is None or post.hidden_at is not None:
             return False
         places = batch.notification_places.get(notification.post_id, [])
-        if not any(
-            admin or visibility == Community.Visibility.OPEN or community_id in member_of
-            for community_id, visibility in places
-        ):
+        if not readable_through(scope, places):
             return False
     if notification.comment_id is not None:
         comment = notification.comment

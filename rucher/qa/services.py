@@ -187,7 +187,7 @@ def _reputation_on_accept(post: Post, previous: Comment | None, comment: Comment
 
 def answer_accepted_notify(*, question_id: int, comment_id: int) -> int:
     """Tells the answer's author, if that answer is still the accepted one."""
-    from rucher.content.services import readers_among
+    from rucher.content.access import readers_among
     from rucher.notifications.services import notify
 
     question = Question.objects.filter(post=question_id, accepted_comment=comment_id).first()
@@ -256,7 +256,7 @@ def experts_for(
 ) -> list[int]:
     """The people with the most earned reputation in the tags, then those who declare them as
     expertise; never the asker; only people who may read the question."""
-    from rucher.content.services import readers_among
+    from rucher.content.access import readers_among
 
     if not tag_slugs:
         return []

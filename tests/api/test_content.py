@@ -46,7 +46,10 @@ def as_(world, client_for, anon_api):
 
 
 def readable(visibility, position):
-    return position != "anonymous" and (visibility == "open" or position in INSIDERS)
+    # A person a manager removed reads nothing of the community, even an open one (a ban).
+    if position in ("anonymous", "removed"):
+        return False
+    return visibility == "open" or position in INSIDERS
 
 
 def check(response, visibility, position, missing):

@@ -43,7 +43,7 @@ def test_a_manager_removes_a_member(world, people, visibility):
     )
     assert status_of(community, people["member"]) == "removed"
     assert count_of(community) == before - 1
-    event = AuditEvent.objects.get(action="community.member_remove")
+    event = AuditEvent.objects.get(action="community.member_remove", actor=people["manager"])
     assert event.actor == people["manager"] and event.data["person"] == "member"
 
 

@@ -14,7 +14,8 @@ INSIDERS = {"member", "ambassador", "manager", "owner", "administrator"}
 def readable(visibility, position):
     if position == "anonymous":
         return False
-    return visibility == "open" or position in INSIDERS
+    # A person a manager removed reads nothing of the community, even an open one (a ban).
+    return position in INSIDERS or (visibility == "open" and position != "removed")
 
 
 @pytest.mark.parametrize("visibility", VISIBILITIES)
@@ -119,3 +120,18 @@ def test_a_hidden_post_is_only_for_moderators(content, client_for):
     stream_url = f"/c/{content.world.communities['open'].slug}/"
     assert "Hello open world" not in client_for(people["member"]).get(stream_url).content.decode()
     assert "Hello open world" in client_for(people["manager"]).get(stream_url).content.decode()
+
+
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+def test_readers_among_follows_the_matrix(content, visibility):
+    """The fan-out's filter (mentions, replies, likes) is the readability rule: a person a
+    manager removed from an open community is not among its readers either."""
+    from rucher.content.access import readers_among
+
+    people = content.world.people
+    everyone = {position: person.pk for position, person in people.items()}
+    readers = set(readers_among(content.posts[visibility], everyone.values()))
+    expected = {
+        pk for position, pk in everyone.items() if readable(visibility, position)
+    }
+    assert readers == expected
