@@ -14,7 +14,7 @@ def clear_expired_sessions() -> None:
 @db_periodic_task(crontab(minute="7"))
 def send_read_reminders() -> None:
     """Hourly: one task per must-read post due for reminders (F-ANNOUNCE)."""
-    from rucher.content.announcements import read_reminders_enqueue
+    from rucher.notifications.announcements import read_reminders_enqueue
 
     read_reminders_enqueue()
 

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.models import User
-from rucher.content import access, selectors, services
+from rucher.actions import comments, likes, posts
+from rucher.content import access, attachments, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
 from rucher.content.models import Comment, Post, Tag
@@ -59,10 +60,10 @@ def post_new(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     ids = [
-                        services.attachment_upload(uploader=viewer, file=f).pk
+                        attachments.attachment_upload(uploader=viewer, file=f).pk
                         for f in data["upload"]
                     ]
-                    post = services.post_create(
+                    post = posts.post_publish(
                         author=viewer,
                         communities=services.communities_for_posting(viewer, data["communities"]),
                         kind=data["kind"],
@@ -138,7 +139,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     form = PostEditForm(request.POST)
     if form.is_valid():
         try:
-            services.post_update(
+            posts.post_edit(
                 editor=viewer,
                 post=post,
                 title=form.cleaned_data["title"],
@@ -159,7 +160,7 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = _viewer(request)
     post = access.access_post(viewer, post_id)
     first = post.placements.select_related("community").order_by("id").first()
-    services.post_delete(actor=viewer, post=post)
+    posts.post_remove(actor=viewer, post=post)
     messages.success(request, _("The post has been deleted."))
     if first is not None:
         return redirect("community", slug=first.community.slug)
@@ -193,9 +194,9 @@ def post_like(request: HttpRequest, post_id: int) -> HttpResponse:
     post = access.access_post(viewer, post_id)
     try:
         if request.POST.get("action") == "unlike":
-            state = services.post_unlike(person=viewer, post=post)
+            state = likes.post_unlike(person=viewer, post=post)
         else:
-            state = services.post_like(person=viewer, post=post)
+            state = likes.post_like(person=viewer, post=post)
     except ValidationError as exc:
         if request.htmx:
             return HttpResponse(" ".join(exc.messages), status=400)
@@ -227,10 +228,10 @@ def comment_new(request: HttpRequest, post_id: int) -> HttpResponse:
             try:
                 with transaction.atomic():
                     ids = [
-                        services.attachment_upload(uploader=viewer, file=f).pk
+                        attachments.attachment_upload(uploader=viewer, file=f).pk
                         for f in form.cleaned_data["upload"]
                     ]
-                    comment = services.comment_create(
+                    comment = comments.comment_publish(
                         author=viewer,
                         post=post,
                         body=form.cleaned_data["body"],
@@ -255,7 +256,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_update(
+                comments.comment_edit(
                     editor=viewer, comment=comment, body=form.cleaned_data["body"]
                 )
             except ValidationError as exc:
@@ -273,7 +274,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     viewer = _viewer(request)
     comment = access.access_comment(viewer, comment_id)
-    services.comment_delete(actor=viewer, comment=comment)
+    comments.comment_remove(actor=viewer, comment=comment)
     messages.success(request, _("The comment has been deleted."))
     return redirect("post", post_id=comment.post_id)
 
@@ -286,9 +287,9 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
     fallback = f"{comment.post.get_absolute_url()}#comment-{comment.pk}"
     try:
         if request.POST.get("action") == "unlike":
-            state = services.comment_unlike(person=viewer, comment=comment)
+            state = likes.comment_unlike(person=viewer, comment=comment)
         else:
-            state = services.comment_like(person=viewer, comment=comment)
+            state = likes.comment_like(person=viewer, comment=comment)
     except ValidationError as exc:
         if request.htmx:
             return HttpResponse(" ".join(exc.messages), status=400)

@@ -19,10 +19,15 @@ from django.utils.translation import gettext as _
 from rucher.accounts.models import DeclaredSkill, User
 from rucher.communities.models import Community, Membership
 from rucher.content import access as content_access
+from rucher.content.access import readers_among
 from rucher.content.models import Comment, Post, PostCommunity, PostKind
 from rucher.core.audit import audit_record
+from rucher.notifications.services import notify
 from rucher.qa.calendar import WorkCalendar, add_working_hours, organisation_calendar
 from rucher.qa.models import Question, RoutingNotice, RoutingStage
+from rucher.recognition.points import points_on_accept
+from rucher.recognition.selectors import experts_for_tags
+from rucher.recognition.services import reputation_on_accept
 
 EXPERTS_STAGE_SHARE = 0.5
 LEADERS_STAGE_SHARE = 0.9
@@ -166,30 +171,24 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Question:
             target=f"post:{post.pk}",
             data={"comment": comment.pk},
         )
-    from rucher.qa import tasks
+    from rucher.qa import tasks  # the tasks module imports this one (its jobs call it)
 
     transaction.on_commit(lambda: tasks.notify_answer_accepted.enqueue(post.pk, comment.pk))
     return question
 
 
 def _reputation_on_accept(post: Post, previous: Comment | None, comment: Comment) -> None:
-    """Earned skills (F-SKILLS-EARNED): the replaced answer loses what acceptance gave it."""
-    try:
-        from rucher.recognition.services import (  # type: ignore[import-not-found,unused-ignore]
-            reputation_on_accept,
-        )
-    except ImportError:
-        return
+    """Points and earned skills (F-POINTS, F-SKILLS-EARNED): the replaced answer loses what
+    acceptance gave it."""
     if previous is not None:
+        points_on_accept(question_post=post, comment=previous, accepted=False)
         reputation_on_accept(question_post=post, comment=previous, accepted=False)
+    points_on_accept(question_post=post, comment=comment, accepted=True)
     reputation_on_accept(question_post=post, comment=comment, accepted=True)
 
 
 def answer_accepted_notify(*, question_id: int, comment_id: int) -> int:
     """Tells the answer's author, if that answer is still the accepted one."""
-    from rucher.content.access import readers_among
-    from rucher.notifications.services import notify
-
     question = Question.objects.filter(post=question_id, accepted_comment=comment_id).first()
     if question is None:
         return 0
@@ -230,7 +229,7 @@ def _unanswered_due(now: datetime) -> Any:
 
 def questions_route_enqueue(*, now: datetime | None = None) -> int:
     """The periodic job: one background task per unanswered question with a stage now due."""
-    from rucher.qa.tasks import route_question
+    from rucher.qa.tasks import route_question  # the tasks module imports this one
 
     now = now or timezone.now()
     ids = list(_unanswered_due(now).order_by("pk").values_list("pk", flat=True))
@@ -256,22 +255,12 @@ def experts_for(
 ) -> list[int]:
     """The people with the most earned reputation in the tags, then those who declare them as
     expertise; never the asker; only people who may read the question."""
-    from rucher.content.access import readers_among
-
     if not tag_slugs:
         return []
     exclude = [post.author_id] if post.author_id else []
-    candidates: list[int] = []
-    try:
-        from rucher.recognition.selectors import (  # type: ignore[import-not-found,unused-ignore]
-            experts_for_tags,
-        )
-    except ImportError:
-        pass
-    else:
-        candidates = _person_ids(
-            experts_for_tags(tag_slugs, limit=EXPERT_CANDIDATES, exclude_ids=exclude)
-        )
+    candidates = _person_ids(
+        experts_for_tags(tag_slugs, limit=EXPERT_CANDIDATES, exclude_ids=exclude)
+    )
     declared = (
         DeclaredSkill.objects.filter(slug__in=tag_slugs)
         .exclude(person__in=exclude)
@@ -310,8 +299,6 @@ def leaders_for(post: Post) -> list[int]:
 def question_route(*, question_id: int, now: datetime | None = None) -> int:
     """Runs the routing stages now due for one question; returns how many people were notified.
     Safe to run twice or concurrently: RoutingNotice rows and notification keys are unique."""
-    from rucher.notifications.services import notify
-
     now = now or timezone.now()
     question = _unanswered_due(now).filter(pk=question_id).select_related("post").first()
     if question is None:

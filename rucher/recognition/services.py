@@ -23,7 +23,6 @@ from django.db.models import F, Q
 
 from rucher.accounts.models import User
 from rucher.content.models import Comment, Post, PostKind
-from rucher.recognition import points as ledger
 from rucher.recognition.models import ReputationEvent, SkillReputation
 
 LIKE_POST_POINTS = 1
@@ -128,9 +127,9 @@ def is_answer(comment: Comment, post: Post) -> bool:
 
 @transaction.atomic
 def reputation_on_post_like(*, post: Post, liker: User, liked: bool) -> int:
-    """Called by content's post_like (liked=True, only when a like was created) and post_unlike
-    (liked=False, only when a like was removed)."""
-    ledger.points_on_post_like(post=post, liker_id=liker.pk, liked=liked)
+    """Skill reputation only (the points are rucher.recognition.points.points_on_post_like):
+    rucher.actions.likes calls both with liked=True when a like was created, liked=False when
+    one was removed."""
     if not liked:
         return _reverse(Q(reason=Reason.LIKE_POST, post=post.pk, liker=liker.pk))
     if post.author_id is None or post.author_id == liker.pk:
@@ -147,8 +146,7 @@ def reputation_on_post_like(*, post: Post, liker: User, liked: bool) -> int:
 
 @transaction.atomic
 def reputation_on_comment_like(*, comment: Comment, liker: User, liked: bool) -> int:
-    """Called by content's comment_like / comment_unlike (see reputation_on_post_like)."""
-    ledger.points_on_comment_like(comment=comment, liker_id=liker.pk, liked=liked)
+    """Skill reputation only, like reputation_on_post_like (points: points_on_comment_like)."""
     if not liked:
         return _reverse(Q(reason=Reason.LIKE_COMMENT, comment=comment.pk, liker=liker.pk))
     post = comment.post
@@ -170,8 +168,8 @@ def reputation_on_accept(*, question_post: Post, comment: Comment, accepted: boo
     """For Q&A: call with accepted=True when `comment` becomes the accepted answer of
     `question_post`, and accepted=False when it stops being (un-accepted, or replaced by another:
     then call False for the old one and True for the new one). Idempotent both ways.
-    Returns the number of ledger events recorded or removed."""
-    ledger.points_on_accept(question_post=question_post, comment=comment, accepted=accepted)
+    Returns the number of ledger events recorded or removed. Skill reputation only: the
+    points are rucher.recognition.points.points_on_accept."""
     if not accepted:
         return _reverse(Q(reason=Reason.ACCEPTED_ANSWER, comment=comment.pk))
     if (
@@ -193,16 +191,14 @@ def reputation_on_accept(*, question_post: Post, comment: Comment, accepted: boo
 
 @transaction.atomic
 def reputation_on_post_delete(*, post: Post) -> int:
-    """Called by content's post_delete before the post goes: withdraws everything it earned,
-    its answers' included."""
-    ledger.points_withdraw_for_post(post=post)
+    """Before the post goes (rucher.actions.posts): withdraws the reputation it earned, its
+    answers' included (the points: points_withdraw_for_post)."""
     return _reverse(Q(post=post.pk))
 
 
 @transaction.atomic
 def reputation_on_comment_delete(*, comment: Comment) -> int:
-    """Called by content's comment_delete before the comment (and its replies) go."""
-    ledger.points_withdraw_for_comment(comment=comment)
+    """Before the comment (and its replies) go; the points: points_withdraw_for_comment."""
     return _reverse(Q(comment=comment.pk) | Q(comment__parent=comment.pk))
 
 

@@ -21,10 +21,11 @@ from schemathesis.core.transport import Response
 
 from rucher.accounts import services as account_services
 from rucher.accounts.models import User
+from rucher.actions import comments as comment_actions
+from rucher.actions import posts as post_actions
 from rucher.api.urls import api
 from rucher.communities import services as community_services
 from rucher.communities.models import Community
-from rucher.content import services as content_services
 from rucher.core.factories import PersonFactory
 from rucher.wsgi import application
 
@@ -73,10 +74,10 @@ def world() -> Iterator[dict[str, Any]]:
         creator=owner, name="Fuzz guild", slug="fuzz-guild", kind="practice", visibility="open"
     )
     community_services.community_join(person=member, community=community)
-    post = content_services.post_create(
+    post = post_actions.post_publish(
         author=owner, communities=[community], title="Fuzz", body="A post to fuzz"
     )
-    comment = content_services.comment_create(author=member, post=post, body="A comment")
+    comment = comment_actions.comment_publish(author=member, post=post, body="A comment")
     WORLD.update(
         member=member,
         community=community,

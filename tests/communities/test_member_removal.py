@@ -8,9 +8,10 @@ from django.test import Client
 from django.utils import translation
 
 from rucher.accounts import services as accounts
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
 from rucher.communities import services
 from rucher.communities.models import Community, Membership
-from rucher.content import services as content
 from rucher.core.models import AuditEvent
 from rucher.recognition.models import PersonScore
 
@@ -59,7 +60,7 @@ def test_the_removed_person_cannot_rejoin_or_erase_the_removal(world, people):
     assert status_of(community, member) == "removed"
     # Posting there is refused like for any non-member.
     with pytest.raises(ValidationError):
-        content.post_create(author=member, communities=[community], body="Back!")
+        post_actions.post_publish(author=member, communities=[community], body="Back!")
 
 
 def test_a_manager_can_add_or_invite_them_again(world, people):
@@ -126,8 +127,8 @@ def test_members_without_rights_and_non_members(world, people):
 def test_the_points_earned_there_are_withdrawn(world, people):
     community = world.communities["private"]
     member = people["member"]
-    post = content.post_create(author=member, communities=[community], body="Mine")
-    content.post_like(person=people["manager"], post=post)
+    post = post_actions.post_publish(author=member, communities=[community], body="Mine")
+    like_actions.post_like(person=people["manager"], post=post)
     assert PersonScore.objects.get(person=member).total == 17
     services.membership_remove(actor=people["owner"], community=community, person=member)
     assert PersonScore.objects.get(person=member).total == 0
@@ -140,7 +141,7 @@ def test_access_is_lost_at_the_very_next_request(world, people, client_for):
     member = people["member"]
     client = client_for(member)
     private, secret = world.communities["private"], world.communities["secret"]
-    post = content.post_create(author=people["owner"], communities=[secret], body="Secret")
+    post = post_actions.post_publish(author=people["owner"], communities=[secret], body="Secret")
     assert client.get("/c/private-club/members/").status_code == 200
     assert client.get(f"/posts/{post.pk}/").status_code == 200
     services.membership_remove(actor=people["owner"], community=private, person=member)
@@ -266,7 +267,9 @@ def test_removal_from_an_open_community_is_a_ban_from_its_content(world, people,
     their posts, stream and comments close at the next request (the card stays visible)."""
     community = world.communities["open"]
     member = people["member"]
-    post = content.post_create(author=people["owner"], communities=[community], body="Open talk")
+    post = post_actions.post_publish(
+        author=people["owner"], communities=[community], body="Open talk"
+    )
     client = client_for(member)
     assert client.get(f"/posts/{post.pk}/").status_code == 200
     services.membership_remove(actor=people["owner"], community=community, person=member)

@@ -4,6 +4,7 @@ and its attachment. Outsiders get the same 404 as for a missing object; leaving 
 import pytest
 
 from rucher.communities import services as community_services
+from rucher.content import attachments as uploads
 from tests.communities.personas import POSITIONS, VISIBILITIES
 
 pytestmark = pytest.mark.django_db
@@ -91,11 +92,10 @@ def test_leaving_revokes_at_once(content, client_for, visibility):
 
 
 def test_an_unattached_upload_is_only_for_its_uploader(content, client_for):
-    from rucher.content import services
     from tests.content.conftest import png_bytes, upload
 
     member = content.world.people["member"]
-    attachment = services.attachment_upload(uploader=member, file=upload("draft.png", png_bytes()))
+    attachment = uploads.attachment_upload(uploader=member, file=upload("draft.png", png_bytes()))
     url = f"/attachments/{attachment.pk}/{attachment.name}"
     assert client_for(member).get(url).status_code == 200
     assert client_for(content.world.people["owner"]).get(url).status_code == 404
@@ -131,7 +131,5 @@ def test_readers_among_follows_the_matrix(content, visibility):
     people = content.world.people
     everyone = {position: person.pk for position, person in people.items()}
     readers = set(readers_among(content.posts[visibility], everyone.values()))
-    expected = {
-        pk for position, pk in everyone.items() if readable(visibility, position)
-    }
+    expected = {pk for position, pk in everyone.items() if readable(visibility, position)}
     assert readers == expected

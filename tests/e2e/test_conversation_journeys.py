@@ -20,11 +20,11 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from rucher.accounts.models import User
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Community, Membership
 from rucher.communities.services import community_create, community_join, request_approve
 from rucher.content.feed import ReadCounts, post_read_counts
 from rucher.content.models import Post, PostKind
-from rucher.content.services import post_create
 from rucher.core.factories import PASSWORD, PersonFactory
 from rucher.core.testing import run_queued_tasks
 
@@ -121,7 +121,7 @@ def test_demander_a_rejoindre_une_communaute_privee_puis_etre_accepte(
 ):
     manon = personne("manon", "Manon Manager")
     codir = communaute(manon, "Comité de direction", "codir", visibility="private")
-    post_create(
+    post_actions.post_publish(
         author=manon,
         communities=[codir],
         title="Ordre du jour",
@@ -434,7 +434,7 @@ def test_signaler_une_publication_puis_la_masquer(page: Page, live_server, conne
     mehdi = personne("mehdi", "Mehdi Message")
     community_join(person=lea, community=cafe)
     community_join(person=mehdi, community=cafe)
-    post = post_create(
+    post = post_actions.post_publish(
         author=mehdi,
         communities=[cafe],
         title="Vends voiture",

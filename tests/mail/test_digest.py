@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from rucher.accounts.models import DeclaredSkill, User
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Community, Membership
 from rucher.communities.services import community_leave
 from rucher.content.models import Post, PostCommunity, Tag
@@ -206,11 +207,10 @@ def test_the_window_starts_at_the_last_digest_of_the_period(cast):
 
 
 def test_a_deleted_post_is_gone(cast):
-    from rucher.content.services import post_delete
 
     gone = post(cast.author, [cast.garden], title="Oops", likes=4)
     assert ids(digest_build_for(cast.reader, "weekly", NOW).liked) == [gone.pk]
-    post_delete(actor=cast.author, post=gone)
+    post_actions.post_remove(actor=cast.author, post=gone)
     digest = digest_build_for(cast.reader, "weekly", NOW)
     assert digest.liked == [] and digest.newest == []
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from rucher.actions import posts as post_actions
 from rucher.communities import services as communities
 from rucher.communities.models import Membership
-from rucher.content import services as content
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
 from rucher.notifications.models import Notification
@@ -21,7 +21,7 @@ def newcomer(world):
 
 
 def _post(person, community, title="My first post"):
-    return content.post_create(author=person, communities=[community], title=title, body="Hi")
+    return post_actions.post_publish(author=person, communities=[community], title=title, body="Hi")
 
 
 def _first_notifications():

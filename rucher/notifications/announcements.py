@@ -37,6 +37,7 @@ def reminder_window() -> timedelta:
 def announcement_published(*, post_id: int) -> None:
     """To call when a post is published: if it is an announcement, its communities' members
     are notified in the background (enqueued after the surrounding transaction commits)."""
+    # Imported here: the tasks module imports this one (its jobs call the functions below).
     from rucher.notifications.tasks import announcement_notify_task
 
     announcement_notify_task.enqueue(post_id)
