@@ -180,6 +180,43 @@ def readers_among(post: Post, person_ids: Iterable[int]) -> list[int]:
     )
 
 
+def first_readable_communities(post: Post, person_ids: Iterable[int]) -> dict[int, int]:
+    """For each of the given people who may read the post now, the first of its communities
+    (in the order it was placed in) they read it through: what a notification or an email
+    about the post names, so that nobody is shown the name of a community they cannot read.
+    Three small queries; the rule is `reads_community`'s."""
+    ids = sorted(set(person_ids))
+    if not ids or post.is_hidden:
+        return {}
+    places = list(
+        PostCommunity.objects.filter(post=post)
+        .order_by("id")
+        .values_list("community_id", "community__visibility")
+    )
+    links: dict[int, tuple[list[int], list[int]]] = {pk: ([], []) for pk in ids}
+    for person_id, community_id, status in Membership.objects.filter(
+        person_id__in=ids,
+        community_id__in=[community_id for community_id, _ in places],
+        status__in=(Membership.Status.MEMBER, Membership.Status.REMOVED),
+    ).values_list("person_id", "community_id", "status"):
+        links[person_id][status == Membership.Status.REMOVED].append(community_id)
+    found: dict[int, int] = {}
+    for pk, is_staff, is_superuser in User.objects.filter(pk__in=ids, is_active=True).values_list(
+        "pk", "is_staff", "is_superuser"
+    ):
+        member, removed = links[pk]
+        scope = ViewerScope(
+            member=tuple(member),
+            moderated=(),
+            removed=tuple(removed),
+            administrator=is_staff or is_superuser,
+        )
+        readable = readable_through(scope, places)
+        if readable:
+            found[pk] = readable[0]
+    return found
+
+
 def can_moderate_post(viewer: User, post: Post) -> bool:
     if is_administrator(viewer):
         return PostCommunity.objects.filter(post=post).exists()

@@ -1,15 +1,14 @@
 """Notifications caused by content, fanned out by background tasks (rucher.content.tasks):
 mentions, comments and replies, answers, likes. Each recipient must be able to read the post
-(rucher.content.access.readers_among); each notification is keyed, so a retried job notifies
-nobody twice."""
+and is shown only a community they read (notify_readers); each notification is keyed, so a
+retried job notifies nobody twice."""
 
 from typing import Any
 
 from rucher.accounts.models import User
-from rucher.content import access
 from rucher.content.mentions import find_mentions
-from rucher.content.models import Comment, CommentLike, Post, PostCommunity, PostKind, PostLike
-from rucher.notifications.services import notify
+from rucher.content.models import Comment, CommentLike, Post, PostKind, PostLike
+from rucher.notifications.services import notify_readers
 
 
 def _mentioned_ids(body: str) -> list[int]:
@@ -21,67 +20,53 @@ def _mentioned_ids(body: str) -> list[int]:
     )
 
 
-def _first_community_id(post: Post) -> int | None:
-    return PostCommunity.objects.filter(post=post).values_list("community_id", flat=True).first()
-
-
 def post_notify_mentions(*, post_id: int) -> int:
     post = Post.objects.filter(pk=post_id).first()
     if post is None:
         return 0
-    recipients = access.readers_among(post, _mentioned_ids(post.body))
-    return notify(
-        recipient_ids=recipients,
+    return notify_readers(
+        post=post,
+        recipient_ids=_mentioned_ids(post.body),
         kind="mention",
         key=f"mention:post:{post.pk}",
         actor_id=post.author_id,
-        post_id=post.pk,
-        community_id=_first_community_id(post),
     )
 
 
 def comment_notify(*, comment_id: int) -> int:
-    """Mentions in a comment, the post's author, and the author of the comment replied to."""
+    """The author of the comment replied to, the post's author (of a comment, or of an answer
+    to their question), and the people mentioned: one notification each, the most specific
+    (someone both replied to and mentioned is told of the reply, once)."""
     comment = Comment.objects.select_related("post", "parent").filter(pk=comment_id).first()
     if comment is None or comment.is_hidden:
         return 0
     post = comment.post
-    community_id = _first_community_id(post)
-    common: dict[str, Any] = {
-        "actor_id": comment.author_id,
-        "post_id": post.pk,
-        "comment_id": comment.pk,
-        "community_id": community_id,
-    }
+    common: dict[str, Any] = {"post": post, "actor_id": comment.author_id, "comment_id": comment.pk}
     mentioned = set(_mentioned_ids(comment.body))
-    candidates = mentioned | {post.author_id or 0}
-    if comment.parent is not None:
-        candidates.add(comment.parent.author_id or 0)
-    readers = set(access.readers_among(post, candidates - {0}))
-    sent = notify(
-        recipient_ids=mentioned & readers,
-        kind="mention",
-        key=f"mention:comment:{comment.pk}",
-        **common,
-    )
-    if comment.parent is not None and comment.parent.author_id in readers:
-        sent += notify(
-            recipient_ids=[comment.parent.author_id or 0],
-            kind="reply",
-            key=f"reply:{comment.pk}",
-            **common,
+    told: set[int] = set()
+    sent = 0
+    parent_author = comment.parent.author_id if comment.parent is not None else None
+    if parent_author is not None:
+        sent += notify_readers(
+            recipient_ids=[parent_author], kind="reply", key=f"reply:{comment.pk}", **common
         )
-    if post.author_id in readers and (
-        comment.parent is None or comment.parent.author_id != post.author_id
-    ):
+        told.add(parent_author)
+    if post.author_id is not None and post.author_id != parent_author:
         # An answer to a question tells the asker as an answer, not as a mere comment.
         answer = post.kind == PostKind.QUESTION and comment.parent is None
-        sent += notify(
-            recipient_ids=[post.author_id or 0],
+        sent += notify_readers(
+            recipient_ids=[post.author_id],
             kind="answer" if answer else "comment",
             key=f"answer:{comment.pk}" if answer else f"comment:{comment.pk}",
             **common,
         )
+        told.add(post.author_id)
+    sent += notify_readers(
+        recipient_ids=mentioned - told,
+        kind="mention",
+        key=f"mention:comment:{comment.pk}",
+        **common,
+    )
     return sent
 
 
@@ -91,13 +76,12 @@ def post_notify_like(*, post_id: int, liker_id: int) -> int:
         return 0
     if not PostLike.objects.filter(post=post, person=liker_id).exists():
         return 0  # unliked before the job ran
-    return notify(
-        recipient_ids=access.readers_among(post, [post.author_id]),
+    return notify_readers(
+        post=post,
+        recipient_ids=[post.author_id],
         kind="like",
         key=f"like:post:{post.pk}:{liker_id}",
         actor_id=liker_id,
-        post_id=post.pk,
-        community_id=_first_community_id(post),
     )
 
 
@@ -107,12 +91,11 @@ def comment_notify_like(*, comment_id: int, liker_id: int) -> int:
         return 0
     if not CommentLike.objects.filter(comment=comment, person=liker_id).exists():
         return 0
-    return notify(
-        recipient_ids=access.readers_among(comment.post, [comment.author_id]),
+    return notify_readers(
+        post=comment.post,
+        recipient_ids=[comment.author_id],
         kind="like",
         key=f"like:comment:{comment.pk}:{liker_id}",
         actor_id=liker_id,
-        post_id=comment.post_id,
         comment_id=comment.pk,
-        community_id=_first_community_id(comment.post),
     )

@@ -1,11 +1,14 @@
 """Creating notifications: idempotent by (recipient, key), in batches, never to the actor."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from rucher.content.access import first_readable_communities
+from rucher.content.models import Post
 from rucher.notifications.models import Notification
 
 BATCH_SIZE = 500
@@ -51,6 +54,39 @@ def notify(
     if ids:
         _enqueue_emails(kind=kind, key=key, recipient_ids=ids)
     return len(ids)
+
+
+def notify_readers(
+    *,
+    post: Post,
+    recipient_ids: Iterable[int],
+    kind: str,
+    key: str,
+    actor_id: int | None = None,
+    comment_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> int:
+    """`notify` about a post, for those of the recipients who may read it now, each naming
+    the first of the post's communities that recipient reads (a cross-post to a secret and an
+    open community never shows the secret one's name to someone reading it through the open
+    one: not on the web, not in an email subject)."""
+    firsts = first_readable_communities(post, recipient_ids)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for person_id, community_id in firsts.items():
+        groups[community_id].append(person_id)
+    return sum(
+        notify(
+            recipient_ids=people,
+            kind=kind,
+            key=key,
+            actor_id=actor_id,
+            community_id=community_id,
+            post_id=post.pk,
+            comment_id=comment_id,
+            data=data,
+        )
+        for community_id, people in sorted(groups.items())
+    )
 
 
 def _enqueue_emails(*, kind: str, key: str, recipient_ids: list[int]) -> None:

@@ -20,9 +20,9 @@ from rucher.accounts.models import DeclaredSkill, User
 from rucher.communities.models import Community, Membership
 from rucher.content import access as content_access
 from rucher.content.access import readers_among
-from rucher.content.models import Comment, Post, PostCommunity, PostKind
+from rucher.content.models import Comment, Post, PostKind
 from rucher.core.audit import audit_record
-from rucher.notifications.services import notify
+from rucher.notifications.services import notify_readers
 from rucher.qa.calendar import WorkCalendar, add_working_hours, organisation_calendar
 from rucher.qa.models import Question, RoutingNotice, RoutingStage
 from rucher.recognition.points import points_on_accept
@@ -195,27 +195,17 @@ def answer_accepted_notify(*, question_id: int, comment_id: int) -> int:
     comment = Comment.objects.select_related("post").get(pk=comment_id)
     if comment.author_id is None:
         return 0
-    return notify(
-        recipient_ids=readers_among(comment.post, [comment.author_id]),
+    return notify_readers(
+        post=comment.post,
+        recipient_ids=[comment.author_id],
         kind="answer_accepted",
         key=f"accepted:{question_id}:{comment_id}",
         actor_id=question.accepted_by_id,
-        post_id=question_id,
         comment_id=comment_id,
-        community_id=_first_community_id(question_id),
     )
 
 
 # --- routing ----------------------------------------------------------------------------------
-
-
-def _first_community_id(post_id: int) -> int | None:
-    return (
-        PostCommunity.objects.filter(post=post_id)
-        .order_by("id")
-        .values_list("community_id", flat=True)
-        .first()
-    )
 
 
 def _unanswered_due(now: datetime) -> Any:
@@ -305,7 +295,6 @@ def question_route(*, question_id: int, now: datetime | None = None) -> int:
         return 0
     post = question.post
     tag_slugs = list(post.tags.order_by("slug").values_list("slug", flat=True))
-    community_id = _first_community_id(post.pk)
     sent = 0
     stages: list[tuple[int, str, list[int]]] = []
     if question.route_experts_at and question.route_experts_at <= now:
@@ -321,12 +310,8 @@ def question_route(*, question_id: int, now: datetime | None = None) -> int:
                 [RoutingNotice(question=question, person_id=pk, stage=stage) for pk in recipients],
                 ignore_conflicts=True,
             )
-            sent += notify(
-                recipient_ids=recipients,
-                kind=kind,
-                key=f"route:{question.pk}:{stage}",
-                post_id=post.pk,
-                community_id=community_id,
+            sent += notify_readers(
+                post=post, recipient_ids=recipients, kind=kind, key=f"route:{question.pk}:{stage}"
             )
         done = max(done, stage)
     Question.objects.filter(pk=question.pk, routed_stage__lt=done).update(routed_stage=done)
