@@ -25,6 +25,7 @@ from rucher.accounts.forms import (
 from rucher.accounts.models import User
 from rucher.accounts.throttle import login_failed, login_retry_after, login_succeeded
 from rucher.content.feed import home_feed
+from rucher.content.newcomers import newcomer_checklist
 from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
@@ -91,7 +92,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/home.html#feed-page", {"feed": feed})
     from rucher.qa.selectors import questions_i_can_answer
 
-    checklist = selectors.newcomer_checklist(person)
+    checklist = newcomer_checklist(person)
     return render(
         request,
         "accounts/home.html",

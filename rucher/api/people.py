@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from rucher.accounts import selectors, services
 from rucher.accounts.access import access_person
 from rucher.accounts.models import User
+from rucher.actions import people as people_actions
 from rucher.api.auth import AuthedRequest
 from rucher.api.errors import ApiError
 from rucher.api.schemas import ERRORS, CleanStr, ErrorOut, InputSchema, QuerySchema, UsernamePath
@@ -234,7 +235,7 @@ def people_list(request: AuthedRequest, filters: Query[PeopleFilters]) -> People
 def people_create(request: AuthedRequest, payload: PersonCreateIn) -> Status[ProfileOut]:
     if not request.auth.is_administrator:
         raise ApiError(403, "forbidden", _("Only administrators can create people."))
-    person = services.person_create(**payload.model_dump(), created_by=request.auth)
+    person = people_actions.person_create(**payload.model_dump(), created_by=request.auth)
     return Status(201, _profile_out(person, following=False))
 
 

@@ -12,6 +12,7 @@ from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.access import access_person
 from rucher.accounts.models import User
+from rucher.actions import memberships
 from rucher.communities import access, selectors, services
 from rucher.communities.forms import CommunityCreateForm, CommunityForm, MemberAddForm
 from rucher.communities.models import Community, Membership
@@ -123,7 +124,7 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     found = access.access_community(_viewer(request), slug)
     try:
-        membership = services.community_join(person=_viewer(request), community=found)
+        membership = memberships.community_join(person=_viewer(request), community=found)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("community", slug=found.slug)
@@ -181,7 +182,7 @@ def member_remove(request: HttpRequest, slug: str, username: str) -> HttpRespons
         raise PermissionDenied
     person = access_person(_viewer(request), username)
     try:
-        services.membership_remove(actor=_viewer(request), community=found, person=person)
+        memberships.membership_remove(actor=_viewer(request), community=found, person=person)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -257,7 +258,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
             add_form.add_error("username", _("Unknown person."))
         else:
             try:
-                services.membership_set_role(
+                memberships.membership_set_role(
                     actor=_viewer(request),
                     community=found,
                     person=person,
@@ -287,9 +288,9 @@ def request_decide(request: HttpRequest, slug: str, username: str, decision: str
         raise Http404
     person = access_person(_viewer(request), username)
     if decision == "approve":
-        services.request_approve(actor=_viewer(request), community=found, person=person)
+        memberships.request_approve(actor=_viewer(request), community=found, person=person)
         messages.success(request, _("%(person)s is now a member.") % {"person": person})
     else:
-        services.request_reject(actor=_viewer(request), community=found, person=person)
+        memberships.request_reject(actor=_viewer(request), community=found, person=person)
         messages.info(request, _("The request of %(person)s was declined.") % {"person": person})
     return redirect("community_manage", slug=found.slug)

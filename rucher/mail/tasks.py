@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from django.db import transaction
 from django.tasks import task
 
 from rucher.mail import notification_emails, outbox
@@ -21,6 +22,14 @@ def outbox_send_due_task() -> dict[str, int]:
 def notification_emails_task(kind: str, key: str, recipient_ids: list[int]) -> int:
     return notification_emails.notification_emails_queue(
         kind=kind, key=key, recipient_ids=recipient_ids
+    )
+
+
+def notification_emails_enqueue(kind: str, key: str, recipient_ids: list[int]) -> None:
+    """Run by every notify() (registered by MailConfig.ready): one job per call queues the
+    immediate emails (F-EMAIL-NOTIFY), once committed."""
+    transaction.on_commit(
+        lambda: notification_emails_task.enqueue(kind, key, recipient_ids), robust=True
     )
 
 

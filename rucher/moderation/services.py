@@ -16,6 +16,7 @@ from rucher.content.models import Comment, Post
 from rucher.core.audit import audit_record
 from rucher.core.text import check_clean_text
 from rucher.moderation.models import MAX_REASON_LENGTH, Report
+from rucher.qa.models import Question
 from rucher.recognition import points
 
 
@@ -163,7 +164,12 @@ def comment_restore(
         comment.hidden_at = None
         comment.hidden_by = None
         comment.save(update_fields=["hidden_at", "hidden_by"])
-        points.points_on_comment_restored(comment=comment)
+        accepted_by = (
+            Question.objects.filter(post=post.pk, accepted_comment=comment.pk)
+            .values_list("accepted_by_id", flat=True)
+            .first()
+        )
+        points.points_on_comment_restored(comment=comment, accepted_by=accepted_by)
     audit_record(
         action="moderation.restore_comment",
         actor=actor,

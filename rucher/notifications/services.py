@@ -1,7 +1,7 @@
 """Creating notifications: idempotent by (recipient, key), in batches, never to the actor."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -89,13 +89,23 @@ def notify_readers(
     )
 
 
-def _enqueue_emails(*, kind: str, key: str, recipient_ids: list[int]) -> None:
-    """One job per notify() call queues the immediate emails (F-EMAIL-NOTIFY), once committed."""
-    from rucher.mail.tasks import notification_emails_task
+# What the apps above do with new notifications (mail queues the immediate emails): they
+# register here from their AppConfig.ready(), so that this app never imports them (the layers
+# contract, docs/decisions.md). Each callback gets (kind, key, recipient ids) once per notify().
+NotifiedCallback = Callable[[str, str, list[int]], None]
+_on_notified: list[NotifiedCallback] = []
 
-    transaction.on_commit(
-        lambda: notification_emails_task.enqueue(kind, key, recipient_ids), robust=True
-    )
+
+def on_notified(callback: NotifiedCallback) -> NotifiedCallback:
+    """Registers a callback run by every notify() that offered notifications (idempotent)."""
+    if callback not in _on_notified:
+        _on_notified.append(callback)
+    return callback
+
+
+def _enqueue_emails(*, kind: str, key: str, recipient_ids: list[int]) -> None:
+    for callback in _on_notified:
+        callback(kind, key, recipient_ids)
 
 
 @transaction.atomic

@@ -300,7 +300,9 @@ def _create(
         question.accepted_by = post.author
         question.accepted_at = last + timedelta(minutes=30)
         fields += ["accepted_comment", "accepted_by", "accepted_at"]
-        points_on_accept(question_post=post, comment=accepted, accepted=True)
+        points_on_accept(
+            question_post=post, comment=accepted, accepted=True, accepted_by=post.author_id
+        )
         reputation_on_accept(question_post=post, comment=accepted, accepted=True)
     # What the periodic job would have done by now (no notification for invented activity).
     stage = 0

@@ -20,7 +20,7 @@ from rucher.accounts.models import DeclaredSkill, User
 from rucher.communities.models import Community, Membership
 from rucher.content import access as content_access
 from rucher.content.access import readers_among
-from rucher.content.models import Comment, Post, PostKind
+from rucher.content.models import Comment, Post, is_answer
 from rucher.core.audit import audit_record
 from rucher.notifications.services import notify_readers
 from rucher.qa.calendar import WorkCalendar, add_working_hours, organisation_calendar
@@ -75,23 +75,9 @@ def question_open(*, post: Post, communities: Sequence[Community]) -> Question:
     return question
 
 
-def _is_answer(comment: Comment, post: Post) -> bool:
-    return (
-        post.kind == PostKind.QUESTION
-        and comment.parent_id is None
-        and comment.author_id is not None
-        and comment.author_id != post.author_id
-    )
-
-
-def is_answer(comment: Comment, post: Post) -> bool:
-    """An answer is a top-level comment on a question by someone other than the asker."""
-    return _is_answer(comment, post)
-
-
 def answer_recorded(*, comment: Comment, post: Post) -> bool:
     """Called by comment_create: the first answer stops the clock (and the routing)."""
-    if not _is_answer(comment, post):
+    if not is_answer(comment, post):
         return False
     return bool(
         Question.objects.filter(post=post.pk, first_answer_at__isnull=True).update(
@@ -151,7 +137,7 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Question:
             {"comment_id": [_("This is a reply to an answer: accept the answer itself.")]},
             code="reply_not_answer",
         )
-    if not _is_answer(comment, post):
+    if not is_answer(comment, post):
         raise ValidationError(
             {"comment_id": [_("The asker's own comment cannot be the accepted answer.")]},
             code="own_comment",
@@ -163,7 +149,7 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Question:
     question.accepted_by = actor
     question.accepted_at = timezone.now()
     question.save(update_fields=["accepted_comment", "accepted_by", "accepted_at"])
-    _reputation_on_accept(post, previous, comment)
+    _reputation_on_accept(post, previous, comment, actor.pk)
     if actor.pk != post.author_id:
         audit_record(
             action="question.accept",
@@ -177,13 +163,15 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Question:
     return question
 
 
-def _reputation_on_accept(post: Post, previous: Comment | None, comment: Comment) -> None:
+def _reputation_on_accept(
+    post: Post, previous: Comment | None, comment: Comment, accepted_by: int | None
+) -> None:
     """Points and earned skills (F-POINTS, F-SKILLS-EARNED): the replaced answer loses what
     acceptance gave it."""
     if previous is not None:
         points_on_accept(question_post=post, comment=previous, accepted=False)
         reputation_on_accept(question_post=post, comment=previous, accepted=False)
-    points_on_accept(question_post=post, comment=comment, accepted=True)
+    points_on_accept(question_post=post, comment=comment, accepted=True, accepted_by=accepted_by)
     reputation_on_accept(question_post=post, comment=comment, accepted=True)
 
 

@@ -52,7 +52,16 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from rucher.communities.models import Membership
-from rucher.content.models import Comment, CommentLike, Post, PostCommunity, PostKind, PostLike
+from rucher.content.models import (
+    Comment,
+    CommentLike,
+    Post,
+    PostCommunity,
+    PostKind,
+    PostLike,
+    is_answer,
+)
+from rucher.content.selectors import is_first_post
 from rucher.recognition.models import PersonScore, PointsEntry, PointsReason, PointsValue
 from rucher.recognition.periods import period_scores_add
 
@@ -299,14 +308,8 @@ def points_total(person_id: int) -> int:
 # --- hooks called by the other apps' services ---------------------------------------------
 
 
-def _is_first_post(post: Post) -> bool:
-    from rucher.recognition.services import is_first_post
-
-    return is_first_post(post)
-
-
 def _grant_first_contribution(post: Post) -> PointsEntry | None:
-    if post.author_id is None or not _is_first_post(post):
+    if post.author_id is None or not is_first_post(post):
         return None
     author_id = post.author_id
     if live_grants(
@@ -341,8 +344,6 @@ def points_on_post_created(*, post: Post) -> int:
 
 
 def _comment_reason(comment: Comment, post: Post) -> str:
-    from rucher.qa.services import is_answer
-
     return Reason.ANSWER if is_answer(comment, post) else Reason.COMMENT
 
 
@@ -426,21 +427,15 @@ def points_on_comment_like(*, comment: Comment, liker_id: int, liked: bool) -> i
     return int(granted is not None)
 
 
-def points_on_accept(*, question_post: Post, comment: Comment, accepted: bool) -> int:
-    """The answer became the accepted one, or stopped being. Whoever accepted it is the actor:
-    a manager accepting their own answer earns nothing."""
+def points_on_accept(
+    *, question_post: Post, comment: Comment, accepted: bool, accepted_by: int | None = None
+) -> int:
+    """The answer became the accepted one (`accepted_by` accepted it: the actor), or stopped
+    being. Called by rucher.qa, which owns acceptance."""
     if not accepted:
         return points_reverse(where=Q(reason=Reason.ANSWER_ACCEPTED, comment_id=comment.pk))
-    from rucher.qa.models import Question
-    from rucher.qa.services import is_answer
-
     if comment.author_id is None or comment.is_hidden or not is_answer(comment, question_post):
         return 0
-    accepted_by = (
-        Question.objects.filter(post=question_post.pk, accepted_comment=comment.pk)
-        .values_list("accepted_by_id", flat=True)
-        .first()
-    )
     granted = points_grant(
         person_id=comment.author_id,
         reason=Reason.ANSWER_ACCEPTED,
@@ -496,9 +491,9 @@ def points_on_comment_hidden(*, comment: Comment) -> int:
 
 
 @transaction.atomic
-def points_on_comment_restored(*, comment: Comment) -> int:
-    from rucher.qa.models import Question
-
+def points_on_comment_restored(*, comment: Comment, accepted_by: int | None = None) -> int:
+    """Moderation restored the comment: grants again what hiding withdrew. `accepted_by`: who
+    accepted it, when it is its question's accepted answer (rucher.qa owns acceptance)."""
     comment = Comment.objects.select_related("post").get(pk=comment.pk)
     if comment.is_hidden:
         return 0
@@ -510,8 +505,10 @@ def points_on_comment_restored(*, comment: Comment) -> int:
         .values_list("person_id", flat=True)
     ):
         granted += points_on_comment_like(comment=comment, liker_id=like_person_id, liked=True)
-    if Question.objects.filter(post=post.pk, accepted_comment=comment.pk).exists():
-        granted += points_on_accept(question_post=post, comment=comment, accepted=True)
+    if accepted_by is not None:
+        granted += points_on_accept(
+            question_post=post, comment=comment, accepted=True, accepted_by=accepted_by
+        )
     return granted
 
 

@@ -22,7 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from rucher.accounts.models import User
-from rucher.content.models import Comment, Post, PostKind
+from rucher.content.models import Comment, Post, is_answer
+from rucher.content.selectors import is_first_post
 from rucher.recognition.models import ReputationEvent, SkillReputation
 
 LIKE_POST_POINTS = 1
@@ -113,16 +114,6 @@ def _reverse(events_filter: Q) -> int:
             reputation=F("reputation") - total
         )
     return len(events)
-
-
-def is_answer(comment: Comment, post: Post) -> bool:
-    """An answer is a top-level comment on a question by someone other than the asker (the same
-    rule as rucher.qa: the asker's own comments never earn "answer" reputation)."""
-    return (
-        comment.parent_id is None
-        and post.kind == PostKind.QUESTION
-        and comment.author_id != post.author_id
-    )
 
 
 @transaction.atomic
@@ -239,25 +230,13 @@ def skill_reputation_rebuild(*, person_ids: Iterable[int] | None = None) -> int:
 def first_contribution_published(*, post: Post) -> bool:
     """Called by content's post_create: when this is the author's first post, the ambassadors
     of its communities are notified in the background (after commit). Returns whether queued."""
-    if post.author_id is None:
-        return False
-    if Post.objects.filter(author=post.author_id).exclude(pk=post.pk).exists():
+    if not is_first_post(post):
         return False
     from rucher.recognition import tasks
 
     post_id = post.pk
     transaction.on_commit(lambda: tasks.notify_first_contribution.enqueue(post_id))
     return True
-
-
-def is_first_post(post: Post) -> bool:
-    """No earlier post by the same author (ties on time broken by id)."""
-    if post.author_id is None:
-        return False
-    earlier = Post.objects.filter(author=post.author_id).filter(
-        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
-    )
-    return not earlier.exists()
 
 
 def first_contribution_notify(*, post_id: int) -> int:

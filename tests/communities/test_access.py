@@ -2,6 +2,7 @@
 
 import pytest
 
+from rucher.actions import memberships as membership_actions
 from rucher.communities import services
 from rucher.communities.access import access_community, can_read_content
 from tests.communities.personas import POSITIONS, VISIBILITIES
@@ -98,7 +99,7 @@ def test_leaving_revokes_access_at_once(world, client_for):
 def test_an_invitation_shows_a_secret_community_but_not_its_content(world, client_for):
     outsider = world.people["outsider"]
     secret = world.communities["secret"]
-    services.membership_set_role(
+    membership_actions.membership_set_role(
         actor=world.people["owner"], community=secret, person=outsider, role="member", invite=True
     )
     client = client_for(outsider)

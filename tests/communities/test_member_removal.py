@@ -9,6 +9,7 @@ from django.utils import translation
 
 from rucher.accounts import services as accounts
 from rucher.actions import likes as like_actions
+from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
 from rucher.communities import services
 from rucher.communities.models import Community, Membership
@@ -39,7 +40,7 @@ def count_of(community):
 def test_a_manager_removes_a_member(world, people, visibility):
     community = world.communities[visibility]
     before = count_of(community)
-    services.membership_remove(
+    membership_actions.membership_remove(
         actor=people["manager"], community=community, person=people["member"]
     )
     assert status_of(community, people["member"]) == "removed"
@@ -51,9 +52,9 @@ def test_a_manager_removes_a_member(world, people, visibility):
 def test_the_removed_person_cannot_rejoin_or_erase_the_removal(world, people):
     community = world.communities["open"]
     member = people["member"]
-    services.membership_remove(actor=people["owner"], community=community, person=member)
+    membership_actions.membership_remove(actor=people["owner"], community=community, person=member)
     with translation.override("en"), pytest.raises(ValidationError) as exc:
-        services.community_join(person=member, community=community)
+        membership_actions.community_join(person=member, community=community)
     assert exc.value.code == "removed"
     assert "removed you" in exc.value.messages[0]
     assert services.community_leave(person=member, community=community) is False
@@ -66,13 +67,13 @@ def test_the_removed_person_cannot_rejoin_or_erase_the_removal(world, people):
 def test_a_manager_can_add_or_invite_them_again(world, people):
     community = world.communities["private"]
     member = people["member"]
-    services.membership_remove(actor=people["owner"], community=community, person=member)
+    membership_actions.membership_remove(actor=people["owner"], community=community, person=member)
     before = count_of(community)
-    membership, created = services.membership_set_role(
+    membership, created = membership_actions.membership_set_role(
         actor=people["owner"], community=community, person=member, role="member", invite=True
     )
     assert not created and membership.status == "invited"
-    services.community_join(person=member, community=community)
+    membership_actions.community_join(person=member, community=community)
     assert status_of(community, member) == "member"
     assert count_of(community) == before + 1
 
@@ -89,7 +90,9 @@ def test_refusals_are_clear_and_change_nothing(world, people, actor, target, cod
     community = world.communities["open"]
     before = count_of(community)
     with pytest.raises(ValidationError) as exc:
-        services.membership_remove(actor=people[actor], community=community, person=people[target])
+        membership_actions.membership_remove(
+            actor=people[actor], community=community, person=people[target]
+        )
     assert exc.value.code == code
     assert status_of(community, people[target]) == "member"
     assert count_of(community) == before
@@ -97,13 +100,15 @@ def test_refusals_are_clear_and_change_nothing(world, people, actor, target, cod
 
 def test_an_owner_removes_another_owner_but_not_the_last(world, people):
     community = world.communities["open"]
-    services.membership_set_role(
+    membership_actions.membership_set_role(
         actor=people["owner"], community=community, person=people["manager"], role="owner"
     )
-    services.membership_remove(actor=people["owner"], community=community, person=people["manager"])
+    membership_actions.membership_remove(
+        actor=people["owner"], community=community, person=people["manager"]
+    )
     assert status_of(community, people["manager"]) == "removed"
     with pytest.raises(ValidationError):
-        services.membership_remove(
+        membership_actions.membership_remove(
             actor=people["administrator"], community=community, person=people["owner"]
         )
 
@@ -111,15 +116,15 @@ def test_an_owner_removes_another_owner_but_not_the_last(world, people):
 def test_members_without_rights_and_non_members(world, people):
     community = world.communities["open"]
     with pytest.raises(PermissionDenied):
-        services.membership_remove(
+        membership_actions.membership_remove(
             actor=people["member"], community=community, person=people["ambassador"]
         )
     with pytest.raises(Http404):
-        services.membership_remove(
+        membership_actions.membership_remove(
             actor=people["owner"], community=community, person=people["outsider"]
         )
     with pytest.raises(Http404):  # a pending request is not a member to remove
-        services.membership_remove(
+        membership_actions.membership_remove(
             actor=people["owner"], community=community, person=people["requester"]
         )
 
@@ -130,7 +135,7 @@ def test_the_points_earned_there_are_withdrawn(world, people):
     post = post_actions.post_publish(author=member, communities=[community], body="Mine")
     like_actions.post_like(person=people["manager"], post=post)
     assert PersonScore.objects.get(person=member).total == 17
-    services.membership_remove(actor=people["owner"], community=community, person=member)
+    membership_actions.membership_remove(actor=people["owner"], community=community, person=member)
     assert PersonScore.objects.get(person=member).total == 0
 
 
@@ -144,8 +149,8 @@ def test_access_is_lost_at_the_very_next_request(world, people, client_for):
     post = post_actions.post_publish(author=people["owner"], communities=[secret], body="Secret")
     assert client.get("/c/private-club/members/").status_code == 200
     assert client.get(f"/posts/{post.pk}/").status_code == 200
-    services.membership_remove(actor=people["owner"], community=private, person=member)
-    services.membership_remove(actor=people["owner"], community=secret, person=member)
+    membership_actions.membership_remove(actor=people["owner"], community=private, person=member)
+    membership_actions.membership_remove(actor=people["owner"], community=secret, person=member)
     assert client.get("/c/private-club/members/").status_code == 404
     assert client.get("/c/secret-club/").status_code == 404
     assert client.get(f"/posts/{post.pk}/").status_code == 404
@@ -154,7 +159,7 @@ def test_access_is_lost_at_the_very_next_request(world, people, client_for):
 
 
 def test_an_open_community_tells_the_removed_person_why_they_cannot_join(world, people, client_for):
-    services.membership_remove(
+    membership_actions.membership_remove(
         actor=people["owner"], community=world.communities["open"], person=people["member"]
     )
     client = client_for(people["member"])
@@ -272,7 +277,7 @@ def test_removal_from_an_open_community_is_a_ban_from_its_content(world, people,
     )
     client = client_for(member)
     assert client.get(f"/posts/{post.pk}/").status_code == 200
-    services.membership_remove(actor=people["owner"], community=community, person=member)
+    membership_actions.membership_remove(actor=people["owner"], community=community, person=member)
     assert client.get(f"/posts/{post.pk}/").status_code == 404
     assert client.get("/c/open-club/").status_code == 200
     assert "Open talk" not in client.get("/c/open-club/").content.decode()

@@ -17,9 +17,10 @@ from playwright.sync_api import Page, expect
 
 from rucher.actions import comments as comment_actions
 from rucher.actions import likes as like_actions
+from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
 from rucher.communities.models import Community
-from rucher.communities.services import community_create, community_join
+from rucher.communities.services import community_create
 from rucher.content.models import PostKind
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
@@ -50,7 +51,7 @@ def test_a_like_brings_points_a_badge_and_the_top_3(page: Page, live_server, log
     lea = PersonFactory(username="lea", display_name="Léa Liker")
     fans = PersonFactory.create_batch(9)
     for person in (sam, eva, lea, *fans):
-        community_join(person=person, community=club)
+        membership_actions.community_join(person=person, community=club)
     question = post_actions.post_publish(
         author=sam,
         communities=[club],

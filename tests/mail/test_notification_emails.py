@@ -12,6 +12,7 @@ from huey.contrib.djhuey import HUEY
 
 from rucher.actions import comments as comment_actions
 from rucher.actions import likes as like_actions
+from rucher.actions import memberships as membership_actions
 from rucher.communities import services as community_services
 from rucher.core.factories import PersonFactory
 from rucher.mail import preferences
@@ -259,7 +260,7 @@ def test_a_notification_without_a_post_has_no_reply_address_nor_thread(
     preferences.preferences_set(person=owner, changes={"join_request": "immediate"})
     newcomer = PersonFactory(display_name="Newcomer")
     with django_capture_on_commit_callbacks(execute=True):
-        community_services.community_join(person=newcomer, community=world.communities["private"])
+        membership_actions.community_join(person=newcomer, community=world.communities["private"])
     drain()
     message = OutboxMessage.objects.get(recipient=owner)
     assert "Reply-To" not in message.headers

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from rucher.actions import comments as comment_actions
+from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
-from rucher.communities import services as community_services
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
 from rucher.notifications.models import Notification
@@ -152,7 +152,7 @@ def experts(world):
     inside = PersonFactory(username="insider", display_name="Insider")
     outside = PersonFactory(username="stranger", display_name="Stranger")
     for community in world.communities.values():
-        community_services.membership_set_role(
+        membership_actions.membership_set_role(
             actor=world.people["owner"], community=community, person=inside, role="member"
         )
     declare(inside, "python")

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone, translation
 
 from rucher.actions import comments as comment_actions
+from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
-from rucher.communities import services as communities
 from rucher.content.models import Comment, CommentLike, Post, PostKind, PostLike, Tag
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
@@ -185,13 +185,13 @@ def test_becoming_ambassador_awards_the_badge_through_the_job(
 ):
     newcomer = PersonFactory(username="newcomer")
     with django_capture_on_commit_callbacks(execute=True):
-        communities.membership_set_role(
+        membership_actions.membership_set_role(
             actor=world.people["owner"], community=club, person=newcomer, role="member"
         )
     run_queued_tasks()
     assert not BadgeAward.objects.filter(person=newcomer).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        communities.membership_set_role(
+        membership_actions.membership_set_role(
             actor=world.people["owner"], community=club, person=newcomer, role="ambassador"
         )
     run_queued_tasks()

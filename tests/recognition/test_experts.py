@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from rucher.accounts import services as accounts
 from rucher.actions import likes as like_actions
+from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
-from rucher.communities.services import community_join
 from rucher.core.factories import PersonFactory
 from rucher.recognition import selectors
 
@@ -109,7 +109,7 @@ def test_the_query_budget_is_constant(world, client_for):
     for i in range(6):
         person = PersonFactory(username=f"p{i}", display_name=f"P{i}")
         accounts.profile_update(person=person, changes={"expertise": ["python", "go"]})
-        community_join(person=person, community=world.communities["open"])
+        membership_actions.community_join(person=person, community=world.communities["open"])
         _earn(world, person, "python", 2)
     with CaptureQueriesContext(connection) as many:
         response = client.get("/experts/?tag=python")

@@ -2,8 +2,8 @@
 
 import pytest
 
+from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
-from rucher.communities import services as communities
 from rucher.communities.models import Membership
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
@@ -57,7 +57,7 @@ def test_a_second_post_is_not_a_first_contribution(world, newcomer):
 
 def test_managers_are_told_when_there_is_no_ambassador(world, newcomer):
     community = world.communities["open"]
-    communities.membership_set_role(
+    membership_actions.membership_set_role(
         actor=world.people["owner"],
         community=community,
         person=world.people["ambassador"],

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
 from rucher.communities import services as communities
 from rucher.content.models import Post
@@ -125,7 +126,7 @@ def test_an_inactive_value_or_a_departed_colleague_is_refused(world, departed):
 
 
 def test_a_person_removed_from_the_community_cannot_be_thanked_there(world, people):
-    communities.membership_remove(
+    membership_actions.membership_remove(
         actor=people["owner"], community=world.communities["open"], person=people["manager"]
     )
     with pytest.raises(ValidationError) as exc:

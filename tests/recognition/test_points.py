@@ -14,8 +14,8 @@ from django.utils import translation
 
 from rucher.actions import comments as comment_actions
 from rucher.actions import likes as like_actions
+from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
-from rucher.communities import services as communities
 from rucher.content.models import Comment, Post
 from rucher.moderation import services as moderation
 from rucher.qa import services as qa
@@ -317,7 +317,7 @@ def test_nothing_is_earned_in_a_community_one_was_removed_from(world, people):
     like_actions.post_like(person=liker, post=post)
     earned_elsewhere = publish(member, open_club, body="Elsewhere")
     assert total(member) > 0
-    communities.membership_remove(actor=manager, community=private, person=member)
+    membership_actions.membership_remove(actor=manager, community=private, person=member)
     # Everything earned through the private community is gone; the open one's stays.
     assert live(member) == [(R.POST, 5)]
     assert PointsEntry.objects.filter(person=member, post=earned_elsewhere, points__gt=0).exists()
@@ -444,7 +444,7 @@ def test_the_ledger_and_totals_stay_equal_through_a_busy_day(world, people, open
     qa.answer_accept(actor=member, post=question, comment_id=answers[1].pk)
     moderation.post_restore(actor=people["owner"], post=post)
     comment_actions.comment_remove(actor=ambassador, comment=answers[1])
-    communities.membership_remove(actor=people["owner"], community=open_club, person=manager)
+    membership_actions.membership_remove(actor=people["owner"], community=open_club, person=manager)
     assert_consistent()
     for person in (member, manager, ambassador):
         assert total(person) == ledger_sum(person)

@@ -221,9 +221,8 @@ def test_selectors_rank_people_and_skills(world):
 
 
 def test_a_like_on_the_askers_own_comment_earns_no_answer_points(db):
-    from rucher.content.models import Comment, Post, PostKind
+    from rucher.content.models import Comment, Post, PostKind, is_answer
     from rucher.core.factories import PersonFactory
-    from rucher.recognition.services import is_answer
 
     asker = PersonFactory()
     question = Post(author=asker, kind=PostKind.QUESTION, body="?")
