@@ -29,6 +29,8 @@ from rucher.content.newcomers import newcomer_checklist
 from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
+from rucher.qa.selectors import questions_i_can_answer
+from rucher.recognition.selectors import earned_skills
 
 
 class HttpRequest(DjangoHttpRequest):
@@ -90,7 +92,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("This page link is no longer valid."), status=400)
     if request.htmx and cursor:
         return render(request, "accounts/home.html#feed-page", {"feed": feed})
-    from rucher.qa.selectors import questions_i_can_answer
 
     checklist = newcomer_checklist(person)
     return render(
@@ -128,8 +129,6 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    from rucher.recognition.selectors import earned_skills
-
     person = access_person(request.user, username)  # type: ignore[arg-type]
     context = {
         "person": person,

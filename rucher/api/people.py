@@ -15,6 +15,9 @@ from rucher.actions import people as people_actions
 from rucher.api.auth import AuthedRequest
 from rucher.api.errors import ApiError
 from rucher.api.schemas import ERRORS, CleanStr, ErrorOut, InputSchema, QuerySchema, UsernamePath
+from rucher.recognition.badges import person_badges
+from rucher.recognition.models import PersonScore
+from rucher.recognition.selectors import earned_skills
 
 router = Router(tags=["people"])
 
@@ -172,10 +175,6 @@ def _me_out(person: User) -> MeOut:
 
 
 def _profile_out(person: User, *, following: bool) -> ProfileOut:
-    from rucher.recognition.badges import person_badges
-    from rucher.recognition.models import PersonScore
-    from rucher.recognition.selectors import earned_skills
-
     skills = [
         EarnedSkillOut(tag=s.slug, reputation=s.reputation)
         for s in earned_skills(person, limit=EARNED_SKILLS_SHOWN)

@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from rucher.core import jobs
+        from rucher.core import jobs  # models are not ready when this module is imported
 
         jobs.configure_retries()

@@ -59,7 +59,7 @@ from rucher.accounts.models import DeclaredSkill, User
 from rucher.communities.models import Community, Membership
 from rucher.content.access import ViewerScope, readable_through
 from rucher.content.models import Post, PostCommunity
-from rucher.mail import preferences
+from rucher.mail import outbox, preferences
 from rucher.mail.models import Delivery, DigestPeriod, DigestRun, EmailPreference, OutboxMessage
 from rucher.notifications.messages import notification_message, notification_url
 from rucher.notifications.models import Notification
@@ -877,8 +877,6 @@ def _lacking_run(people: QuerySet[User], period: str, period_start: date) -> Que
 def _write(digest: Digest) -> bool:
     """Records the run and queues the email in one transaction; False when another worker
     (or an earlier try of this batch) already did this person's period."""
-    from rucher.mail.outbox import outbox_put
-
     try:
         with transaction.atomic():
             run = DigestRun.objects.create(
@@ -891,7 +889,7 @@ def _write(digest: Digest) -> bool:
             )
             if not digest.has_news:
                 return True
-            message = outbox_put(
+            message = outbox.outbox_put(
                 key=digest.key,
                 recipient=digest.person,
                 kind=f"digest_{digest.period}",
@@ -969,7 +967,7 @@ def digests_enqueue(*, period: str, now: datetime | None = None) -> int:
 
     Running it again before the batches ran enqueues the same people again; their batches
     then find the runs and send nothing twice."""
-    from rucher.mail.tasks import digest_batch_task
+    from rucher.mail.tasks import digest_batch_task  # the tasks module imports this one
 
     now = now or timezone.now()
     period = _check_period(period)

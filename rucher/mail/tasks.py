@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.tasks import task
 
-from rucher.mail import notification_emails, outbox
+from rucher.mail import digests, notification_emails, outbox
 
 
 @task
@@ -38,7 +38,6 @@ def digest_batch_task(
     period: str, period_start_iso: str, now_iso: str, person_ids: list[int]
 ) -> int:
     # The periodic job's clock travels with the task, so a late worker builds the same period.
-    from rucher.mail import digests
 
     return digests.digests_send_batch(
         period=period,

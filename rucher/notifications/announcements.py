@@ -101,7 +101,7 @@ def _due_posts(now: datetime) -> QuerySet[Post]:
 
 def read_reminders_enqueue(*, now: datetime | None = None) -> int:
     """The periodic job: one background task per must-read post now due for reminders."""
-    from rucher.notifications.tasks import read_reminders_task
+    from rucher.notifications.tasks import read_reminders_task  # the tasks module imports this
 
     now = now or timezone.now()
     post_ids = list(_due_posts(now).order_by("pk").values_list("pk", flat=True))

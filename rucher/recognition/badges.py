@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from rucher.accounts.models import User
 from rucher.communities.models import Membership
 from rucher.content.models import Comment, CommentLike, Post, PostKind, PostLike
+from rucher.notifications.models import Notification
+from rucher.notifications.services import notify
 from rucher.recognition.models import BadgeAward, Kudos, SkillReputation
 
 # Thresholds (documented in the "why" texts below).
@@ -282,7 +284,7 @@ def badge_rule_set(code: str, rule: Callable[[User, datetime], list[Award]]) -> 
 def badges_check_enqueue(*, person_id: int) -> None:
     """Schedules (on commit) the evaluation of every badge rule for one person. Called by the
     points ledger after each grant and by role changes."""
-    from rucher.recognition import tasks
+    from rucher.recognition import tasks  # the tasks module imports this one
 
     transaction.on_commit(lambda: tasks.badges_check_task.enqueue(person_id))
 
@@ -309,9 +311,6 @@ def badges_check(*, person_id: int, now: datetime | None = None) -> list[BadgeAw
 
 @transaction.atomic
 def _award(person: User, award: Award, now: datetime) -> BadgeAward | None:
-    from rucher.notifications.models import Notification
-    from rucher.notifications.services import notify
-
     row = BadgeAward(
         person=person, badge=award.code, tag_id=award.tag_id, data=award.data, awarded_at=now
     )

@@ -52,6 +52,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from rucher.communities.models import Membership
+from rucher.content.access import readable_posts
 from rucher.content.models import (
     Comment,
     CommentLike,
@@ -62,7 +63,9 @@ from rucher.content.models import (
     is_answer,
 )
 from rucher.content.selectors import is_first_post
-from rucher.recognition.models import PersonScore, PointsEntry, PointsReason, PointsValue
+from rucher.core.pagination import Page, keyset_page
+from rucher.recognition.badges import badges_check_enqueue
+from rucher.recognition.models import Kudos, PersonScore, PointsEntry, PointsReason, PointsValue
 from rucher.recognition.periods import period_scores_add
 
 if TYPE_CHECKING:
@@ -256,7 +259,6 @@ def points_grant(
     )
     PersonScore.objects.filter(person_id=person_id).update(total=F("total") + points)
     period_scores_add(person_id, [(community_id, now, points)])
-    from rucher.recognition.badges import badges_check_enqueue
 
     badges_check_enqueue(person_id=person_id)
     return entry
@@ -473,8 +475,6 @@ def points_on_post_restored(*, post: Post) -> int:
         return 0
     granted = _grant_post(post)
     if post.kind == PostKind.KUDOS:
-        from rucher.recognition.models import Kudos
-
         kudos = Kudos.objects.filter(post=post).first()
         if kudos is not None:
             granted += int(kudos_points_grant(kudos) is not None)
@@ -618,9 +618,6 @@ def points_ledger_page(
     """The person's ledger, newest first (keyset on the points_by_person index). Three queries
     whatever the page size: the rows, the readable posts among theirs, the visible comments."""
     from django.utils.text import Truncator
-
-    from rucher.content.access import readable_posts
-    from rucher.core.pagination import Page, keyset_page
 
     page = keyset_page(
         PointsEntry.objects.filter(person=person.pk),

@@ -22,8 +22,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from rucher.accounts.models import User
-from rucher.content.models import Comment, Post, is_answer
+from rucher.communities.models import Membership
+from rucher.content.models import Comment, Post, PostCommunity, is_answer
 from rucher.content.selectors import is_first_post
+from rucher.notifications.services import notify
 from rucher.recognition.models import ReputationEvent, SkillReputation
 
 LIKE_POST_POINTS = 1
@@ -232,7 +234,7 @@ def first_contribution_published(*, post: Post) -> bool:
     of its communities are notified in the background (after commit). Returns whether queued."""
     if not is_first_post(post):
         return False
-    from rucher.recognition import tasks
+    from rucher.recognition import tasks  # the tasks module imports this one
 
     post_id = post.pk
     transaction.on_commit(lambda: tasks.notify_first_contribution.enqueue(post_id))
@@ -243,10 +245,6 @@ def first_contribution_notify(*, post_id: int) -> int:
     """Notifies, for each community of the post, its ambassadors (its owners and managers when
     it has none) of a person's first post. Idempotent: one notification per recipient and
     person (key "first:<person id>"), so a retried job notifies nobody twice."""
-    from rucher.communities.models import Membership
-    from rucher.content.models import PostCommunity
-    from rucher.notifications.services import notify
-
     post = Post.objects.filter(pk=post_id).first()
     if post is None or post.is_hidden or post.author_id is None or not is_first_post(post):
         return 0

@@ -457,7 +457,7 @@ def test_deeply_nested_multiparts_do_not_exhaust_the_parser(inbound):
 
 def test_an_unexpected_error_bounces_with_nothing_written(inbound):
     with mock.patch.object(
-        inbound_module.content, "comment_create", side_effect=RuntimeError("boom")
+        inbound_module.comments, "comment_publish", side_effect=RuntimeError("boom")
     ):
         result = reply(inbound, text="Hello")
     assert (result.outcome, result.reason) == ("bounced", "error")
