@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "rucher.accounts.middleware.PersonLanguageMiddleware",
     "rucher.accounts.middleware.CharterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rucher.core.http.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.http import HttpRequest as DjangoHttpRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -26,6 +25,7 @@ from rucher.accounts.models import User
 from rucher.accounts.throttle import login_failed, login_retry_after, login_succeeded
 from rucher.content.feed import home_feed
 from rucher.content.newcomers import newcomer_checklist
+from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
@@ -37,15 +37,6 @@ class HttpRequest(DjangoHttpRequest):
     """A request after django-htmx's middleware (for typing)."""
 
     htmx: HtmxDetails
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,7 +62,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             login_succeeded(username)
             auth_login(request, form.get_user())
-            return redirect(_safe_next(request, "/"))
+            return redirect(http.safe_next(request, "/"))
         login_failed(username, request)
         status = 400
     return render(
@@ -296,7 +287,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("Unknown language."), status=400)
     if request.user.is_authenticated:
         services.language_set(person=request.user, language=language)
-    response = redirect(_safe_next(request, "/"))
+    response = redirect(http.safe_next(request, "/"))
     response.set_cookie("rucher_language", language, samesite="Lax", max_age=365 * 86400)
     return response
 
@@ -314,7 +305,7 @@ def charter(request: HttpRequest) -> HttpResponse:
             )
             return redirect("charter")
         services.charter_accept(person=person, charter=current)
-        return redirect(_safe_next(request, "/"))
+        return redirect(http.safe_next(request, "/"))
     text = current.text_for(request.LANGUAGE_CODE) if current else ""
     return render(
         request,
@@ -323,7 +314,7 @@ def charter(request: HttpRequest) -> HttpResponse:
             "charter": current,
             "charter_html": render_markdown(text),
             "accepted": selectors.charter_is_accepted(person),
-            "next": _safe_next(request, ""),
+            "next": http.safe_next(request, ""),
         },
     )
 

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from rucher.accounts.models import User
 from rucher.communities import access
 from rucher.communities.models import MAX_ANSWER_PROMISE_HOURS, Community, Membership
 from rucher.core.audit import audit_record
+from rucher.core.errors import NotFound
 from rucher.core.text import check_clean_text
 
 TEXT_FIELDS: dict[str, int] = {
@@ -215,7 +215,7 @@ def community_join(*, person: User, community: Community) -> Membership:
 def community_join_or_request(*, person: User, community: Community) -> tuple[Membership, bool]:
     """`community_join`, and whether this call filed a new request to join."""
     if not (person.is_authenticated and person.is_active):
-        raise Http404
+        raise NotFound
     membership = _locked_membership(community, person)
     if membership is not None:
         if membership.status == Membership.Status.REMOVED:
@@ -233,7 +233,7 @@ def community_join_or_request(*, person: User, community: Community) -> tuple[Me
         return membership, False
     if community.visibility == Community.Visibility.SECRET:
         # Exactly what a missing community answers: its existence is not revealed.
-        raise Http404
+        raise NotFound
     status = (
         Membership.Status.MEMBER
         if community.visibility == Community.Visibility.OPEN
@@ -379,7 +379,7 @@ def membership_remove(*, actor: User, community: Community, person: User) -> Mem
     _lock_community(community)
     membership = _locked_membership(community, person)
     if membership is None or not membership.is_member:
-        raise Http404
+        raise NotFound
     if membership.role == Membership.Role.OWNER:
         if not access.can_set_owner(actor, community):
             raise ValidationError(_("Only an owner can remove an owner."), code="owner_only")
@@ -405,7 +405,7 @@ def membership_remove(*, actor: User, community: Community, person: User) -> Mem
 def _pending_request(community: Community, person: User) -> Membership:
     membership = _locked_membership(community, person)
     if membership is None or membership.status != Membership.Status.REQUESTED:
-        raise Http404
+        raise NotFound
     return membership
 
 

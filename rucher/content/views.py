@@ -7,7 +7,6 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.http import HttpRequest as DjangoHttpRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -18,6 +17,7 @@ from rucher.content import access, attachments, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
 from rucher.content.models import Comment, Post, Tag
+from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
 from rucher.core.text import normalise_tag
@@ -30,14 +30,6 @@ class HttpRequest(DjangoHttpRequest):
     htmx: HtmxDetails
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _bad_cursor() -> HttpResponse:
-    return HttpResponse(_("This page link is no longer valid."), status=400)
-
-
 def _community_choices(viewer: User) -> list[tuple[str, str]]:
     return [(c.slug, c.name) for c in selectors.member_communities_for_posting(viewer)]
 
@@ -45,7 +37,7 @@ def _community_choices(viewer: User) -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_new(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     initial_slug = request.GET.get("community", "")
     form = PostForm(
         request.POST or None,
@@ -85,7 +77,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
 def _post_page(
     request: HttpRequest, post: Post, *, comment_form: CommentForm | None = None, status: int = 200
 ) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     page = selectors.post_page(viewer, post)
     try:
         comments = selectors.comments_page(
@@ -96,7 +88,7 @@ def _post_page(
             limit=COMMENTS_PAGE_SIZE,
         )
     except BadCursor:
-        return _bad_cursor()
+        return http.bad_cursor()
     curation = post_curation_state(viewer, page.post)
     context = {
         "p": page,
@@ -119,13 +111,13 @@ def _post_page(
 @login_required
 @require_GET
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _post_page(request, access.access_post(_viewer(request), post_id))
+    return _post_page(request, access.access_post(http.viewer(request), post_id))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = access.access_post(viewer, post_id, for_write=True)
     if request.method == "GET":
         form = PostEditForm(
@@ -157,7 +149,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = access.access_post(viewer, post_id)
     first = post.placements.select_related("community").order_by("id").first()
     posts.post_remove(actor=viewer, post=post)
@@ -170,7 +162,7 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = access.access_post(_viewer(request), post_id)
+    post = access.access_post(http.viewer(request), post_id)
     return render(
         request,
         "content/post_history.html",
@@ -178,19 +170,10 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
-
-
 @login_required
 @require_POST
 def post_like(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = access.access_post(viewer, post_id)
     try:
         if request.POST.get("action") == "unlike":
@@ -201,20 +184,20 @@ def post_like(request: HttpRequest, post_id: int) -> HttpResponse:
         if request.htmx:
             return HttpResponse(" ".join(exc.messages), status=400)
         messages.error(request, " ".join(exc.messages))
-        return _back(request, post.get_absolute_url())
+        return http.safe_back(request, post.get_absolute_url())
     if request.htmx:
         return render(
             request,
             "content/_like.html",
             {"url": request.path, "liked": state.liked, "count": state.like_count, "own": False},
         )
-    return _back(request, post.get_absolute_url())
+    return http.safe_back(request, post.get_absolute_url())
 
 
 @login_required
 @require_POST
 def comment_new(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = access.access_post(viewer, post_id)
     form = CommentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -248,7 +231,7 @@ def comment_new(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     comment = access.access_comment(viewer, comment_id)
     if comment.author_id != viewer.pk and not access.can_moderate_post(viewer, comment.post):
         raise PermissionDenied
@@ -272,7 +255,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     comment = access.access_comment(viewer, comment_id)
     comments.comment_remove(actor=viewer, comment=comment)
     messages.success(request, _("The comment has been deleted."))
@@ -282,7 +265,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     comment = access.access_comment(viewer, comment_id)
     fallback = f"{comment.post.get_absolute_url()}#comment-{comment.pk}"
     try:
@@ -294,21 +277,21 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
         if request.htmx:
             return HttpResponse(" ".join(exc.messages), status=400)
         messages.error(request, " ".join(exc.messages))
-        return _back(request, fallback)
+        return http.safe_back(request, fallback)
     if request.htmx:
         return render(
             request,
             "content/_like.html",
             {"url": request.path, "liked": state.liked, "count": state.like_count, "own": False},
         )
-    return _back(request, fallback)
+    return http.safe_back(request, fallback)
 
 
 @login_required
 @require_GET
 def attachment(request: HttpRequest, attachment_id: int, name: str) -> FileResponse:
     """Serves a file to those who may read its post; never sniffed or run by the browser."""
-    found = access.access_attachment(_viewer(request), attachment_id)
+    found = access.access_attachment(http.viewer(request), attachment_id)
     if name != found.name:
         raise Http404
     try:
@@ -340,10 +323,13 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     try:
         page = selectors.tag_posts(
-            _viewer(request), found, cursor=request.GET.get("cursor") or None, limit=TAG_PAGE_SIZE
+            http.viewer(request),
+            found,
+            cursor=request.GET.get("cursor") or None,
+            limit=TAG_PAGE_SIZE,
         )
     except BadCursor:
-        return _bad_cursor()
+        return http.bad_cursor()
     context = {"tag": found, "page": page}
     if request.htmx and request.GET.get("cursor"):
         return render(request, "content/tag.html#posts-page", context)

@@ -3,7 +3,6 @@ community withdrawn; the service, the web page and the API."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.test import Client
 from django.utils import translation
 
@@ -13,6 +12,7 @@ from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
 from rucher.communities import services
 from rucher.communities.models import Community, Membership
+from rucher.core.errors import NotFound
 from rucher.core.models import AuditEvent
 from rucher.recognition.models import PersonScore
 
@@ -119,11 +119,11 @@ def test_members_without_rights_and_non_members(world, people):
         membership_actions.membership_remove(
             actor=people["member"], community=community, person=people["ambassador"]
         )
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         membership_actions.membership_remove(
             actor=people["owner"], community=community, person=people["outsider"]
         )
-    with pytest.raises(Http404):  # a pending request is not a member to remove
+    with pytest.raises(NotFound):  # a pending request is not a member to remove
         membership_actions.membership_remove(
             actor=people["owner"], community=community, person=people["requester"]
         )

@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
 from rucher.actions import memberships as membership_actions
 from rucher.communities import services
 from rucher.communities.models import Community, Membership
+from rucher.core.errors import NotFound
 from rucher.core.factories import PersonFactory
 from rucher.core.models import AuditEvent
 
@@ -100,7 +100,7 @@ def test_joining_a_private_community_is_a_request_until_approved(member, colleag
     membership_actions.request_approve(actor=member, community=community, person=colleague)
     assert Membership.objects.get(community=community, person=colleague).status == "member"
     assert count(community) == 2
-    with pytest.raises(Http404):  # nothing pending any more
+    with pytest.raises(NotFound):  # nothing pending any more
         membership_actions.request_approve(actor=member, community=community, person=colleague)
     assert count(community) == 2
 
@@ -116,7 +116,7 @@ def test_a_rejected_request_leaves_nothing(member, colleague):
 
 def test_a_secret_community_cannot_be_joined_without_invitation(member, colleague):
     community = make(member, visibility="secret")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         membership_actions.community_join(person=colleague, community=community)
     membership_actions.membership_set_role(
         actor=member, community=community, person=colleague, role="member", invite=True
