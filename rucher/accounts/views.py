@@ -30,6 +30,7 @@ from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
 from rucher.qa.selectors import questions_i_can_answer
+from rucher.recognition.kudos import PROFILE_KUDOS_SHOWN, kudos_received_readable
 from rucher.recognition.selectors import earned_skills
 
 
@@ -127,6 +128,12 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "is_me": person.pk == request.user.pk,
         "following": selectors.is_following(request.user, person),  # type: ignore[arg-type]
         "bio_html": render_markdown(person.bio),
+        # The latest thanks received that the viewer may read (one query).
+        "received": kudos_received_readable(
+            request.user,  # type: ignore[arg-type]
+            person,
+            limit=PROFILE_KUDOS_SHOWN,
+        ),
     }
     return render(request, "accounts/profile.html", context)
 

@@ -16,11 +16,12 @@ from rucher.actions import comments, likes, posts
 from rucher.content import access, attachments, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
-from rucher.content.models import Comment, Post, Tag
+from rucher.content.models import Comment, Post, PostKind, Tag
 from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
 from rucher.core.text import normalise_tag
+from rucher.qa import selectors as qa_selectors
 
 COMMENTS_PAGE_SIZE = 50
 TAG_PAGE_SIZE = 20
@@ -100,6 +101,10 @@ def _post_page(
             else None
         ),
         "post": page.post,
+        # The question's state (none for other kinds): read here, not by a template tag.
+        "q": qa_selectors.question_state(page.post.pk)
+        if page.post.kind == PostKind.QUESTION
+        else None,
         "comments": comments,
         "comment_form": comment_form or CommentForm(),
     }

@@ -172,6 +172,10 @@ def kudos_give(
     return kudos
 
 
+# How many thanks a profile shows.
+PROFILE_KUDOS_SHOWN = 5
+
+
 def kudos_received_readable(viewer: User, person: User, *, limit: int = 5) -> list[Kudos]:
     """The latest thanks the person received that the viewer may read (hidden ones excluded,
     even for moderators: a profile is not a moderation queue). One query."""
