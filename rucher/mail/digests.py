@@ -1,38 +1,6 @@
-"""Daily and weekly digests (F-DIGEST).
-
-When: at `RUCHER_DIGEST_HOUR` (default 7) in the organisation's time zone (`TIME_ZONE`), every
-day for the daily digest, on ISO weekday `RUCHER_DIGEST_WEEKDAY` (default 1, Monday) for the
-weekly one. The periodic job runs every hour (Huey's crontabs are in UTC): `digests_enqueue`
-decides from the local wall clock whether this period's digest is due, so the local hour holds
-across daylight-saving changes. A period is due from its hour until it ends (a worker that was
-down at 07:00 catches up at 08:00), never before.
-
-Who: a person gets the daily digest of their communities if their "digest" delivery is daily,
-the weekly one if weekly; notifications whose kind's delivery is daily or weekly (unread,
-still visible, not emailed already) go into the matching digest too (a weekly-digest reader
-with daily likes gets a daily email with only those). "digest: never" stops every digest email,
-notifications included: it is what the one-click unsubscribe of a digest sets, and the sender
-skips digests of people who chose it (rucher.mail.outbox); their notifications stay in the
-web inbox.
-
-What, since the person's last digest of that period (`DigestRun.until`; the period's length
-for a first digest, at most two periods back after a gap): the most liked and the newest posts
-of the communities they are a member of (read now: a person who left a community gets nothing
-more from it; never their own posts; hidden posts never), unanswered questions asked in that
-time in their earned and declared skills (in any community they may read), upcoming events
-(hook: `upcoming_events`), the pending notifications, and the week's top 3 when it was frozen
-in that time. The top 3 alone is no news: a digest is sent only when there is something new.
-
-Never twice: each person's period is one `DigestRun` row (unique person, period, start),
-created in the same transaction as the outbox row (key `digest:<period>:<start>:<person id>`);
-an empty digest records its run with `sent=False` so the period is not examined again. A
-retried or duplicated batch finds the runs and sends nothing twice.
-
-Cost: a batch of people reads everything it needs in a constant number of queries (their
-memberships, preferences, skills, last runs, then once per batch the best and newest posts of
-all their communities through a window function, the matching questions, the notifications,
-the top 3); building one person's digest then runs no query, and writing it costs its run row
-and its outbox row.
+"""Digests (F-DIGEST): one email per person and period with the news of their communities, the
+questions for their skills, their pending notifications and the week's top 3. The rules (who,
+what, when, and the query budget) are in docs/digests.md.
 """
 
 import heapq

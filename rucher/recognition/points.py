@@ -1,44 +1,6 @@
-"""The points ledger (F-POINTS): every write of points, and the hooks the content, questions,
-moderation and communities services call inside their own transactions.
-
-Values (administrators override them per reason with a PointsValue row; the row's daily cap
-then replaces the default cap too, 0 meaning no cap):
-
-    reason              points  daily cap (points per person per day)
-    post                     5       50
-    question                 5       50
-    answer                  10      100
-    comment                  2       40
-    like_received            2       60
-    answer_accepted         15      150
-    first_contribution      10     none (once per person anyway)
-    kudos_received          10       30
-    event_attended           5       25
-
-Days are calendar days in the organisation's time zone (settings.TIME_ZONE).
-
-Rules (anti-gaming):
-- nothing for oneself: a grant caused by its own beneficiary (a self-like, accepting one's own
-  answer, thanking oneself) records nothing;
-- likes from the same liker to the same person count at most RUCHER_POINTS_PAIR_DAILY_CAP
-  times a day (3 unless configured); thanks from the same giver to the same person once a day;
-- a daily cap per person and reason: a grant that would cross it is granted **partially**, up to
-  the cap, and a grant once the cap is reached is **not recorded** at all;
-- one live grant per key ("post:<id>", "comment:<id>", "answer:<comment id>",
-  "post_like:<like id>", "comment_like:<like id>", "accepted:<comment id>", "first:<post id>",
-  "kudos:<kudos id>"): granting again is a no-op until the grant is withdrawn;
-- deleting content, removing a like, un-accepting an answer (accepting another) or hiding
-  content by moderation withdraws what it earned; restoring hidden content grants again (with
-  the caps of the day of the restoration);
-- nothing is earned through a community one was removed from by its managers: the removal
-  withdraws one's entries of that community, and later grants skip it (a cross-posted post
-  earns through its other communities).
-
-Concurrency: each write first locks the beneficiary's PersonScore row, so the idempotency and
-cap checks, the new rows and the F() update of the total are exact under concurrent requests.
-A withdrawal is a new row with the opposite points that `reverses` the grant (the one-to-one
-link makes a double withdrawal impossible). A transaction locks people in ascending id order
-when it withdraws for several.
+"""The points ledger (F-POINTS): every grant and withdrawal is a row; a person's total and the
+per-period totals follow in the same transaction. The rules (reasons, keys, caps, anti-gaming,
+withdrawals) are in docs/points.md.
 """
 
 from collections.abc import Iterable
