@@ -307,6 +307,19 @@ def test_hiding_a_comment_withdraws_its_points_and_restoring_grants_again(people
     assert_consistent()
 
 
+def test_a_restored_accepted_answer_is_credited_to_whoever_accepted_it(people, open_club):
+    """Acceptance belongs to qa: moderation (above it) tells the ledger who accepted."""
+    asker, answerer, moderator = people["member"], people["ambassador"], people["manager"]
+    question = publish(asker, open_club, kind="question", title="Q", body="?")
+    answer = comment_actions.comment_publish(author=answerer, post=question, body="Answer")
+    qa.answer_accept(actor=asker, post=question, comment_id=answer.pk)
+    moderation.comment_hide(actor=moderator, comment=answer)
+    moderation.comment_restore(actor=moderator, comment=answer)
+    live = points.live_grants(PointsEntry.objects.filter(reason=R.ANSWER_ACCEPTED))
+    assert [(e.person_id, e.actor_id) for e in live] == [(answerer.pk, asker.pk)]
+    assert_consistent()
+
+
 def test_nothing_is_earned_in_a_community_one_was_removed_from(world, people):
     member, manager, liker = people["member"], people["manager"], people["ambassador"]
     private, open_club = world.communities["private"], world.communities["open"]
