@@ -126,10 +126,14 @@ def test_a_hidden_post_is_only_for_moderators(content, client_for):
 def test_readers_among_follows_the_matrix(content, visibility):
     """The fan-out's filter (mentions, replies, likes) is the readability rule: a person a
     manager removed from an open community is not among its readers either."""
-    from rucher.content.access import readers_among
+    from rucher.content.access import first_readable_communities, readers_among
 
     people = content.world.people
     everyone = {position: person.pk for position, person in people.items()}
     readers = set(readers_among(content.posts[visibility], everyone.values()))
     expected = {pk for position, pk in everyone.items() if readable(visibility, position)}
     assert readers == expected
+    # The same rule on loaded rows (what notifications name), with the community read through.
+    firsts = first_readable_communities(content.posts[visibility], everyone.values())
+    assert set(firsts) == expected
+    assert set(firsts.values()) <= {content.world.communities[visibility].pk}
