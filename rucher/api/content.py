@@ -256,7 +256,7 @@ def attachments_upload(request: AuthedRequest, file: File[UploadedFile]) -> Stat
 
 @router.post("/posts", response={201: PostOut, ERRORS: ErrorOut})
 def posts_create(request: AuthedRequest, payload: PostCreateIn) -> Status[PostOut]:
-    communities = services.communities_for_posting(request.auth, payload.communities)
+    communities = access.communities_for_posting(request.auth, payload.communities)
     post = posts.post_publish(
         author=request.auth,
         communities=communities,

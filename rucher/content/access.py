@@ -7,15 +7,16 @@ and never kept between requests, so leaving a community revokes access at once. 
 not allowed are the same 404.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from rucher.accounts.models import User
-from rucher.communities.access import is_administrator
+from rucher.communities.access import access_community, is_administrator
 from rucher.communities.models import Community, Membership
 from rucher.content.models import Attachment, Comment, Post, PostCommunity
 from rucher.core.memo import memoized
@@ -97,6 +98,34 @@ def _readable_q(scope: ViewerScope, community: str = "") -> Q:
     if scope.member:
         readable |= Q(**{f"{key}__in": scope.member})
     return readable
+
+
+# A cross-post goes to at most this many communities (content.services.MAX_COMMUNITIES).
+MAX_COMMUNITIES_PER_POST = 20
+
+
+def communities_for_posting(author: User, slugs: Sequence[str]) -> list[Community]:
+    """Resolves the slugs of a cross-post; any unknown (or unseeable) slug rejects the post."""
+    errors: list[str] = []
+    wanted: list[str] = []
+    for slug in slugs:
+        if not isinstance(slug, str) or not slug.strip():
+            continue
+        if slug.strip() not in wanted:
+            wanted.append(slug.strip())
+    if len(wanted) > MAX_COMMUNITIES_PER_POST:
+        raise ValidationError(
+            {"communities": [_("At most %(max)d communities.") % {"max": MAX_COMMUNITIES_PER_POST}]}
+        )
+    found: list[Community] = []
+    for slug in wanted:
+        try:
+            found.append(access_community(author, slug))
+        except Http404:  # unknown and unseeable are the same answer
+            errors.append(_("Unknown community: “%(slug)s”.") % {"slug": slug[:60]})
+    if errors:
+        raise ValidationError({"communities": errors})
+    return found
 
 
 def readable_community_q(viewer: User, community: str = "") -> Q:
@@ -196,7 +225,7 @@ def first_readable_communities(post: Post, person_ids: Iterable[int]) -> dict[in
     links: dict[int, tuple[list[int], list[int]]] = {pk: ([], []) for pk in ids}
     for person_id, community_id, status in Membership.objects.filter(
         person_id__in=ids,
-        community_id__in=[community_id for community_id, _ in places],
+        community_id__in=[place[0] for place in places],
         status__in=(Membership.Status.MEMBER, Membership.Status.REMOVED),
     ).values_list("person_id", "community_id", "status"):
         links[person_id][status == Membership.Status.REMOVED].append(community_id)

@@ -42,7 +42,7 @@ from rucher.core.audit import audit_record
 from rucher.core.text import check_clean_text, normalise_tag
 
 MAX_TAGS = 10
-MAX_COMMUNITIES = 20
+MAX_COMMUNITIES = access.MAX_COMMUNITIES_PER_POST
 
 
 # --- validation helpers -------------------------------------------------------------------
@@ -117,30 +117,6 @@ def _is_member(person: User, community: Community) -> bool:
     return Membership.objects.filter(
         community=community, person=person.pk, status=Membership.Status.MEMBER
     ).exists()
-
-
-def communities_for_posting(author: User, slugs: Sequence[str]) -> list[Community]:
-    """Resolves the slugs of a cross-post; any unknown (or unseeable) slug rejects the post."""
-    errors: list[str] = []
-    wanted: list[str] = []
-    for slug in slugs:
-        if not isinstance(slug, str) or not slug.strip():
-            continue
-        if slug.strip() not in wanted:
-            wanted.append(slug.strip())
-    if len(wanted) > MAX_COMMUNITIES:
-        raise ValidationError(
-            {"communities": [_("At most %(max)d communities.") % {"max": MAX_COMMUNITIES}]}
-        )
-    found: list[Community] = []
-    for slug in wanted:
-        try:
-            found.append(community_access.access_community(author, slug))
-        except Exception:  # Http404: unknown and unseeable are the same answer
-            errors.append(_("Unknown community: “%(slug)s”.") % {"slug": slug[:60]})
-    if errors:
-        raise ValidationError({"communities": errors})
-    return found
 
 
 def _attachments_for(

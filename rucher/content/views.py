@@ -58,7 +58,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
                     ]
                     post = posts.post_publish(
                         author=viewer,
-                        communities=services.communities_for_posting(viewer, data["communities"]),
+                        communities=access.communities_for_posting(viewer, data["communities"]),
                         kind=data["kind"],
                         title=data["title"],
                         body=data["body"],

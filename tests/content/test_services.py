@@ -8,8 +8,8 @@ from django.utils import translation
 from rucher.actions import comments as comment_actions
 from rucher.actions import likes as like_actions
 from rucher.actions import posts as post_actions
+from rucher.content import access
 from rucher.content import attachments as uploads
-from rucher.content import services
 from rucher.content.models import (
     MAX_BODY_LENGTH,
     Attachment,
@@ -117,11 +117,11 @@ def test_posting_requires_membership(people, communities):
 
 def test_one_unknown_community_rejects_the_whole_cross_post(people, communities):
     with pytest.raises(ValidationError) as exc_info:
-        services.communities_for_posting(people["member"], ["open-club", "nope"])
+        access.communities_for_posting(people["member"], ["open-club", "nope"])
     assert "nope" in errors_of(exc_info)["communities"][0]
     # A secret community the author cannot see is unknown too.
     with pytest.raises(ValidationError):
-        services.communities_for_posting(people["outsider"], [communities["secret"].slug])
+        access.communities_for_posting(people["outsider"], [communities["secret"].slug])
     # And one community where the author is not a member rejects the whole post.
     with pytest.raises(ValidationError):
         create(
