@@ -1,4 +1,8 @@
-"""The periodic schedule: run by the worker that owns the schedule (`rucher worker`)."""
+"""The periodic schedule: run by the worker that owns the schedule (`rucher worker`).
+
+Each job imports the app it drives when it runs: this module is imported while the task
+registry is built, before the apps' models are ready (an entry point: it may import any app).
+"""
 
 from django.core.management import call_command
 from huey import crontab
@@ -14,7 +18,7 @@ def clear_expired_sessions() -> None:
 @db_periodic_task(crontab(minute="7"))
 def send_read_reminders() -> None:
     """Hourly: one task per must-read post due for reminders (F-ANNOUNCE)."""
-    from rucher.content.announcements import read_reminders_enqueue
+    from rucher.notifications.announcements import read_reminders_enqueue
 
     read_reminders_enqueue()
 

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "rucher.accounts.middleware.PersonLanguageMiddleware",
     "rucher.accounts.middleware.CharterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rucher.core.http.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,6 +144,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # and writes take no database lock. Redis when REDIS_URL is set (several machines). Tests keep a
 # per-process memory cache, cleared around each test.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {

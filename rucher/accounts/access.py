@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from rucher.accounts.models import Charter, User
+from rucher.accounts.selectors import current_charter
 from rucher.core.text import is_lookup_key
 
 
@@ -29,8 +30,6 @@ def access_charter_publish(viewer: User) -> None:
 
 
 def access_current_charter(viewer: User) -> Charter | None:
-    from rucher.accounts.selectors import current_charter
-
     if not viewer.is_authenticated:
         raise Http404
     return current_charter()

@@ -8,6 +8,7 @@ from rucher.accounts import services
 from rucher.accounts.charter_default import CHARTER_EN, CHARTER_FR
 from rucher.accounts.models import User
 from rucher.accounts.selectors import current_charter
+from rucher.actions import people as people_actions
 
 DEMO_PASSWORD = "rucher-demo"
 ADMIN_USERNAME = "admin"
@@ -209,7 +210,7 @@ def demo_load() -> dict[str, int]:
     if current_charter() is None:
         services.charter_publish(author=None, text_fr=CHARTER_FR, text_en=CHARTER_EN)
     if not User.objects.filter(username=ADMIN_USERNAME).exists():
-        admin = services.person_create(
+        admin = people_actions.person_create(
             username=ADMIN_USERNAME,
             email="admin@exemple.fr",
             display_name="Administratrice Rucher",
@@ -227,7 +228,7 @@ def demo_load() -> dict[str, int]:
     for spec in demo_people():
         if spec["username"] in existing:
             continue
-        person = services.person_create(
+        person = people_actions.person_create(
             username=str(spec["username"]),
             email=str(spec["email"]),
             display_name=str(spec["display_name"]),

@@ -1,12 +1,9 @@
 """Reads about people: directory, profile, meet a colleague, checklist, charter."""
 
 import random
-from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from rucher.accounts.models import AccessToken, Charter, Follow, User
 from rucher.accounts.services import CURRENT_CHARTER_CACHE_KEY
@@ -112,49 +109,6 @@ def meet_colleague(viewer: User) -> User | None:
         if person is not None:
             return person
     return None
-
-
-@dataclass
-class ChecklistItem:
-    key: str
-    label: str | Promise
-    done: bool
-    url_name: str
-
-
-JOIN_GOAL = 3
-
-
-def newcomer_checklist(person: User) -> list[ChecklistItem]:
-    """The newcomer's next steps (F-PROFILE-COMPLETE): one small query beyond the person and
-    their memberships (read once per request by the access functions)."""
-    from rucher.content.access import member_community_ids
-    from rucher.content.models import Post
-
-    joined = len(member_community_ids(person))
-    contributed = Post.objects.filter(author=person).exists()
-    return [
-        ChecklistItem(
-            "charter", _("Accept the network charter"), charter_is_accepted(person), "charter"
-        ),
-        ChecklistItem("photo", _("Add a photo"), bool(person.photo), "profile_edit"),
-        ChecklistItem(
-            "profile",
-            _("Complete your profile (%(pct)d%% or more)") % {"pct": COMPLETE_PROFILE_THRESHOLD},
-            person.profile_completeness >= COMPLETE_PROFILE_THRESHOLD,
-            "profile_edit",
-        ),
-        ChecklistItem("follow", _("Follow a colleague"), person.following_count > 0, "directory"),
-        ChecklistItem(
-            "communities",
-            _("Join %(n)d communities") % {"n": JOIN_GOAL},
-            joined >= JOIN_GOAL,
-            "communities",
-        ),
-        ChecklistItem(
-            "contribution", _("Make your first contribution"), contributed, "communities"
-        ),
-    ]
 
 
 def tokens_for_person(person: User) -> QuerySet[AccessToken]:

@@ -266,19 +266,7 @@ def person_create(
         raise ValidationError({"username": [_("This username is already taken.")]}) from exc
     if created_by is not None:
         audit_record(action="person.create", actor=created_by, target=username)
-    _join_welcome_community(person)
     return person
-
-
-def _join_welcome_community(person: User) -> None:
-    """Newcomers start in the welcome community (F-DEFAULT-COMMUNITIES), so that their home
-    and first questions have somewhere to go."""
-    from rucher.communities.models import Community
-    from rucher.communities.services import community_join
-
-    welcome = Community.objects.filter(default_role=Community.DefaultRole.WELCOME).first()
-    if welcome is not None:
-        community_join(person=person, community=welcome)
 
 
 def _photo_reencode(upload: UploadedFile) -> bytes:

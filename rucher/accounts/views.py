@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.http import HttpRequest as DjangoHttpRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -31,24 +30,20 @@ from rucher.accounts.throttle import (
     remember_device,
 )
 from rucher.content.feed import home_feed
+from rucher.content.newcomers import newcomer_checklist
+from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
+from rucher.qa.selectors import questions_i_can_answer
+from rucher.recognition.kudos import PROFILE_KUDOS_SHOWN, kudos_received_readable
+from rucher.recognition.selectors import earned_skills
 
 
 class HttpRequest(DjangoHttpRequest):
     """A request after django-htmx's middleware (for typing)."""
 
     htmx: HtmxDetails
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,7 +78,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             login_succeeded(username, request)
             auth_login(request, form.get_user())
-            response = redirect(_safe_next(request, "/"))
+            response = redirect(http.safe_next(request, "/"))
             remember_device(request, response, username)
             return response
         login_failed(username, request)
@@ -106,9 +101,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("This page link is no longer valid."), status=400)
     if request.htmx and cursor:
         return render(request, "accounts/home.html#feed-page", {"feed": feed})
-    from rucher.qa.selectors import questions_i_can_answer
 
-    checklist = selectors.newcomer_checklist(person)
+    checklist = newcomer_checklist(person)
     return render(
         request,
         "accounts/home.html",
@@ -144,8 +138,6 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    from rucher.recognition.selectors import earned_skills
-
     person = access_person(request.user, username)  # type: ignore[arg-type]
     context = {
         "person": person,
@@ -153,6 +145,12 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "is_me": person.pk == request.user.pk,
         "following": selectors.is_following(request.user, person),  # type: ignore[arg-type]
         "bio_html": render_markdown(person.bio),
+        # The latest thanks received that the viewer may read (one query).
+        "received": kudos_received_readable(
+            request.user,  # type: ignore[arg-type]
+            person,
+            limit=PROFILE_KUDOS_SHOWN,
+        ),
     }
     return render(request, "accounts/profile.html", context)
 
@@ -313,7 +311,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("Unknown language."), status=400)
     if request.user.is_authenticated:
         services.language_set(person=request.user, language=language)
-    response = redirect(_safe_next(request, "/"))
+    response = redirect(http.safe_next(request, "/"))
     response.set_cookie("rucher_language", language, samesite="Lax", max_age=365 * 86400)
     return response
 
@@ -331,7 +329,7 @@ def charter(request: HttpRequest) -> HttpResponse:
             )
             return redirect("charter")
         services.charter_accept(person=person, charter=current)
-        return redirect(_safe_next(request, "/"))
+        return redirect(http.safe_next(request, "/"))
     text = current.text_for(request.LANGUAGE_CODE) if current else ""
     return render(
         request,
@@ -340,7 +338,7 @@ def charter(request: HttpRequest) -> HttpResponse:
             "charter": current,
             "charter_html": render_markdown(text),
             "accepted": selectors.charter_is_accepted(person),
-            "next": _safe_next(request, ""),
+            "next": http.safe_next(request, ""),
         },
     )
 

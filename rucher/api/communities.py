@@ -11,6 +11,7 @@ from pydantic import StrictBool, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
 from rucher.accounts.access import access_person
+from rucher.actions import memberships
 from rucher.api.auth import AuthedRequest
 from rucher.api.errors import ApiError
 from rucher.api.schemas import ERRORS, CleanStr, ErrorOut, InputSchema, QuerySchema, UsernamePath
@@ -231,7 +232,7 @@ def communities_join(request: AuthedRequest, slug: SlugPath) -> Status[Membershi
     community = access.access_community(request.auth, slug)
     before = getattr(community, "my_status", None)
     try:
-        membership = services.community_join(person=request.auth, community=community)
+        membership = memberships.community_join(person=request.auth, community=community)
     except ValidationError as exc:
         if getattr(exc, "code", None) == "removed":
             raise ApiError(403, "removed", exc.messages[0]) from exc
@@ -279,7 +280,7 @@ def communities_member_set(
         person = access_person(request.auth, payload.username)
     except Http404 as exc:  # an unknown person is a bad field, not a missing page
         raise ValidationError({"username": [_("Unknown person.")]}) from exc
-    membership, created = services.membership_set_role(
+    membership, created = memberships.membership_set_role(
         actor=request.auth,
         community=community,
         person=person,
@@ -306,7 +307,7 @@ def communities_member_remove(
         raise ApiError(403, "forbidden", _("Only the community's managers can remove members."))
     person = access_person(request.auth, username)
     try:
-        services.membership_remove(actor=request.auth, community=community, person=person)
+        memberships.membership_remove(actor=request.auth, community=community, person=person)
     except ValidationError as exc:
         code = getattr(exc, "code", None) or "conflict"
         raise ApiError(403 if code == "owner_only" else 409, code, exc.messages[0]) from exc
@@ -330,9 +331,9 @@ def _decide(request: AuthedRequest, slug: str, username: str, *, approve: bool) 
     community = access.access_community(request.auth, slug, for_manage=True)
     person = access_person(request.auth, username)
     if approve:
-        services.request_approve(actor=request.auth, community=community, person=person)
+        memberships.request_approve(actor=request.auth, community=community, person=person)
     else:
-        services.request_reject(actor=request.auth, community=community, person=person)
+        memberships.request_reject(actor=request.auth, community=community, person=person)
     return DecisionOut(username=person.username, status="member" if approve else "rejected")
 
 

@@ -11,11 +11,13 @@ from ninja.files import UploadedFile
 from pydantic import StrictBool, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
+from rucher.actions import comments, likes, posts
 from rucher.api.auth import AuthedRequest
 from rucher.api.errors import ApiError
 from rucher.api.schemas import ERRORS, CleanStr, ErrorOut, IdPath, InputSchema, QuerySchema
 from rucher.communities import access as community_access
-from rucher.content import access, selectors, services
+from rucher.content import access, attachments, selectors, services
+from rucher.content.attachments import MAX_ATTACHMENTS
 from rucher.content.models import (
     MAX_BODY_LENGTH,
     MAX_COMMENT_LENGTH,
@@ -118,7 +120,7 @@ class PostCreateIn(InputSchema):
     title: CleanStr = Field(default="", max_length=MAX_TITLE_LENGTH)
     body: CleanStr = Field(max_length=MAX_BODY_LENGTH)
     tags: list[CleanStr] = Field(default_factory=list, max_length=services.MAX_TAGS)
-    attachments: list[StrictInt] = Field(default_factory=list, max_length=services.MAX_ATTACHMENTS)
+    attachments: list[StrictInt] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
     must_read: StrictBool = False
 
 
@@ -138,7 +140,7 @@ class PostUpdateIn(InputSchema):
 class CommentCreateIn(InputSchema):
     body: CleanStr = Field(max_length=MAX_COMMENT_LENGTH)
     parent: StrictInt | None = None
-    attachments: list[StrictInt] = Field(default_factory=list, max_length=services.MAX_ATTACHMENTS)
+    attachments: list[StrictInt] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
 
 
 class CommentUpdateIn(InputSchema):
@@ -246,16 +248,16 @@ def _like_errors(exc: ValidationError) -> Exception:
 def attachments_upload(request: AuthedRequest, file: File[UploadedFile]) -> Status[AttachmentOut]:
     """Upload first, then name the id in `attachments` of a post or comment."""
     try:
-        attachment = services.attachment_upload(uploader=request.auth, file=file)
-    except services.TooLarge as exc:
+        attachment = attachments.attachment_upload(uploader=request.auth, file=file)
+    except attachments.TooLarge as exc:
         raise ApiError(413, "too_large", exc.messages[0]) from exc
     return Status(201, _attachment_out(attachment))
 
 
 @router.post("/posts", response={201: PostOut, ERRORS: ErrorOut})
 def posts_create(request: AuthedRequest, payload: PostCreateIn) -> Status[PostOut]:
-    communities = services.communities_for_posting(request.auth, payload.communities)
-    post = services.post_create(
+    communities = access.communities_for_posting(request.auth, payload.communities)
+    post = posts.post_publish(
         author=request.auth,
         communities=communities,
         kind=payload.kind,
@@ -276,14 +278,14 @@ def posts_detail(request: AuthedRequest, post_id: IdPath) -> PostOut:
 @router.patch("/posts/{post_id}", response={200: PostOut, ERRORS: ErrorOut})
 def posts_update(request: AuthedRequest, post_id: IdPath, payload: PostUpdateIn) -> PostOut:
     post = access.access_post(request.auth, post_id, for_write=True)
-    services.post_update(editor=request.auth, post=post, **payload.model_dump(exclude_unset=True))
+    posts.post_edit(editor=request.auth, post=post, **payload.model_dump(exclude_unset=True))
     return _read_post(request, post_id)
 
 
 @router.delete("/posts/{post_id}", response={204: None, ERRORS: ErrorOut})
 def posts_delete(request: AuthedRequest, post_id: IdPath) -> Status[None]:
     post = access.access_post(request.auth, post_id)
-    services.post_delete(actor=request.auth, post=post)
+    posts.post_remove(actor=request.auth, post=post)
     return Status(204, None)
 
 
@@ -306,7 +308,7 @@ def posts_comment_create(
         parent = Comment.objects.filter(pk=payload.parent, post=post).first()
         if parent is None:
             raise ValidationError({"parent": [_("This comment belongs to another post.")]})
-    comment = services.comment_create(
+    comment = comments.comment_publish(
         author=request.auth,
         post=post,
         body=payload.body,
@@ -321,14 +323,14 @@ def comments_update(
     request: AuthedRequest, comment_id: IdPath, payload: CommentUpdateIn
 ) -> ReplyOut:
     comment = access.access_comment(request.auth, comment_id)
-    services.comment_update(editor=request.auth, comment=comment, body=payload.body)
+    comments.comment_edit(editor=request.auth, comment=comment, body=payload.body)
     return _read_comment(request, comment)
 
 
 @router.delete("/comments/{comment_id}", response={204: None, ERRORS: ErrorOut})
 def comments_delete(request: AuthedRequest, comment_id: IdPath) -> Status[None]:
     comment = access.access_comment(request.auth, comment_id)
-    services.comment_delete(actor=request.auth, comment=comment)
+    comments.comment_remove(actor=request.auth, comment=comment)
     return Status(204, None)
 
 
@@ -336,7 +338,7 @@ def comments_delete(request: AuthedRequest, comment_id: IdPath) -> Status[None]:
 def posts_like(request: AuthedRequest, post_id: IdPath) -> LikeOut:
     post = access.access_post(request.auth, post_id)
     try:
-        state = services.post_like(person=request.auth, post=post)
+        state = likes.post_like(person=request.auth, post=post)
     except ValidationError as exc:
         raise _like_errors(exc) from exc
     return LikeOut(liked=state.liked, like_count=state.like_count)
@@ -345,7 +347,7 @@ def posts_like(request: AuthedRequest, post_id: IdPath) -> LikeOut:
 @router.delete("/posts/{post_id}/like", response={200: LikeOut, ERRORS: ErrorOut})
 def posts_unlike(request: AuthedRequest, post_id: IdPath) -> LikeOut:
     post = access.access_post(request.auth, post_id)
-    state = services.post_unlike(person=request.auth, post=post)
+    state = likes.post_unlike(person=request.auth, post=post)
     return LikeOut(liked=state.liked, like_count=state.like_count)
 
 
@@ -353,7 +355,7 @@ def posts_unlike(request: AuthedRequest, post_id: IdPath) -> LikeOut:
 def comments_like(request: AuthedRequest, comment_id: IdPath) -> LikeOut:
     comment = access.access_comment(request.auth, comment_id)
     try:
-        state = services.comment_like(person=request.auth, comment=comment)
+        state = likes.comment_like(person=request.auth, comment=comment)
     except ValidationError as exc:
         raise _like_errors(exc) from exc
     return LikeOut(liked=state.liked, like_count=state.like_count)
@@ -362,7 +364,7 @@ def comments_like(request: AuthedRequest, comment_id: IdPath) -> LikeOut:
 @router.delete("/comments/{comment_id}/like", response={200: LikeOut, ERRORS: ErrorOut})
 def comments_unlike(request: AuthedRequest, comment_id: IdPath) -> LikeOut:
     comment = access.access_comment(request.auth, comment_id)
-    state = services.comment_unlike(person=request.auth, comment=comment)
+    state = likes.comment_unlike(person=request.auth, comment=comment)
     return LikeOut(liked=state.liked, like_count=state.like_count)
 
 

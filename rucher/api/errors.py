@@ -29,6 +29,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
+from rucher.core.errors import NotFound
 from rucher.core.pagination import BadCursor
 
 logger = logging.getLogger("rucher.api")
@@ -205,7 +206,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         detail = messages[0] if len(messages) == 1 else _("Some fields are invalid.")
         return respond(request, 400, detail, "invalid", fields)
 
-    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def on_not_found(request: HttpRequest, exc: Http404 | NotFound) -> HttpResponse:
         return respond(request, 404, _("Not found."), "not_found")
 
     def on_bad_cursor(request: HttpRequest, exc: BadCursor) -> HttpResponse:
@@ -265,6 +266,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         (NinjaValidationError, on_ninja_validation),
         (DjangoValidationError, on_django_validation),
         (Http404, on_not_found),
+        (NotFound, on_not_found),
         (BadCursor, on_bad_cursor),
         (AuthenticationError, on_authentication),
         (Throttled, on_throttled),
@@ -286,7 +288,7 @@ def json_http_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             response = view(request, *args, **kwargs)
-        except Http404:
+        except (Http404, NotFound):
             return api_not_found(request)
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response["Allow"]

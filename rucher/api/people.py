@@ -11,9 +11,13 @@ from pydantic_core import PydanticCustomError
 from rucher.accounts import selectors, services
 from rucher.accounts.access import access_person
 from rucher.accounts.models import User
+from rucher.actions import people as people_actions
 from rucher.api.auth import AuthedRequest
 from rucher.api.errors import ApiError
 from rucher.api.schemas import ERRORS, CleanStr, ErrorOut, InputSchema, QuerySchema, UsernamePath
+from rucher.recognition.badges import person_badges
+from rucher.recognition.models import PersonScore
+from rucher.recognition.selectors import earned_skills
 
 router = Router(tags=["people"])
 
@@ -171,10 +175,6 @@ def _me_out(person: User) -> MeOut:
 
 
 def _profile_out(person: User, *, following: bool) -> ProfileOut:
-    from rucher.recognition.badges import person_badges
-    from rucher.recognition.models import PersonScore
-    from rucher.recognition.selectors import earned_skills
-
     skills = [
         EarnedSkillOut(tag=s.slug, reputation=s.reputation)
         for s in earned_skills(person, limit=EARNED_SKILLS_SHOWN)
@@ -234,7 +234,7 @@ def people_list(request: AuthedRequest, filters: Query[PeopleFilters]) -> People
 def people_create(request: AuthedRequest, payload: PersonCreateIn) -> Status[ProfileOut]:
     if not request.auth.is_administrator:
         raise ApiError(403, "forbidden", _("Only administrators can create people."))
-    person = services.person_create(**payload.model_dump(), created_by=request.auth)
+    person = people_actions.person_create(**payload.model_dump(), created_by=request.auth)
     return Status(201, _profile_out(person, following=False))
 
 

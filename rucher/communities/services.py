@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from rucher.accounts.models import User
 from rucher.communities import access
 from rucher.communities.models import MAX_ANSWER_PROMISE_HOURS, Community, Membership
 from rucher.core.audit import audit_record
+from rucher.core.errors import NotFound
 from rucher.core.text import check_clean_text
 
 TEXT_FIELDS: dict[str, int] = {
@@ -206,10 +206,16 @@ def _locked_membership(community: Community, person: User) -> Membership | None:
 def community_join(*, person: User, community: Community) -> Membership:
     """Open: member at once. Private: a request for the managers. Secret: invitation only.
 
-    Joining twice is harmless; accepting an invitation makes a member in any visibility.
+    Joining twice is harmless; accepting an invitation makes a member in any visibility. The
+    managers hear of a new request through rucher.actions.memberships.
     """
+    return community_join_or_request(person=person, community=community)[0]
+
+
+def community_join_or_request(*, person: User, community: Community) -> tuple[Membership, bool]:
+    """`community_join`, and whether this call filed a new request to join."""
     if not (person.is_authenticated and person.is_active):
-        raise Http404
+        raise NotFound
     membership = _locked_membership(community, person)
     if membership is not None:
         if membership.status == Membership.Status.REMOVED:
@@ -224,10 +230,10 @@ def community_join(*, person: User, community: Community) -> Membership:
             membership.status = Membership.Status.MEMBER
             membership.save(update_fields=["status"])
             _count_change(community, +1)
-        return membership
+        return membership, False
     if community.visibility == Community.Visibility.SECRET:
         # Exactly what a missing community answers: its existence is not revealed.
-        raise Http404
+        raise NotFound
     status = (
         Membership.Status.MEMBER
         if community.visibility == Community.Visibility.OPEN
@@ -239,53 +245,17 @@ def community_join(*, person: User, community: Community) -> Membership:
                 community=community, person=person, role=Membership.Role.MEMBER, status=status
             )
     except IntegrityError:  # a concurrent join by the same person won
-        return Membership.objects.get(community=community, person=person)
+        return Membership.objects.get(community=community, person=person), False
     if status == Membership.Status.MEMBER:
         _count_change(community, +1)
-    else:
-        transaction.on_commit(lambda: _notify_join_request(membership))
-    return membership
+        return membership, False
+    return membership, True
 
 
-def _request_key(membership: Membership) -> str:
-    # The same person may ask again after a rejection: a new request is a new notification.
+def request_key(membership: Membership) -> str:
+    """Names one request (for its notifications): the same person may ask again after a
+    rejection, and a new request is a new notification."""
     return f"{membership.pk}:{int(membership.created_at.timestamp())}"
-
-
-def _notify_join_request(membership: Membership) -> None:
-    from rucher.notifications.services import notify
-
-    managers = Membership.objects.filter(
-        community_id=membership.community_id,
-        status=Membership.Status.MEMBER,
-        role__in=Membership.MANAGING_ROLES,
-        person__is_active=True,
-    ).values_list("person_id", flat=True)
-    notify(
-        recipient_ids=list(managers),
-        kind="join_request",
-        key=f"join_request:{_request_key(membership)}",
-        actor_id=membership.person_id,
-        community_id=membership.community_id,
-    )
-
-
-def _notify_join_decision(membership: Membership, *, actor: User, approved: bool) -> None:
-    """Deferred until commit; the key is taken now, while a rejected request still has its id."""
-    from rucher.notifications.services import notify
-
-    key = f"join_decision:{_request_key(membership)}"
-    person_id, community_id = membership.person_id, membership.community_id
-    transaction.on_commit(
-        lambda: notify(
-            recipient_ids=[person_id],
-            kind="join_decision",
-            key=key,
-            actor_id=actor.pk,
-            community_id=community_id,
-            data={"approved": approved},
-        )
-    )
 
 
 def _owner_count(community: Community) -> int:
@@ -392,10 +362,6 @@ def membership_set_role(
             "status": membership.status,
         },
     )
-    if membership.is_member and role == Membership.Role.AMBASSADOR:
-        from rucher.recognition.badges import badges_check_enqueue
-
-        badges_check_enqueue(person_id=person.pk)
     return membership, created
 
 
@@ -403,8 +369,8 @@ def membership_set_role(
 def membership_remove(*, actor: User, community: Community, person: User) -> Membership:
     """Managers remove a member (moderation): the person loses access at once, cannot rejoin
     alone (a manager may add or invite them again), and loses the points earned in the
-    community. Only owners remove owners; nobody removes themselves (they leave) and the last
-    owner stays. Anyone but a current member is 404."""
+    community (rucher.actions.memberships). Only owners remove owners; nobody removes
+    themselves (they leave) and the last owner stays. Anyone but a current member is 404."""
     _require_manager(actor, community)
     if person.pk == actor.pk:
         raise ValidationError(
@@ -413,7 +379,7 @@ def membership_remove(*, actor: User, community: Community, person: User) -> Mem
     _lock_community(community)
     membership = _locked_membership(community, person)
     if membership is None or not membership.is_member:
-        raise Http404
+        raise NotFound
     if membership.role == Membership.Role.OWNER:
         if not access.can_set_owner(actor, community):
             raise ValidationError(_("Only an owner can remove an owner."), code="owner_only")
@@ -433,16 +399,13 @@ def membership_remove(*, actor: User, community: Community, person: User) -> Mem
         target=community.slug,
         data={"person": person.username, "old_role": old_role},
     )
-    from rucher.recognition.points import points_withdraw_for_community
-
-    points_withdraw_for_community(person_id=person.pk, community_id=community.pk)
     return membership
 
 
 def _pending_request(community: Community, person: User) -> Membership:
     membership = _locked_membership(community, person)
     if membership is None or membership.status != Membership.Status.REQUESTED:
-        raise Http404
+        raise NotFound
     return membership
 
 
@@ -459,15 +422,15 @@ def request_approve(*, actor: User, community: Community, person: User) -> Membe
         target=community.slug,
         data={"person": person.username},
     )
-    _notify_join_decision(membership, actor=actor, approved=True)
     return membership
 
 
 @transaction.atomic
-def request_reject(*, actor: User, community: Community, person: User) -> None:
+def request_reject(*, actor: User, community: Community, person: User) -> str:
+    """Deletes the request; returns its request_key (for the decision's notification)."""
     _require_manager(actor, community)
     membership = _pending_request(community, person)
-    _notify_join_decision(membership, actor=actor, approved=False)
+    key = request_key(membership)
     membership.delete()
     audit_record(
         action="community.request_reject",
@@ -475,3 +438,4 @@ def request_reject(*, actor: User, community: Community, person: User) -> None:
         target=community.slug,
         data={"person": person.username},
     )
+    return key

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.access import access_person
-from rucher.accounts.models import User
+from rucher.actions import memberships
 from rucher.communities import access, selectors, services
 from rucher.communities.forms import CommunityCreateForm, CommunityForm, MemberAddForm
 from rucher.communities.models import Community, Membership
 from rucher.content import selectors as content_selectors
 from rucher.content.models import Post
+from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
@@ -33,14 +34,6 @@ class HttpRequest(DjangoHttpRequest):
     htmx: HtmxDetails
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _bad_cursor() -> HttpResponse:
-    return HttpResponse(_("This page link is no longer valid."), status=400)
-
-
 @login_required
 def browse(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
@@ -49,14 +42,14 @@ def browse(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
     try:
         page = selectors.communities_visible_to(
-            _viewer(request),
+            http.viewer(request),
             kind=kind or None,
             mine=mine,
             cursor=request.GET.get("cursor") or None,
             limit=BROWSE_PAGE_SIZE,
         )
     except BadCursor:
-        return _bad_cursor()
+        return http.bad_cursor()
     params = {"kind": kind, "mine": "1" if mine else ""}
     context = {"page": page, "params": params, "kinds": Community.Kind.choices}
     if request.htmx and request.GET.get("cursor"):
@@ -75,7 +68,9 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                community = services.community_create(creator=_viewer(request), **form.changes())
+                community = services.community_create(
+                    creator=http.viewer(request), **form.changes()
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -87,7 +82,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def community(request: HttpRequest, slug: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     found = access.access_community(viewer, slug)
     page = selectors.community_for_page(viewer, found)
     context: dict[str, object] = {"c": found, "page": page}
@@ -101,7 +96,7 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
                 viewer, found, kind=kind or None, cursor=cursor, limit=STREAM_PAGE_SIZE
             )
         except BadCursor:
-            return _bad_cursor()
+            return http.bad_cursor()
         context |= {
             "stream": stream,
             "kind": kind,
@@ -124,9 +119,9 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.access_community(_viewer(request), slug)
+    found = access.access_community(http.viewer(request), slug)
     try:
-        membership = services.community_join(person=_viewer(request), community=found)
+        membership = memberships.community_join(person=http.viewer(request), community=found)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("community", slug=found.slug)
@@ -140,16 +135,16 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.access_community(_viewer(request), slug)
+    found = access.access_community(http.viewer(request), slug)
     try:
-        left = services.community_leave(person=_viewer(request), community=found)
+        left = services.community_leave(person=http.viewer(request), community=found)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("community", slug=found.slug)
     if left:
         messages.success(request, _("You have left %(name)s.") % {"name": found.name})
     if found.visibility == Community.Visibility.SECRET and not access.is_administrator(
-        _viewer(request)
+        http.viewer(request)
     ):
         return redirect("communities")
     return redirect("community", slug=found.slug)
@@ -157,18 +152,18 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.access_community_content(_viewer(request), slug)
+    found = access.access_community_content(http.viewer(request), slug)
     try:
         page = selectors.members_page(
             found, cursor=request.GET.get("cursor") or None, limit=MEMBERS_PAGE_SIZE
         )
     except BadCursor:
-        return _bad_cursor()
+        return http.bad_cursor()
     context = {
         "c": found,
         "page": page,
-        "can_manage": access.can_manage(_viewer(request), found),
-        "can_set_owner": access.can_set_owner(_viewer(request), found),
+        "can_manage": access.can_manage(http.viewer(request), found),
+        "can_set_owner": access.can_set_owner(http.viewer(request), found),
     }
     if request.htmx and request.GET.get("cursor"):
         return render(request, "communities/members.html#members-page", context)
@@ -179,12 +174,12 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def member_remove(request: HttpRequest, slug: str, username: str) -> HttpResponse:
     """A manager removes a member (moderation); see services.membership_remove."""
-    found = access.access_community_content(_viewer(request), slug)
-    if not access.can_manage(_viewer(request), found):
+    found = access.access_community_content(http.viewer(request), slug)
+    if not access.can_manage(http.viewer(request), found):
         raise PermissionDenied
-    person = access_person(_viewer(request), username)
+    person = access_person(http.viewer(request), username)
     try:
-        services.membership_remove(actor=_viewer(request), community=found, person=person)
+        memberships.membership_remove(actor=http.viewer(request), community=found, person=person)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -231,14 +226,14 @@ def _manage_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.access_community(_viewer(request), slug, for_manage=True)
+    found = access.access_community(http.viewer(request), slug, for_manage=True)
     if request.method == "GET":
         return _manage_page(request, found)
     form = CommunityForm(request.POST)
     if form.is_valid():
         try:
             services.community_update(
-                actor=_viewer(request), community=found, changes=form.changes()
+                actor=http.viewer(request), community=found, changes=form.changes()
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -251,17 +246,17 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.access_community(_viewer(request), slug, for_manage=True)
+    found = access.access_community(http.viewer(request), slug, for_manage=True)
     add_form = MemberAddForm(request.POST)
     if add_form.is_valid():
         try:
-            person = access_person(_viewer(request), add_form.cleaned_data["username"])
+            person = access_person(http.viewer(request), add_form.cleaned_data["username"])
         except Http404:
             add_form.add_error("username", _("Unknown person."))
         else:
             try:
-                services.membership_set_role(
-                    actor=_viewer(request),
+                memberships.membership_set_role(
+                    actor=http.viewer(request),
                     community=found,
                     person=person,
                     role=add_form.cleaned_data["role"],
@@ -285,14 +280,14 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def request_decide(request: HttpRequest, slug: str, username: str, decision: str) -> HttpResponse:
-    found = access.access_community(_viewer(request), slug, for_manage=True)
+    found = access.access_community(http.viewer(request), slug, for_manage=True)
     if decision not in ("approve", "reject"):
         raise Http404
-    person = access_person(_viewer(request), username)
+    person = access_person(http.viewer(request), username)
     if decision == "approve":
-        services.request_approve(actor=_viewer(request), community=found, person=person)
+        memberships.request_approve(actor=http.viewer(request), community=found, person=person)
         messages.success(request, _("%(person)s is now a member.") % {"person": person})
     else:
-        services.request_reject(actor=_viewer(request), community=found, person=person)
+        memberships.request_reject(actor=http.viewer(request), community=found, person=person)
         messages.info(request, _("The request of %(person)s was declined.") % {"person": person})
     return redirect("community_manage", slug=found.slug)

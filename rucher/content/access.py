@@ -7,14 +7,16 @@ and never kept between requests, so leaving a community revokes access at once. 
 not allowed are the same 404.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from rucher.accounts.models import User
-from rucher.communities.access import is_administrator
+from rucher.communities.access import access_community, is_administrator
 from rucher.communities.models import Community, Membership
 from rucher.content.models import Attachment, Comment, Post, PostCommunity
 from rucher.core.memo import memoized
@@ -25,11 +27,32 @@ MAX_ID = 2**63 - 1
 @dataclass(frozen=True)
 class ViewerScope:
     """The viewer's links to communities, read in one query: the ids they are a member of,
-    moderate (owner or manager) and were removed from."""
+    moderate (owner or manager) and were removed from; administrators read everything."""
 
     member: tuple[int, ...]
     moderated: tuple[int, ...]
     removed: tuple[int, ...]
+    administrator: bool = False
+
+
+def reads_community(scope: ViewerScope, community_id: int, visibility: str) -> bool:
+    """THE readability rule, on values already loaded: a community's content is readable by
+    its members, by everyone when it is open (except the people a manager removed from it:
+    removal is a ban), and by administrators. `_readable_q` is the same rule as a query."""
+    if scope.administrator or community_id in scope.member:
+        return True
+    return visibility == Community.Visibility.OPEN and community_id not in scope.removed
+
+
+def readable_through(scope: ViewerScope, places: Iterable[tuple[int, str]]) -> list[int]:
+    """Of the places (community id, visibility) of some content, e.g. a post's communities,
+    the ids the viewer may read it through, in the given order (empty: not readable). No
+    query: for batches that prefetched the rows (digests, notification fan-out)."""
+    return [
+        community_id
+        for community_id, visibility in places
+        if reads_community(scope, community_id, visibility)
+    ]
 
 
 def viewer_scope(viewer: User) -> ViewerScope:
@@ -51,7 +74,12 @@ def viewer_scope(viewer: User) -> ViewerScope:
             member.append(community_id)
             if role in Membership.MANAGING_ROLES:
                 moderated.append(community_id)
-        return ViewerScope(tuple(sorted(member)), tuple(sorted(moderated)), tuple(sorted(removed)))
+        return ViewerScope(
+            tuple(sorted(member)),
+            tuple(sorted(moderated)),
+            tuple(sorted(removed)),
+            administrator=is_administrator(viewer),
+        )
 
     if viewer.pk is None:
         return ViewerScope((), (), ())
@@ -70,6 +98,34 @@ def _readable_q(scope: ViewerScope, community: str = "") -> Q:
     if scope.member:
         readable |= Q(**{f"{key}__in": scope.member})
     return readable
+
+
+# A cross-post goes to at most this many communities (content.services.MAX_COMMUNITIES).
+MAX_COMMUNITIES_PER_POST = 20
+
+
+def communities_for_posting(author: User, slugs: Sequence[str]) -> list[Community]:
+    """Resolves the slugs of a cross-post; any unknown (or unseeable) slug rejects the post."""
+    errors: list[str] = []
+    wanted: list[str] = []
+    for slug in slugs:
+        if not isinstance(slug, str) or not slug.strip():
+            continue
+        if slug.strip() not in wanted:
+            wanted.append(slug.strip())
+    if len(wanted) > MAX_COMMUNITIES_PER_POST:
+        raise ValidationError(
+            {"communities": [_("At most %(max)d communities.") % {"max": MAX_COMMUNITIES_PER_POST}]}
+        )
+    found: list[Community] = []
+    for slug in wanted:
+        try:
+            found.append(access_community(author, slug))
+        except Http404:  # unknown and unseeable are the same answer
+            errors.append(_("Unknown community: “%(slug)s”.") % {"slug": slug[:60]})
+    if errors:
+        raise ValidationError({"communities": errors})
+    return found
 
 
 def readable_community_q(viewer: User, community: str = "") -> Q:
@@ -123,6 +179,71 @@ def readable_posts(viewer: User) -> QuerySet[Post]:
         return posts.filter(hidden_at__isnull=True)
     moderated = PostCommunity.objects.filter(post=OuterRef("pk"), community_id__in=scope.moderated)
     return posts.filter(Q(hidden_at__isnull=True) | Exists(moderated))
+
+
+def readers_among(post: Post, person_ids: Iterable[int]) -> list[int]:
+    """Those of the given people who may read the post now (one query): `reads_community` as
+    a query over several people (active ones; administrators read every placed post)."""
+    ids = sorted(set(person_ids))
+    if not ids or post.is_hidden:
+        return []
+    places = PostCommunity.objects.filter(post=post)
+    member = Membership.objects.filter(
+        person=OuterRef("pk"),
+        community__in=places.values("community"),
+        status=Membership.Status.MEMBER,
+    )
+    # Removal is a ban: an open community does not make the post readable to those removed.
+    removed = Membership.objects.filter(
+        person=OuterRef(OuterRef("pk")),
+        community=OuterRef("community"),
+        status=Membership.Status.REMOVED,
+    )
+    open_place = places.filter(community__visibility=Community.Visibility.OPEN).exclude(
+        Exists(removed)
+    )
+    return list(
+        User.objects.filter(pk__in=ids, is_active=True)
+        .filter(Exists(member) | Exists(open_place) | Q(is_staff=True) | Q(is_superuser=True))
+        .values_list("pk", flat=True)
+    )
+
+
+def first_readable_communities(post: Post, person_ids: Iterable[int]) -> dict[int, int]:
+    """For each of the given people who may read the post now, the first of its communities
+    (in the order it was placed in) they read it through: what a notification or an email
+    about the post names, so that nobody is shown the name of a community they cannot read.
+    Three small queries; the rule is `reads_community`'s."""
+    ids = sorted(set(person_ids))
+    if not ids or post.is_hidden:
+        return {}
+    places = list(
+        PostCommunity.objects.filter(post=post)
+        .order_by("id")
+        .values_list("community_id", "community__visibility")
+    )
+    links: dict[int, tuple[list[int], list[int]]] = {pk: ([], []) for pk in ids}
+    for person_id, community_id, status in Membership.objects.filter(
+        person_id__in=ids,
+        community_id__in=[place[0] for place in places],
+        status__in=(Membership.Status.MEMBER, Membership.Status.REMOVED),
+    ).values_list("person_id", "community_id", "status"):
+        links[person_id][status == Membership.Status.REMOVED].append(community_id)
+    found: dict[int, int] = {}
+    for pk, is_staff, is_superuser in User.objects.filter(pk__in=ids, is_active=True).values_list(
+        "pk", "is_staff", "is_superuser"
+    ):
+        member, removed = links[pk]
+        scope = ViewerScope(
+            member=tuple(member),
+            moderated=(),
+            removed=tuple(removed),
+            administrator=is_staff or is_superuser,
+        )
+        readable = readable_through(scope, places)
+        if readable:
+            found[pk] = readable[0]
+    return found
 
 
 def can_moderate_post(viewer: User, post: Post) -> bool:

@@ -4,17 +4,16 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest as DjangoHttpRequest
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, path
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from rucher.accounts.models import User
 from rucher.content import curation, feed
 from rucher.content.access import access_post
 from rucher.content.models import Post
+from rucher.core import http
 from rucher.core.pagination import BadCursor
 
 MAX_SLUG_LENGTH = 60
@@ -24,21 +23,12 @@ class HttpRequest(DjangoHttpRequest):
     htmx: HtmxDetails
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _back(request: HttpRequest, post: Post) -> HttpResponse:
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = f"/posts/{post.pk}/"
-    return redirect(target)
+    return http.safe_back(request, f"/posts/{post.pk}/")
 
 
 def _actions(request: HttpRequest, post: Post) -> HttpResponse:
-    context = {"post": post, "curation": feed.post_curation_state(_viewer(request), post)}
+    context = {"post": post, "curation": feed.post_curation_state(http.viewer(request), post)}
     return render(request, "content/_curation_actions.html", context)
 
 
@@ -54,33 +44,33 @@ CURATE = {
 @require_POST
 def curate(request: HttpRequest, post_id: int) -> HttpResponse:
     """Managers pin/unpin, feature/unfeature in one community (`community`) or all theirs."""
-    post = access_post(_viewer(request), post_id)
+    post = access_post(http.viewer(request), post_id)
     action = CURATE.get(request.POST.get("action", ""))
     if action is None:
         return HttpResponse(_("Unknown action."), status=400)
     slug = request.POST.get("community", "")[:MAX_SLUG_LENGTH] or None
-    action(actor=_viewer(request), post=post, community_slug=slug)
+    action(actor=http.viewer(request), post=post, community_slug=slug)
     return _actions(request, post) if request.htmx else _back(request, post)
 
 
 @login_required
 @require_POST
 def bookmark(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = access_post(_viewer(request), post_id)
+    post = access_post(http.viewer(request), post_id)
     if request.POST.get("action") == "unbookmark":
-        curation.bookmark_delete(person=_viewer(request), post=post)
+        curation.bookmark_delete(person=http.viewer(request), post=post)
     else:
-        curation.bookmark_create(person=_viewer(request), post=post)
+        curation.bookmark_create(person=http.viewer(request), post=post)
     return _actions(request, post) if request.htmx else _back(request, post)
 
 
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = access_post(_viewer(request), post_id)
-    curation.post_mark_read(person=_viewer(request), post=post)
+    post = access_post(http.viewer(request), post_id)
+    curation.post_mark_read(person=http.viewer(request), post=post)
     if request.htmx:
-        context = {"post": post, "curation": feed.post_curation_state(_viewer(request), post)}
+        context = {"post": post, "curation": feed.post_curation_state(http.viewer(request), post)}
         return render(request, "content/_read_receipt.html", context)
     return _back(request, post)
 
@@ -89,7 +79,9 @@ def mark_read(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_GET
 def bookmarks(request: HttpRequest) -> HttpResponse:
     try:
-        page = feed.bookmarks_for_person(_viewer(request), cursor=request.GET.get("cursor") or None)
+        page = feed.bookmarks_for_person(
+            http.viewer(request), cursor=request.GET.get("cursor") or None
+        )
     except BadCursor:
         return HttpResponse(_("This page link is no longer valid."), status=400)
     context = {"page": page, "posts": [b.post for b in page.items]}

@@ -22,6 +22,7 @@ from rucher.accounts.demo import ADMIN_USERNAME
 from rucher.accounts.models import User
 from rucher.communities.models import Community, Membership
 from rucher.communities.services import community_create
+from rucher.content.mentions import render_rich_text
 from rucher.content.models import (
     Comment,
     CommentLike,
@@ -34,6 +35,7 @@ from rucher.content.models import (
 )
 from rucher.core.markdown import render_markdown
 from rucher.core.text import normalise_tag
+from rucher.qa.services import answer_recorded, question_open
 
 SEED = 2026
 WELCOME_SLUG = "bienvenue"
@@ -695,18 +697,13 @@ def _plan(usernames: list[str], rng: random.Random) -> Plan:
 
 
 def _render(body: str) -> tuple[str, list[str]]:
-    """The content app's renderer (links for @mentions and #tags) when it is there."""
+    """The content app's renderer (links for @mentions and #tags)."""
     try:
-        from rucher.content.mentions import render_rich_text
-    except ImportError:  # pragma: no cover - the content app always ships it
+        rendered = render_rich_text(body)
+    except NoReverseMatch:  # pragma: no cover - a URL not wired yet
         pass
     else:
-        try:
-            rendered = render_rich_text(body)
-        except NoReverseMatch:  # pragma: no cover - a URL not wired yet
-            pass
-        else:
-            return rendered.html, rendered.hashtags
+        return rendered.html, rendered.hashtags
     tags = [normalise_tag(t) for t in re.findall(r"(?<![\w&#/])#(\w[\w-]{0,49})", body)]
     return render_markdown(body), list(dict.fromkeys(tags))
 
@@ -815,8 +812,6 @@ def _create_post(
     is_question = spec.kind == PostKind.QUESTION
     if is_question:
         # Questions get their answer-time state like any question published through post_create.
-        from rucher.qa.services import question_open
-
         post.created_at = created_at
         question_open(post=post, communities=[communities[slug] for slug in spec.communities])
     # Comments, in order, each a little after the previous one.
@@ -842,8 +837,6 @@ def _create_post(
         comment.created_at = min(at, now)
         Comment.objects.filter(pk=comment.pk).update(created_at=comment.created_at)
         if is_question:
-            from rucher.qa.services import answer_recorded
-
             answer_recorded(comment=comment, post=post)
         if not is_reply:
             parent = comment

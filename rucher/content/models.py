@@ -307,3 +307,14 @@ class ReadReminder(models.Model):
 
     def __str__(self) -> str:
         return f"reminded {self.person_id} of {self.post_id}"
+
+
+def is_answer(comment: Comment, post: Post) -> bool:
+    """THE answer rule (Q&A, points, reputation): a top-level comment on a question by someone
+    other than the asker."""
+    return (
+        post.kind == PostKind.QUESTION
+        and comment.parent_id is None
+        and comment.author_id is not None
+        and comment.author_id != post.author_id
+    )

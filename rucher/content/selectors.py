@@ -7,7 +7,7 @@ its size.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from rucher.accounts.models import User
 from rucher.communities import access as community_access
@@ -242,3 +242,14 @@ def tag_posts(viewer: User, tag: Tag, *, cursor: str | None = None, limit: int =
 
 def member_communities_for_posting(viewer: User) -> QuerySet[Community]:
     return access.member_communities(viewer).order_by("sort_name", "id")
+
+
+def is_first_post(post: Post) -> bool:
+    """THE first-post rule (first contribution: points, welcome notification): no earlier post
+    by the same author (ties on time broken by id)."""
+    if post.author_id is None:
+        return False
+    earlier = Post.objects.filter(author=post.author_id).filter(
+        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
+    )
+    return not earlier.exists()

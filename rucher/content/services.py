@@ -1,5 +1,6 @@
-"""Every write about content: posts (with cross-posting), edits, comments, likes, attachments,
-and the notifications they cause (fanned out by background tasks, see tasks.py).
+"""The rows of content: posts (with cross-posting), edits, comments, likes. Only content's own
+rows: the effects in the apps above (question state, points, reputation, notifications) are
+composed by rucher.actions, which every entry point calls. Uploads: rucher.content.attachments.
 
 Limits (documented for users and API clients): a post's text is at most MAX_BODY_LENGTH
 (20,000) characters, its title 200, a comment 10,000; at most 10 tags of 50 characters each
@@ -8,21 +9,12 @@ Limits (documented for users and API clients): a post's text is at most MAX_BODY
 """
 
 import contextlib
-import io
-import os
-import uuid
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
-from django.template.defaultfilters import filesizeformat
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +22,8 @@ from rucher.accounts.models import User
 from rucher.communities import access as community_access
 from rucher.communities.models import Community, Membership
 from rucher.content import access
-from rucher.content.mentions import MAX_TAG_LENGTH, Rendered, find_mentions, render_rich_text
+from rucher.content.attachments import MAX_ATTACHMENTS
+from rucher.content.mentions import MAX_TAG_LENGTH, Rendered, render_rich_text
 from rucher.content.models import (
     MAX_BODY_LENGTH,
     MAX_COMMENT_LENGTH,
@@ -46,22 +39,10 @@ from rucher.content.models import (
     Tag,
 )
 from rucher.core.audit import audit_record
-from rucher.core.images import ImageTooLarge, open_image_checked
 from rucher.core.text import check_clean_text, normalise_tag
 
 MAX_TAGS = 10
-MAX_ATTACHMENTS = 10
-MAX_COMMUNITIES = 20
-DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-MAX_ATTACHMENT_NAME = 200
-
-
-class TooLarge(ValidationError):
-    """An upload over the size limit (the API answers 413)."""
-
-
-def attachment_max_bytes() -> int:
-    return int(getattr(settings, "RUCHER_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES))
+MAX_COMMUNITIES = access.MAX_COMMUNITIES_PER_POST
 
 
 # --- validation helpers -------------------------------------------------------------------
@@ -136,30 +117,6 @@ def _is_member(person: User, community: Community) -> bool:
     return Membership.objects.filter(
         community=community, person=person.pk, status=Membership.Status.MEMBER
     ).exists()
-
-
-def communities_for_posting(author: User, slugs: Sequence[str]) -> list[Community]:
-    """Resolves the slugs of a cross-post; any unknown (or unseeable) slug rejects the post."""
-    errors: list[str] = []
-    wanted: list[str] = []
-    for slug in slugs:
-        if not isinstance(slug, str) or not slug.strip():
-            continue
-        if slug.strip() not in wanted:
-            wanted.append(slug.strip())
-    if len(wanted) > MAX_COMMUNITIES:
-        raise ValidationError(
-            {"communities": [_("At most %(max)d communities.") % {"max": MAX_COMMUNITIES}]}
-        )
-    found: list[Community] = []
-    for slug in wanted:
-        try:
-            found.append(community_access.access_community(author, slug))
-        except Exception:  # Http404: unknown and unseeable are the same answer
-            errors.append(_("Unknown community: “%(slug)s”.") % {"slug": slug[:60]})
-    if errors:
-        raise ValidationError({"communities": errors})
-    return found
 
 
 def _attachments_for(
@@ -255,29 +212,7 @@ def post_create(
     post.tags.set(_tags_for(slugs))
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
-    if rendered.mentions:
-        _enqueue("notify_post_mentions", post.pk)
-    if kind == PostKind.ANNOUNCEMENT or post.must_read:
-        from rucher.content.announcements import announcement_published
-
-        announcement_published(post_id=post.pk)
-    from rucher.recognition.points import points_on_post_created
-    from rucher.recognition.services import first_contribution_published
-
-    first_contribution_published(post=post)
-    points_on_post_created(post=post)
-    if kind == PostKind.QUESTION:
-        from rucher.qa.services import question_open
-
-        question_open(post=post, communities=list(unique.values()))
     return post
-
-
-def _enqueue(name: str, *args: int) -> None:
-    from rucher.content import tasks
-
-    job = getattr(tasks, name)
-    transaction.on_commit(lambda: job.enqueue(*args))
 
 
 @transaction.atomic
@@ -317,9 +252,6 @@ def post_update(
         post.edited_at = timezone.now()
         post.save(update_fields=["title", "body", "body_html", "edited_at"])
     post.tags.set(_tags_for(slugs))
-    if changed and rendered.mentions:
-        # Keys are per post: only people newly mentioned get a notification.
-        _enqueue("notify_post_mentions", post.pk)
     return post
 
 
@@ -342,9 +274,6 @@ def post_delete(*, actor: User, post: Post) -> None:
         for a in Attachment.objects.filter(Q(post=post) | Q(comment__post=post))
         if a.file.name
     ]
-    from rucher.recognition.services import reputation_on_post_delete
-
-    reputation_on_post_delete(post=post)
     post.delete()
     _delete_files_on_commit(files)
 
@@ -395,14 +324,6 @@ def comment_create(
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(comment=comment)
-    if post.kind == PostKind.QUESTION:
-        from rucher.qa.services import answer_recorded
-
-        answer_recorded(comment=comment, post=post)
-    from rucher.recognition.points import points_on_comment_created
-
-    points_on_comment_created(comment=comment, post=post)
-    _enqueue("notify_comment_created", comment.pk)
     return comment
 
 
@@ -427,8 +348,6 @@ def comment_update(*, editor: User, comment: Comment, body: str) -> Comment:
         comment.save(update_fields=["body", "body_html", "edited_at"])
         if comment.author_id != editor.pk:
             audit_record(action="comment.edit", actor=editor, target=f"comment:{comment.pk}")
-        if rendered.mentions:
-            _enqueue("notify_comment_created", comment.pk)
     return comment
 
 
@@ -452,17 +371,10 @@ def comment_delete(*, actor: User, comment: Comment) -> None:
             target=f"comment:{comment.pk}",
             data={"post": comment.post_id},
         )
-    from rucher.recognition.services import reputation_on_comment_delete
-
-    reputation_on_comment_delete(comment=comment)
     comment.delete()
     Post.objects.filter(pk=comment.post_id, comment_count__gte=removed).update(
         comment_count=F("comment_count") - removed
     )
-    if comment.post.kind == PostKind.QUESTION:
-        from rucher.qa.services import answer_removed
-
-        answer_removed(post_id=comment.post_id)
     _delete_files_on_commit(files)
 
 
@@ -473,6 +385,9 @@ def comment_delete(*, actor: User, comment: Comment) -> None:
 class LikeState:
     liked: bool
     like_count: int
+    # Whether this call created or removed the like (repeating a like changes nothing): the
+    # points, reputation and notification of rucher.actions.likes follow only a change.
+    changed: bool = False
 
 
 def _own_content() -> ValidationError:
@@ -491,25 +406,18 @@ def post_like(*, person: User, post: Post) -> LikeState:
     except IntegrityError:
         created = False
     if created:
-        from rucher.recognition.services import reputation_on_post_like
-
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
-        reputation_on_post_like(post=post, liker=person, liked=True)
-        _enqueue("notify_post_liked", post.pk, person.pk)
     count = Post.objects.filter(pk=post.pk).values_list("like_count", flat=True).get()
-    return LikeState(liked=True, like_count=count)
+    return LikeState(liked=True, like_count=count, changed=created)
 
 
 @transaction.atomic
 def post_unlike(*, person: User, post: Post) -> LikeState:
     deleted, _detail = PostLike.objects.filter(post=post, person=person).delete()
     if deleted:
-        from rucher.recognition.services import reputation_on_post_like
-
         Post.objects.filter(pk=post.pk, like_count__gt=0).update(like_count=F("like_count") - 1)
-        reputation_on_post_like(post=post, liker=person, liked=False)
     count = Post.objects.filter(pk=post.pk).values_list("like_count", flat=True).get()
-    return LikeState(liked=False, like_count=count)
+    return LikeState(liked=False, like_count=count, changed=bool(deleted))
 
 
 @transaction.atomic
@@ -523,312 +431,17 @@ def comment_like(*, person: User, comment: Comment) -> LikeState:
     except IntegrityError:
         created = False
     if created:
-        from rucher.recognition.services import reputation_on_comment_like
-
         Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
-        reputation_on_comment_like(comment=comment, liker=person, liked=True)
-        _enqueue("notify_comment_liked", comment.pk, person.pk)
     count = Comment.objects.filter(pk=comment.pk).values_list("like_count", flat=True).get()
-    return LikeState(liked=True, like_count=count)
+    return LikeState(liked=True, like_count=count, changed=created)
 
 
 @transaction.atomic
 def comment_unlike(*, person: User, comment: Comment) -> LikeState:
     deleted, _detail = CommentLike.objects.filter(comment=comment, person=person).delete()
     if deleted:
-        from rucher.recognition.services import reputation_on_comment_like
-
         Comment.objects.filter(pk=comment.pk, like_count__gt=0).update(
             like_count=F("like_count") - 1
         )
-        reputation_on_comment_like(comment=comment, liker=person, liked=False)
     count = Comment.objects.filter(pk=comment.pk).values_list("like_count", flat=True).get()
-    return LikeState(liked=False, like_count=count)
-
-
-# --- attachments ---------------------------------------------------------------------------
-
-IMAGE_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "JPEG": ("image/jpeg", ("jpg", "jpeg", "jpe")),
-    "PNG": ("image/png", ("png",)),
-    "GIF": ("image/gif", ("gif",)),
-    "WEBP": ("image/webp", ("webp",)),
-}
-OFFICE_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "word/": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ("docx",),
-    ),
-    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",)),
-    "ppt/": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ("pptx",),
-    ),
-}
-TEXT_EXTENSIONS = ("txt", "csv", "md", "log")
-_MARKUP_STARTS = ("<!doctype", "<html", "<svg", "<?xml", "<script", "<head", "<body", "<iframe")
-
-
-@dataclass
-class Sniffed:
-    content_type: str
-    extensions: tuple[str, ...]
-    is_image: bool = False
-
-
-def _not_allowed() -> ValidationError:
-    return ValidationError(
-        {
-            "file": [
-                _(
-                    "This type of file is not accepted: send an image (JPEG, PNG, GIF, WebP), "
-                    "a PDF, a text or CSV file, or a Word, Excel or PowerPoint document."
-                )
-            ]
-        },
-        code="file_type",
-    )
-
-
-def sniff(data: bytes) -> Sniffed:
-    """The file's real type, from its bytes only."""
-    from PIL import Image, UnidentifiedImageError
-
-    if data.startswith(b"%PDF-"):
-        return Sniffed("application/pdf", ("pdf",))
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise _not_allowed() from exc
-        if "[Content_Types].xml" in names:
-            for prefix, (content_type, extensions) in OFFICE_TYPES.items():
-                if any(name.startswith(prefix) for name in names):
-                    return Sniffed(content_type, extensions)
-        raise _not_allowed()
-    try:
-        with open_image_checked(data) as probe:  # a decompression bomb: refused undecoded
-            image_format = probe.format or ""
-            if image_format in IMAGE_TYPES:
-                probe.verify()
-                content_type, extensions = IMAGE_TYPES[image_format]
-                return Sniffed(content_type, extensions, is_image=True)
-    except ImageTooLarge as exc:
-        raise TooLarge({"file": [exc.message]}, code="image_too_large") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        pass
-    if b"\x00" not in data:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _not_allowed() from exc
-        head = text.lstrip("\ufeff \t\r\n").lower()
-        if head.startswith(_MARKUP_STARTS) or "<svg" in head[:4096] or "<script" in head:
-            raise _not_allowed()
-        return Sniffed("text/plain", TEXT_EXTENSIONS)
-    raise _not_allowed()
-
-
-def _clean_name(raw: str) -> str:
-    name = os.path.basename((raw or "").replace("\\", "/"))
-    name = "".join(ch for ch in name if ord(ch) >= 32 and ch not in '"<>')
-    name = name.strip().strip(".") or "file"
-    if len(name) > MAX_ATTACHMENT_NAME:
-        stem, dot, ext = name.rpartition(".")
-        name = (
-            f"{stem[: MAX_ATTACHMENT_NAME - len(ext) - 1]}.{ext}"
-            if dot and len(ext) <= 10
-            else name[:MAX_ATTACHMENT_NAME]
-        )
-    return name
-
-
-def attachment_upload(*, uploader: User, file: UploadedFile) -> Attachment:
-    """Stores an upload (not yet attached: only its uploader sees it until it is published).
-
-    The type is sniffed from the bytes; a name whose extension says otherwise is refused.
-    """
-    limit = attachment_max_bytes()
-    too_large = TooLarge(
-        {
-            "file": [
-                _("The file is too large (at most %(size)s).") % {"size": filesizeformat(limit)}
-            ]
-        },
-        code="too_large",
-    )
-    if file.size is not None and file.size > limit:
-        raise too_large
-    data = file.read(limit + 1)
-    if len(data) > limit:
-        raise too_large
-    if not data:
-        raise ValidationError({"file": [_("The file is empty.")]}, code="empty")
-    name = _clean_name(file.name or "")
-    sniffed = sniff(data)
-    stem, dot, ext = name.rpartition(".")
-    ext = ext.lower() if dot else ""
-    if not dot or not stem:
-        name = f"{name}.{sniffed.extensions[0]}"
-    elif ext not in sniffed.extensions:
-        raise ValidationError(
-            {
-                "file": [
-                    _("The name “%(name)s” does not match the file's content (%(type)s).")
-                    % {"name": name, "type": sniffed.content_type}
-                ]
-            },
-            code="lying_extension",
-        )
-    content_type = sniffed.content_type
-    if content_type == "text/plain" and ext == "csv":
-        content_type = "text/csv"
-    stored_ext = name.rpartition(".")[2].lower()
-    with transaction.atomic():
-        attachment = Attachment(
-            uploader=uploader,
-            name=name,
-            size=len(data),
-            content_type=content_type,
-            is_image=sniffed.is_image,
-        )
-        attachment.file.save(f"{uuid.uuid4().hex}.{stored_ext}", ContentFile(data), save=False)
-        attachment.save()
-    return attachment
-
-
-# --- notifications (run by tasks) ------------------------------------------------------------
-
-
-def readers_among(post: Post, person_ids: Iterable[int]) -> list[int]:
-    """Those of the given people who may read the post now (one query)."""
-    ids = sorted(set(person_ids))
-    if not ids or post.is_hidden:
-        return []
-    communities = PostCommunity.objects.filter(post=post).values("community")
-    open_placement = PostCommunity.objects.filter(
-        post=post, community__visibility=Community.Visibility.OPEN
-    )
-    member = Membership.objects.filter(
-        person=OuterRef("pk"), community__in=communities, status=Membership.Status.MEMBER
-    )
-    return list(
-        User.objects.filter(pk__in=ids, is_active=True)
-        .filter(Exists(member) | Exists(open_placement) | Q(is_staff=True) | Q(is_superuser=True))
-        .values_list("pk", flat=True)
-    )
-
-
-def _mentioned_ids(body: str) -> list[int]:
-    names = sorted(find_mentions(body))[:200]
-    if not names:
-        return []
-    return list(
-        User.objects.filter(username__in=names, is_active=True).values_list("pk", flat=True)
-    )
-
-
-def _first_community_id(post: Post) -> int | None:
-    return PostCommunity.objects.filter(post=post).values_list("community_id", flat=True).first()
-
-
-def post_notify_mentions(*, post_id: int) -> int:
-    from rucher.notifications.services import notify
-
-    post = Post.objects.filter(pk=post_id).first()
-    if post is None:
-        return 0
-    recipients = readers_among(post, _mentioned_ids(post.body))
-    return notify(
-        recipient_ids=recipients,
-        kind="mention",
-        key=f"mention:post:{post.pk}",
-        actor_id=post.author_id,
-        post_id=post.pk,
-        community_id=_first_community_id(post),
-    )
-
-
-def comment_notify(*, comment_id: int) -> int:
-    """Mentions in a comment, the post's author, and the author of the comment replied to."""
-    from rucher.notifications.services import notify
-
-    comment = Comment.objects.select_related("post", "parent").filter(pk=comment_id).first()
-    if comment is None or comment.is_hidden:
-        return 0
-    post = comment.post
-    community_id = _first_community_id(post)
-    common: dict[str, Any] = {
-        "actor_id": comment.author_id,
-        "post_id": post.pk,
-        "comment_id": comment.pk,
-        "community_id": community_id,
-    }
-    mentioned = set(_mentioned_ids(comment.body))
-    candidates = mentioned | {post.author_id or 0}
-    if comment.parent is not None:
-        candidates.add(comment.parent.author_id or 0)
-    readers = set(readers_among(post, candidates - {0}))
-    sent = notify(
-        recipient_ids=mentioned & readers,
-        kind="mention",
-        key=f"mention:comment:{comment.pk}",
-        **common,
-    )
-    if comment.parent is not None and comment.parent.author_id in readers:
-        sent += notify(
-            recipient_ids=[comment.parent.author_id or 0],
-            kind="reply",
-            key=f"reply:{comment.pk}",
-            **common,
-        )
-    if post.author_id in readers and (
-        comment.parent is None or comment.parent.author_id != post.author_id
-    ):
-        # An answer to a question tells the asker as an answer, not as a mere comment.
-        answer = post.kind == PostKind.QUESTION and comment.parent is None
-        sent += notify(
-            recipient_ids=[post.author_id or 0],
-            kind="answer" if answer else "comment",
-            key=f"answer:{comment.pk}" if answer else f"comment:{comment.pk}",
-            **common,
-        )
-    return sent
-
-
-def post_notify_like(*, post_id: int, liker_id: int) -> int:
-    from rucher.notifications.services import notify
-
-    post = Post.objects.filter(pk=post_id).first()
-    if post is None or post.author_id is None:
-        return 0
-    if not PostLike.objects.filter(post=post, person=liker_id).exists():
-        return 0  # unliked before the job ran
-    return notify(
-        recipient_ids=readers_among(post, [post.author_id]),
-        kind="like",
-        key=f"like:post:{post.pk}:{liker_id}",
-        actor_id=liker_id,
-        post_id=post.pk,
-        community_id=_first_community_id(post),
-    )
-
-
-def comment_notify_like(*, comment_id: int, liker_id: int) -> int:
-    from rucher.notifications.services import notify
-
-    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
-    if comment is None or comment.author_id is None:
-        return 0
-    if not CommentLike.objects.filter(comment=comment, person=liker_id).exists():
-        return 0
-    return notify(
-        recipient_ids=readers_among(comment.post, [comment.author_id]),
-        kind="like",
-        key=f"like:comment:{comment.pk}:{liker_id}",
-        actor_id=liker_id,
-        post_id=comment.post_id,
-        comment_id=comment.pk,
-        community_id=_first_community_id(comment.post),
-    )
+    return LikeState(liked=False, like_count=count, changed=bool(deleted))

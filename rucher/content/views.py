@@ -7,20 +7,22 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.http import HttpRequest as DjangoHttpRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.decorators import login_or_token_required
 from rucher.accounts.models import User
-from rucher.content import access, selectors, services
+from rucher.actions import comments, likes, posts
+from rucher.content import access, attachments, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
-from rucher.content.models import Comment, Post, Tag
+from rucher.content.models import Comment, Post, PostKind, Tag
+from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
 from rucher.core.text import normalise_tag
+from rucher.qa import selectors as qa_selectors
 
 COMMENTS_PAGE_SIZE = 50
 TAG_PAGE_SIZE = 20
@@ -30,14 +32,6 @@ class HttpRequest(DjangoHttpRequest):
     htmx: HtmxDetails
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _bad_cursor() -> HttpResponse:
-    return HttpResponse(_("This page link is no longer valid."), status=400)
-
-
 def _community_choices(viewer: User) -> list[tuple[str, str]]:
     return [(c.slug, c.name) for c in selectors.member_communities_for_posting(viewer)]
 
@@ -45,7 +39,7 @@ def _community_choices(viewer: User) -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_new(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     initial_slug = request.GET.get("community", "")
     form = PostForm(
         request.POST or None,
@@ -60,12 +54,12 @@ def post_new(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     ids = [
-                        services.attachment_upload(uploader=viewer, file=f).pk
+                        attachments.attachment_upload(uploader=viewer, file=f).pk
                         for f in data["upload"]
                     ]
-                    post = services.post_create(
+                    post = posts.post_publish(
                         author=viewer,
-                        communities=services.communities_for_posting(viewer, data["communities"]),
+                        communities=access.communities_for_posting(viewer, data["communities"]),
                         kind=data["kind"],
                         title=data["title"],
                         body=data["body"],
@@ -85,7 +79,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
 def _post_page(
     request: HttpRequest, post: Post, *, comment_form: CommentForm | None = None, status: int = 200
 ) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     page = selectors.post_page(viewer, post)
     try:
         comments = selectors.comments_page(
@@ -96,7 +90,7 @@ def _post_page(
             limit=COMMENTS_PAGE_SIZE,
         )
     except BadCursor:
-        return _bad_cursor()
+        return http.bad_cursor()
     curation = post_curation_state(viewer, page.post)
     context = {
         "p": page,
@@ -108,6 +102,10 @@ def _post_page(
             else None
         ),
         "post": page.post,
+        # The question's state (none for other kinds): read here, not by a template tag.
+        "q": qa_selectors.question_state(page.post.pk)
+        if page.post.kind == PostKind.QUESTION
+        else None,
         "comments": comments,
         "comment_form": comment_form or CommentForm(),
     }
@@ -119,13 +117,13 @@ def _post_page(
 @login_required
 @require_GET
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _post_page(request, access.access_post(_viewer(request), post_id))
+    return _post_page(request, access.access_post(http.viewer(request), post_id))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = access.access_post(viewer, post_id, for_write=True)
     if request.method == "GET":
         form = PostEditForm(
@@ -139,7 +137,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     form = PostEditForm(request.POST)
     if form.is_valid():
         try:
-            services.post_update(
+            posts.post_edit(
                 editor=viewer,
                 post=post,
                 title=form.cleaned_data["title"],
@@ -157,10 +155,10 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = access.access_post(viewer, post_id)
     first = post.placements.select_related("community").order_by("id").first()
-    services.post_delete(actor=viewer, post=post)
+    posts.post_remove(actor=viewer, post=post)
     messages.success(request, _("The post has been deleted."))
     if first is not None:
         return redirect("community", slug=first.community.slug)
@@ -170,7 +168,7 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = access.access_post(_viewer(request), post_id)
+    post = access.access_post(http.viewer(request), post_id)
     return render(
         request,
         "content/post_history.html",
@@ -178,43 +176,34 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
-
-
 @login_required
 @require_POST
 def post_like(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = access.access_post(viewer, post_id)
     try:
         if request.POST.get("action") == "unlike":
-            state = services.post_unlike(person=viewer, post=post)
+            state = likes.post_unlike(person=viewer, post=post)
         else:
-            state = services.post_like(person=viewer, post=post)
+            state = likes.post_like(person=viewer, post=post)
     except ValidationError as exc:
         if request.htmx:
             return HttpResponse(" ".join(exc.messages), status=400)
         messages.error(request, " ".join(exc.messages))
-        return _back(request, post.get_absolute_url())
+        return http.safe_back(request, post.get_absolute_url())
     if request.htmx:
         return render(
             request,
             "content/_like.html",
             {"url": request.path, "liked": state.liked, "count": state.like_count, "own": False},
         )
-    return _back(request, post.get_absolute_url())
+    return http.safe_back(request, post.get_absolute_url())
 
 
 @login_required
 @require_POST
 def comment_new(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = access.access_post(viewer, post_id)
     form = CommentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -228,10 +217,10 @@ def comment_new(request: HttpRequest, post_id: int) -> HttpResponse:
             try:
                 with transaction.atomic():
                     ids = [
-                        services.attachment_upload(uploader=viewer, file=f).pk
+                        attachments.attachment_upload(uploader=viewer, file=f).pk
                         for f in form.cleaned_data["upload"]
                     ]
-                    comment = services.comment_create(
+                    comment = comments.comment_publish(
                         author=viewer,
                         post=post,
                         body=form.cleaned_data["body"],
@@ -248,7 +237,7 @@ def comment_new(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     comment = access.access_comment(viewer, comment_id)
     if comment.author_id != viewer.pk and not access.can_moderate_post(viewer, comment.post):
         raise PermissionDenied
@@ -256,7 +245,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_update(
+                comments.comment_edit(
                     editor=viewer, comment=comment, body=form.cleaned_data["body"]
                 )
             except ValidationError as exc:
@@ -272,9 +261,9 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     comment = access.access_comment(viewer, comment_id)
-    services.comment_delete(actor=viewer, comment=comment)
+    comments.comment_remove(actor=viewer, comment=comment)
     messages.success(request, _("The comment has been deleted."))
     return redirect("post", post_id=comment.post_id)
 
@@ -282,33 +271,33 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     comment = access.access_comment(viewer, comment_id)
     fallback = f"{comment.post.get_absolute_url()}#comment-{comment.pk}"
     try:
         if request.POST.get("action") == "unlike":
-            state = services.comment_unlike(person=viewer, comment=comment)
+            state = likes.comment_unlike(person=viewer, comment=comment)
         else:
-            state = services.comment_like(person=viewer, comment=comment)
+            state = likes.comment_like(person=viewer, comment=comment)
     except ValidationError as exc:
         if request.htmx:
             return HttpResponse(" ".join(exc.messages), status=400)
         messages.error(request, " ".join(exc.messages))
-        return _back(request, fallback)
+        return http.safe_back(request, fallback)
     if request.htmx:
         return render(
             request,
             "content/_like.html",
             {"url": request.path, "liked": state.liked, "count": state.like_count, "own": False},
         )
-    return _back(request, fallback)
+    return http.safe_back(request, fallback)
 
 
 @login_or_token_required
 @require_GET
 def attachment(request: HttpRequest, attachment_id: int, name: str) -> FileResponse:
     """Serves a file to those who may read its post; never sniffed or run by the browser."""
-    found = access.access_attachment(_viewer(request), attachment_id)
+    found = access.access_attachment(http.viewer(request), attachment_id)
     if name != found.name:
         raise Http404
     try:
@@ -340,10 +329,13 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     try:
         page = selectors.tag_posts(
-            _viewer(request), found, cursor=request.GET.get("cursor") or None, limit=TAG_PAGE_SIZE
+            http.viewer(request),
+            found,
+            cursor=request.GET.get("cursor") or None,
+            limit=TAG_PAGE_SIZE,
         )
     except BadCursor:
-        return _bad_cursor()
+        return http.bad_cursor()
     context = {"tag": found, "page": page}
     if request.htmx and request.GET.get("cursor"):
         return render(request, "content/tag.html#posts-page", context)

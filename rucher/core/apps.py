@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from rucher.core import images, jobs
+        from rucher.core import images, jobs  # models are not ready when this module is imported
 
         jobs.configure_retries()
         images.configure_pillow()

@@ -1,38 +1,6 @@
-"""Daily and weekly digests (F-DIGEST).
-
-When: at `RUCHER_DIGEST_HOUR` (default 7) in the organisation's time zone (`TIME_ZONE`), every
-day for the daily digest, on ISO weekday `RUCHER_DIGEST_WEEKDAY` (default 1, Monday) for the
-weekly one. The periodic job runs every hour (Huey's crontabs are in UTC): `digests_enqueue`
-decides from the local wall clock whether this period's digest is due, so the local hour holds
-across daylight-saving changes. A period is due from its hour until it ends (a worker that was
-down at 07:00 catches up at 08:00), never before.
-
-Who: a person gets the daily digest of their communities if their "digest" delivery is daily,
-the weekly one if weekly; notifications whose kind's delivery is daily or weekly (unread,
-still visible, not emailed already) go into the matching digest too (a weekly-digest reader
-with daily likes gets a daily email with only those). "digest: never" stops every digest email,
-notifications included: it is what the one-click unsubscribe of a digest sets, and the sender
-skips digests of people who chose it (rucher.mail.outbox); their notifications stay in the
-web inbox.
-
-What, since the person's last digest of that period (`DigestRun.until`; the period's length
-for a first digest, at most two periods back after a gap): the most liked and the newest posts
-of the communities they are a member of (read now: a person who left a community gets nothing
-more from it; never their own posts; hidden posts never), unanswered questions asked in that
-time in their earned and declared skills (in any community they may read), upcoming events
-(hook: `upcoming_events`), the pending notifications, and the week's top 3 when it was frozen
-in that time. The top 3 alone is no news: a digest is sent only when there is something new.
-
-Never twice: each person's period is one `DigestRun` row (unique person, period, start),
-created in the same transaction as the outbox row (key `digest:<period>:<start>:<person id>`);
-an empty digest records its run with `sent=False` so the period is not examined again. A
-retried or duplicated batch finds the runs and sends nothing twice.
-
-Cost: a batch of people reads everything it needs in a constant number of queries (their
-memberships, preferences, skills, last runs, then once per batch the best and newest posts of
-all their communities through a window function, the matching questions, the notifications,
-the top 3); building one person's digest then runs no query, and writing it costs its run row
-and its outbox row.
+"""Digests (F-DIGEST): one email per person and period with the news of their communities, the
+questions for their skills, their pending notifications and the week's top 3. The rules (who,
+what, when, and the query budget) are in docs/digests.md.
 """
 
 import heapq
@@ -57,8 +25,9 @@ from django.utils.text import Truncator
 
 from rucher.accounts.models import DeclaredSkill, User
 from rucher.communities.models import Community, Membership
+from rucher.content.access import ViewerScope, readable_through
 from rucher.content.models import Post, PostCommunity
-from rucher.mail import preferences
+from rucher.mail import outbox, preferences
 from rucher.mail.models import Delivery, DigestPeriod, DigestRun, EmailPreference, OutboxMessage
 from rucher.notifications.messages import notification_message, notification_url
 from rucher.notifications.models import Notification
@@ -336,6 +305,7 @@ class _Batch:
     since: dict[int, datetime]
     deliveries: dict[int, dict[str, str]]
     communities: dict[int, list[int]]  # person id → member communities, by name
+    removed: dict[int, list[int]]  # person id → communities a manager removed them from
     community_names: dict[int, str]
     posts: dict[tuple[datetime, int], list[_Candidate]]  # (since, community) → candidates
     skills: dict[int, list[str]]
@@ -349,6 +319,8 @@ class _Batch:
     events: dict[int, list[DigestEvent]]
     # Posts as shown, by (post, community): built once, shared by every reader of the batch.
     shown_posts: dict[tuple[int, int], DigestPost] = field(default_factory=dict)
+    # Each person's access scope, built on first use from `communities` and `removed`.
+    scopes: dict[int, ViewerScope] = field(default_factory=dict)
 
 
 def _since_for(period: str, until: datetime, last_until: datetime | None) -> datetime:
@@ -370,18 +342,29 @@ def _deliveries(person_ids: list[int]) -> dict[int, dict[str, str]]:
     return result
 
 
-def _memberships(person_ids: list[int]) -> tuple[dict[int, list[int]], dict[int, str]]:
+def _memberships(
+    person_ids: list[int],
+) -> tuple[dict[int, list[int]], dict[int, list[int]], dict[int, str]]:
+    """Per person, the communities they are a member of (by name) and those a manager removed
+    them from; the names of the former. One query."""
     by_person: dict[int, list[int]] = defaultdict(list)
+    removed: dict[int, list[int]] = defaultdict(list)
     names: dict[int, str] = {}
     rows = (
-        Membership.objects.filter(person_id__in=person_ids, status=Membership.Status.MEMBER)
+        Membership.objects.filter(
+            person_id__in=person_ids,
+            status__in=(Membership.Status.MEMBER, Membership.Status.REMOVED),
+        )
         .order_by("community__sort_name", "community_id")
-        .values_list("person_id", "community_id", "community__name")
+        .values_list("person_id", "community_id", "community__name", "status")
     )
-    for person_id, community_id, name in rows:
+    for person_id, community_id, name, status in rows:
+        if status == Membership.Status.REMOVED:
+            removed[person_id].append(community_id)
+            continue
         by_person[person_id].append(community_id)
         names[community_id] = name
-    return by_person, names
+    return by_person, removed, names
 
 
 def _ranked(qs: QuerySet[PostCommunity], *order: Any) -> QuerySet[PostCommunity]:
@@ -586,7 +569,7 @@ def _prepare(people: Sequence[User], *, period: str, period_start: date, until: 
     )
     since = {pk: _since_for(period, until, last.get(pk)) for pk in ids}
     deliveries = _deliveries(ids)
-    communities, names = _memberships(ids)
+    communities, removed, names = _memberships(ids)
     posts: dict[tuple[datetime, int], list[_Candidate]] = {}
     # People share their `since` (their last digests were built by the same hourly run), so
     # this is one pair of queries per batch in practice, at most one per person.
@@ -630,6 +613,7 @@ def _prepare(people: Sequence[User], *, period: str, period_start: date, until: 
         since=since,
         deliveries=deliveries,
         communities=communities,
+        removed=removed,
         community_names=names,
         posts=posts,
         skills=skills,
@@ -695,12 +679,24 @@ def _person_posts(
     return [_digest_post(batch, c) for c in liked], [_digest_post(batch, c) for c in newest]
 
 
+def _scope(batch: _Batch, person: User) -> ViewerScope:
+    """The person's links to communities as rucher.content.access reads them, from the batch."""
+    scope = batch.scopes.get(person.pk)
+    if scope is None:
+        scope = batch.scopes[person.pk] = ViewerScope(
+            member=tuple(batch.communities.get(person.pk, [])),
+            moderated=(),
+            removed=tuple(batch.removed.get(person.pk, [])),
+            administrator=person.is_administrator,
+        )
+    return scope
+
+
 def _person_questions(batch: _Batch, person: User, since: datetime) -> list[DigestQuestion]:
     skills = set(batch.skills.get(person.pk, []))
     if not skills:
         return []
-    member_of = set(batch.communities.get(person.pk, []))
-    admin = person.is_administrator
+    scope = _scope(batch, person)
     found = []
     # Only the questions with one of the person's tags, most urgent first (the batch order).
     positions = sorted({i for slug in skills for i in batch.questions_by_tag.get(slug, ())})
@@ -709,12 +705,12 @@ def _person_questions(batch: _Batch, person: User, since: datetime) -> list[Dige
         question = batch.questions[position]
         if question.asked_at <= since or question.author_id == person_id:
             continue
-        # Readable now: through an open community, one the person is a member of, or anywhere
-        # for administrators (the rule of rucher.content.access.readable_communities).
+        names = {community_id: name for community_id, name, _ in question.communities}
         readable = [
-            name
-            for community_id, name, visibility in question.communities
-            if admin or visibility == Community.Visibility.OPEN or community_id in member_of
+            names[community_id]
+            for community_id in readable_through(
+                scope, ((c, visibility) for c, _, visibility in question.communities)
+            )
         ]
         if not readable:
             continue
@@ -736,17 +732,14 @@ def _person_questions(batch: _Batch, person: User, since: datetime) -> list[Dige
 
 def _visible_notice(batch: _Batch, person: User, notification: Notification) -> bool:
     """The rule of rucher.notifications.selectors.visible_notifications, on prefetched rows."""
-    member_of = set(batch.communities.get(person.pk, []))
-    admin = person.is_administrator
+    scope = _scope(batch, person)
+    member_of = scope.member
     if notification.post_id is not None:
         post = notification.post
         if post is None or post.hidden_at is not None:
             return False
         places = batch.notification_places.get(notification.post_id, [])
-        if not any(
-            admin or visibility == Community.Visibility.OPEN or community_id in member_of
-            for community_id, visibility in places
-        ):
+        if not readable_through(scope, places):
             return False
     if notification.comment_id is not None:
         comment = notification.comment
@@ -852,8 +845,6 @@ def _lacking_run(people: QuerySet[User], period: str, period_start: date) -> Que
 def _write(digest: Digest) -> bool:
     """Records the run and queues the email in one transaction; False when another worker
     (or an earlier try of this batch) already did this person's period."""
-    from rucher.mail.outbox import outbox_put
-
     try:
         with transaction.atomic():
             run = DigestRun.objects.create(
@@ -866,7 +857,7 @@ def _write(digest: Digest) -> bool:
             )
             if not digest.has_news:
                 return True
-            message = outbox_put(
+            message = outbox.outbox_put(
                 key=digest.key,
                 recipient=digest.person,
                 kind=f"digest_{digest.period}",
@@ -944,7 +935,7 @@ def digests_enqueue(*, period: str, now: datetime | None = None) -> int:
 
     Running it again before the batches ran enqueues the same people again; their batches
     then find the runs and send nothing twice."""
-    from rucher.mail.tasks import digest_batch_task
+    from rucher.mail.tasks import digest_batch_task  # the tasks module imports this one
 
     now = now or timezone.now()
     period = _check_period(period)

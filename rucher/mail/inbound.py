@@ -43,10 +43,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rucher.accounts.models import User
+from rucher.actions import comments, posts
 from rucher.communities import access as community_access
 from rucher.communities.models import Membership
 from rucher.content import access as content_access
-from rucher.content import services as content
+from rucher.content import attachments
 from rucher.content.models import MAX_TITLE_LENGTH, Comment, Post, PostCommunity
 from rucher.core.text import is_lookup_key
 from rucher.mail.models import InboundMessage, InboundOutcome
@@ -349,13 +350,13 @@ def _content(message: Message) -> _Content:
 def _upload_files(person: User, files: list[_File], stored: list[str]) -> list[int]:
     """Stores the files like uploads (same types, same size limit); any refused file refuses
     the whole message. Stored names go to `stored` so a rollback can remove them."""
-    if len(files) > content.MAX_ATTACHMENTS:
+    if len(files) > attachments.MAX_ATTACHMENTS:
         raise _bounce(
             "too_many_attachments",
             _("At most %(max)d files per message: nothing was published.")
-            % {"max": content.MAX_ATTACHMENTS},
+            % {"max": attachments.MAX_ATTACHMENTS},
         )
-    limit = content.attachment_max_bytes()
+    limit = attachments.attachment_max_bytes()
     ids = []
     for file in files:
         label = file.name or _("(no name)")
@@ -366,7 +367,7 @@ def _upload_files(person: User, files: list[_File], stored: list[str]) -> list[i
                 % {"name": label[:100], "size": filesizeformat(limit)},
             )
         try:
-            attachment = content.attachment_upload(
+            attachment = attachments.attachment_upload(
                 uploader=person, file=SimpleUploadedFile(file.name or "file", file.data)
             )
         except ValidationError as exc:
@@ -516,7 +517,7 @@ def _reply(received: _Received, token: str, stored: list[str]) -> InboundResult:
         )
     attachment_ids = _upload_files(person, parsed.files, stored)
     try:
-        comment = content.comment_create(
+        comment = comments.comment_publish(
             author=person, post=post, body=body, attachment_ids=attachment_ids
         )
     except ValidationError as exc:
@@ -639,7 +640,7 @@ def _post(received: _Received, slug: str, detail: str, stored: list[str]) -> Inb
         )
     attachment_ids = _upload_files(person, parsed.files, stored)
     try:
-        post = content.post_create(
+        post = posts.post_publish(
             author=person,
             communities=[community],
             title=title,

@@ -39,6 +39,7 @@ from rucher.mail import preferences
 from rucher.mail.models import AddressHealth, Delivery, OutboxMessage
 from rucher.mail.tokens import reply_address, reply_token_create
 from rucher.notifications.models import Notification
+from rucher.notifications.selectors import visible_notifications
 
 logger = logging.getLogger("rucher.mail")
 
@@ -180,7 +181,7 @@ def outbox_put(
         # Queued by a concurrent job between our check and the insert (its token went too).
         return None
     if due <= now:
-        from rucher.mail.tasks import outbox_send_task
+        from rucher.mail.tasks import outbox_send_task  # the tasks module imports this one
 
         transaction.on_commit(lambda: outbox_send_task.enqueue(message.pk))
     return message
@@ -204,8 +205,6 @@ def _skip_reason(message: OutboxMessage) -> str:
         if message.notification_id is not None and delivery != Delivery.IMMEDIATE:
             return "preference"
     if message.notification_id is not None:
-        from rucher.notifications.selectors import visible_notifications
-
         notification = message.notification
         if notification is None or notification.read_at is not None:
             return "read"

@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 
+from django.db import transaction
 from django.tasks import task
 
-from rucher.mail import notification_emails, outbox
+from rucher.mail import digests, notification_emails, outbox
 
 
 @task
@@ -24,12 +25,19 @@ def notification_emails_task(kind: str, key: str, recipient_ids: list[int]) -> i
     )
 
 
+def notification_emails_enqueue(kind: str, key: str, recipient_ids: list[int]) -> None:
+    """Run by every notify() (registered by MailConfig.ready): one job per call queues the
+    immediate emails (F-EMAIL-NOTIFY), once committed."""
+    transaction.on_commit(
+        lambda: notification_emails_task.enqueue(kind, key, recipient_ids), robust=True
+    )
+
+
 @task
 def digest_batch_task(
     period: str, period_start_iso: str, now_iso: str, person_ids: list[int]
 ) -> int:
     # The periodic job's clock travels with the task, so a late worker builds the same period.
-    from rucher.mail import digests
 
     return digests.digests_send_batch(
         period=period,

@@ -6,7 +6,7 @@ leaves an AuditEvent naming the actor and the target ("post:<id>" or "comment:<i
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,8 +14,10 @@ from rucher.accounts.models import User
 from rucher.content.access import can_moderate_post, readable_posts
 from rucher.content.models import Comment, Post
 from rucher.core.audit import audit_record
+from rucher.core.errors import NotFound
 from rucher.core.text import check_clean_text
 from rucher.moderation.models import MAX_REASON_LENGTH, Report
+from rucher.qa.models import Question
 from rucher.recognition import points
 
 
@@ -48,12 +50,12 @@ def report_create(
     report is returned with created=False.
     """
     if not readable_posts(reporter).filter(pk=post.pk).exists():
-        raise Http404
+        raise NotFound
     if comment is not None:
         if comment.post_id != post.pk:
-            raise Http404
+            raise NotFound
         if comment.is_hidden and not can_moderate_post(reporter, post):
-            raise Http404
+            raise NotFound
     clean_reason = report_validate_reason(reason)
     _lock_post(post)
     existing = Report.objects.filter(
@@ -163,7 +165,12 @@ def comment_restore(
         comment.hidden_at = None
         comment.hidden_by = None
         comment.save(update_fields=["hidden_at", "hidden_by"])
-        points.points_on_comment_restored(comment=comment)
+        accepted_by = (
+            Question.objects.filter(post=post.pk, accepted_comment=comment.pk)
+            .values_list("accepted_by_id", flat=True)
+            .first()
+        )
+        points.points_on_comment_restored(comment=comment, accepted_by=accepted_by)
     audit_record(
         action="moderation.restore_comment",
         actor=actor,

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +12,7 @@ from rucher.accounts.models import User
 from rucher.communities.access import is_administrator
 from rucher.content.access import access_comment, access_post, access_post_for_moderation
 from rucher.content.models import Comment, Post
+from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
 from rucher.moderation import selectors, services
@@ -23,23 +23,6 @@ QUEUE_PAGE_SIZE = 20
 AUDIT_PAGE_SIZE = 50
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _bad_cursor() -> HttpResponse:
-    return HttpResponse(_("This page link is no longer valid."), status=400)
-
-
-def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("moderation_queue")
-
-
 def _report_page(request: HttpRequest, post: Post, comment: Comment | None) -> HttpResponse:
     form = ReportForm(request.POST or None)
     status = 200
@@ -47,7 +30,7 @@ def _report_page(request: HttpRequest, post: Post, comment: Comment | None) -> H
         if form.is_valid():
             try:
                 _report, created = services.report_create(
-                    reporter=_viewer(request),
+                    reporter=http.viewer(request),
                     post=post,
                     comment=comment,
                     reason=form.cleaned_data["reason"],
@@ -72,19 +55,19 @@ def _report_page(request: HttpRequest, post: Post, comment: Comment | None) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_post(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _report_page(request, access_post(_viewer(request), post_id), None)
+    return _report_page(request, access_post(http.viewer(request), post_id), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = access_comment(_viewer(request), comment_id)
+    comment = access_comment(http.viewer(request), comment_id)
     return _report_page(request, comment.post, comment)
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     if not selectors.is_moderator(viewer):
         raise Http404
     try:
@@ -92,7 +75,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             viewer, cursor=request.GET.get("cursor") or None, limit=QUEUE_PAGE_SIZE
         )
     except BadCursor:
-        return _bad_cursor()
+        return http.bad_cursor()
     context = {
         "page": page,
         "hidden_posts": selectors.hidden_posts(viewer),
@@ -107,19 +90,19 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = access_post_for_moderation(_viewer(request), post_id)
-    services.post_hide(actor=_viewer(request), post=post, request=request)
+    post = access_post_for_moderation(http.viewer(request), post_id)
+    services.post_hide(actor=http.viewer(request), post=post, request=request)
     messages.success(request, _("The post is hidden."))
-    return _back(request)
+    return http.safe_back(request, "moderation_queue")
 
 
 @login_required
 @require_POST
 def post_restore(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = access_post_for_moderation(_viewer(request), post_id)
-    services.post_restore(actor=_viewer(request), post=post, request=request)
+    post = access_post_for_moderation(http.viewer(request), post_id)
+    services.post_restore(actor=http.viewer(request), post=post, request=request)
     messages.success(request, _("The post is visible again."))
-    return _back(request)
+    return http.safe_back(request, "moderation_queue")
 
 
 def _comment_for_moderation(viewer: User, comment_id: int) -> Comment:
@@ -133,33 +116,33 @@ def _comment_for_moderation(viewer: User, comment_id: int) -> Comment:
 @login_required
 @require_POST
 def comment_hide(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_for_moderation(_viewer(request), comment_id)
-    services.comment_hide(actor=_viewer(request), comment=comment, request=request)
+    comment = _comment_for_moderation(http.viewer(request), comment_id)
+    services.comment_hide(actor=http.viewer(request), comment=comment, request=request)
     messages.success(request, _("The comment is hidden."))
-    return _back(request)
+    return http.safe_back(request, "moderation_queue")
 
 
 @login_required
 @require_POST
 def comment_restore(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_for_moderation(_viewer(request), comment_id)
-    services.comment_restore(actor=_viewer(request), comment=comment, request=request)
+    comment = _comment_for_moderation(http.viewer(request), comment_id)
+    services.comment_restore(actor=http.viewer(request), comment=comment, request=request)
     messages.success(request, _("The comment is visible again."))
-    return _back(request)
+    return http.safe_back(request, "moderation_queue")
 
 
 @login_required
 @require_POST
 def report_dismiss(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = access_report(_viewer(request), report_id)
-    services.report_dismiss(actor=_viewer(request), report=report, request=request)
+    report = access_report(http.viewer(request), report_id)
+    services.report_dismiss(actor=http.viewer(request), report=report, request=request)
     messages.success(request, _("The report is dismissed; the content stays as it is."))
-    return _back(request)
+    return http.safe_back(request, "moderation_queue")
 
 
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
-    if not is_administrator(_viewer(request)):
+    if not is_administrator(http.viewer(request)):
         raise Http404
     actions = selectors.audit_actions()
     action = request.GET.get("action", "")
@@ -170,7 +153,7 @@ def audit(request: HttpRequest) -> HttpResponse:
             action=action or None, cursor=request.GET.get("cursor") or None, limit=AUDIT_PAGE_SIZE
         )
     except BadCursor:
-        return _bad_cursor()
+        return http.bad_cursor()
     context = {"page": page, "actions": actions, "action": action}
     if getattr(request, "htmx", False) and request.GET.get("cursor"):
         return render(request, "moderation/audit.html#events-page", context)

@@ -1,5 +1,7 @@
 """The sentence and the link of each notification, in the reader's language."""
 
+from collections.abc import Callable
+
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -14,6 +16,16 @@ def _subject(post: Post | None) -> str:
     if post is None:
         return ""
     return Truncator(post.title or post.body).chars(SUBJECT_LENGTH)
+
+
+# Badge names belong to rucher.recognition, above this app: it registers its labeller from
+# RecognitionConfig.ready() (the layers contract, docs/decisions.md).
+_badge_label: Callable[[str, str | None], str] | None = None
+
+
+def badge_labeller_set(labeller: Callable[[str, str | None], str]) -> None:
+    global _badge_label
+    _badge_label = labeller
 
 
 def notification_message(notification: Notification) -> str:
@@ -62,9 +74,8 @@ def notification_message(notification: Notification) -> str:
             }
         return _("%(actor)s thanked you publicly: “%(post)s”") % words
     if kind == Notification.Kind.BADGE:
-        from rucher.recognition.badges import badge_label
-
-        badge = badge_label(str(n.data.get("badge", "")), str(n.data.get("tag") or "") or None)
+        code, tag = str(n.data.get("badge", "")), str(n.data.get("tag") or "") or None
+        badge = _badge_label(code, tag) if _badge_label is not None else code
         return _("You earned the badge “%(badge)s”") % {"badge": badge}
     if kind == Notification.Kind.WEEKLY_TOP:
         return _("You are number %(rank)s in the top 3 of the week, with %(points)s points") % {

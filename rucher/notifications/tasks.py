@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.tasks import task
 
-from rucher.content import announcements
+from rucher.notifications import announcements
 
 
 @task

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
-from rucher.accounts.models import User
+from rucher.core import http
 from rucher.core.pagination import BadCursor
 from rucher.notifications import selectors, services
 from rucher.notifications.messages import notification_message, notification_url
@@ -21,14 +21,10 @@ class HttpRequest(DjangoHttpRequest):
     htmx: HtmxDetails
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _context(request: HttpRequest) -> dict[str, object]:
     unread = request.GET.get("unread") == "1"
     page = selectors.inbox_page(
-        _viewer(request), unread=unread, cursor=request.GET.get("cursor") or None
+        http.viewer(request), unread=unread, cursor=request.GET.get("cursor") or None
     )
     items = [
         {"n": n, "message": notification_message(n), "url": notification_url(n)} for n in page.items
@@ -51,7 +47,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     if 0 < notification_id <= MAX_ID:
-        services.notifications_mark_read(person_id=_viewer(request).pk, ids=[notification_id])
+        services.notifications_mark_read(person_id=http.viewer(request).pk, ids=[notification_id])
     if request.htmx:
         return HttpResponse(format_html('<span class="muted small">{}</span>', _("Read")))
     return redirect("notifications")
@@ -60,7 +56,7 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_read(person_id=_viewer(request).pk, all_=True)
+    services.notifications_mark_read(person_id=http.viewer(request).pk, all_=True)
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"

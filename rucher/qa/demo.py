@@ -31,6 +31,7 @@ from rucher.content.models import Comment, CommentLike, Post, PostCommunity, Pos
 from rucher.qa.calendar import add_working_hours, organisation_calendar
 from rucher.qa.models import Question, RoutingStage
 from rucher.qa.services import answer_recorded, question_open
+from rucher.recognition.points import points_on_accept, points_on_comment_like
 from rucher.recognition.services import reputation_on_accept, reputation_on_comment_like
 
 # Promises given to demo communities that have none (only when no demo community makes one).
@@ -286,6 +287,7 @@ def _create(
             [CommentLike(comment=comment, person=liker) for liker in likers]
         )
         for liker in likers:
+            points_on_comment_like(comment=comment, liker_id=liker.pk, liked=True)
             reputation_on_comment_like(comment=comment, liker=liker, liked=True)
         Comment.objects.filter(pk=comment.pk).update(like_count=len(likers))
         if answer.accepted:
@@ -298,6 +300,9 @@ def _create(
         question.accepted_by = post.author
         question.accepted_at = last + timedelta(minutes=30)
         fields += ["accepted_comment", "accepted_by", "accepted_at"]
+        points_on_accept(
+            question_post=post, comment=accepted, accepted=True, accepted_by=post.author_id
+        )
         reputation_on_accept(question_post=post, comment=accepted, accepted=True)
     # What the periodic job would have done by now (no notification for invented activity).
     stage = 0

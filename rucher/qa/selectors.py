@@ -27,6 +27,7 @@ from rucher.core.pagination import Page, keyset_page
 from rucher.core.text import normalise_tag
 from rucher.qa.calendar import organisation_calendar, working_hours_between
 from rucher.qa.models import Question
+from rucher.recognition.selectors import top_skill_slugs
 
 STATUSES = ("unanswered", "answered", "accepted")
 MAX_OVERDUE = 50
@@ -95,12 +96,6 @@ def question_state(post_id: int) -> Question | None:
 
 def _skill_slugs(viewer: User) -> list[str]:
     slugs = list(DeclaredSkill.objects.filter(person=viewer.pk).values_list("slug", flat=True)[:50])
-    try:
-        from rucher.recognition.selectors import (  # type: ignore[import-not-found,unused-ignore]
-            top_skill_slugs,
-        )
-    except ImportError:
-        return slugs
     for slug in top_skill_slugs(viewer, 20):
         if slug not in slugs:
             slugs.append(slug)

@@ -19,10 +19,15 @@ from django.utils.translation import gettext as _
 from rucher.accounts.models import DeclaredSkill, User
 from rucher.communities.models import Community, Membership
 from rucher.content import access as content_access
-from rucher.content.models import Comment, Post, PostCommunity, PostKind
+from rucher.content.access import readers_among
+from rucher.content.models import Comment, Post, is_answer
 from rucher.core.audit import audit_record
+from rucher.notifications.services import notify_readers
 from rucher.qa.calendar import WorkCalendar, add_working_hours, organisation_calendar
 from rucher.qa.models import Question, RoutingNotice, RoutingStage
+from rucher.recognition.points import points_on_accept
+from rucher.recognition.selectors import experts_for_tags
+from rucher.recognition.services import reputation_on_accept
 
 EXPERTS_STAGE_SHARE = 0.5
 LEADERS_STAGE_SHARE = 0.9
@@ -73,23 +78,9 @@ def question_open(*, post: Post, communities: Sequence[Community]) -> Question:
     return question
 
 
-def _is_answer(comment: Comment, post: Post) -> bool:
-    return (
-        post.kind == PostKind.QUESTION
-        and comment.parent_id is None
-        and comment.author_id is not None
-        and comment.author_id != post.author_id
-    )
-
-
-def is_answer(comment: Comment, post: Post) -> bool:
-    """An answer is a top-level comment on a question by someone other than the asker."""
-    return _is_answer(comment, post)
-
-
 def answer_recorded(*, comment: Comment, post: Post) -> bool:
     """Called by comment_create: the first answer stops the clock (and the routing)."""
-    if not _is_answer(comment, post):
+    if not is_answer(comment, post):
         return False
     return bool(
         Question.objects.filter(post=post.pk, first_answer_at__isnull=True).update(
@@ -149,7 +140,7 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Question:
             {"comment_id": [_("This is a reply to an answer: accept the answer itself.")]},
             code="reply_not_answer",
         )
-    if not _is_answer(comment, post):
+    if not is_answer(comment, post):
         raise ValidationError(
             {"comment_id": [_("The asker's own comment cannot be the accepted answer.")]},
             code="own_comment",
@@ -161,7 +152,7 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Question:
     question.accepted_by = actor
     question.accepted_at = timezone.now()
     question.save(update_fields=["accepted_comment", "accepted_by", "accepted_at"])
-    _reputation_on_accept(post, previous, comment)
+    _reputation_on_accept(post, previous, comment, actor.pk)
     if actor.pk != post.author_id:
         audit_record(
             action="question.accept",
@@ -169,57 +160,43 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Question:
             target=f"post:{post.pk}",
             data={"comment": comment.pk},
         )
-    from rucher.qa import tasks
+    from rucher.qa import tasks  # the tasks module imports this one (its jobs call it)
 
     transaction.on_commit(lambda: tasks.notify_answer_accepted.enqueue(post.pk, comment.pk))
     return question
 
 
-def _reputation_on_accept(post: Post, previous: Comment | None, comment: Comment) -> None:
-    """Earned skills (F-SKILLS-EARNED): the replaced answer loses what acceptance gave it."""
-    try:
-        from rucher.recognition.services import (  # type: ignore[import-not-found,unused-ignore]
-            reputation_on_accept,
-        )
-    except ImportError:
-        return
+def _reputation_on_accept(
+    post: Post, previous: Comment | None, comment: Comment, accepted_by: int | None
+) -> None:
+    """Points and earned skills (F-POINTS, F-SKILLS-EARNED): the replaced answer loses what
+    acceptance gave it."""
     if previous is not None:
+        points_on_accept(question_post=post, comment=previous, accepted=False)
         reputation_on_accept(question_post=post, comment=previous, accepted=False)
+    points_on_accept(question_post=post, comment=comment, accepted=True, accepted_by=accepted_by)
     reputation_on_accept(question_post=post, comment=comment, accepted=True)
 
 
 def answer_accepted_notify(*, question_id: int, comment_id: int) -> int:
     """Tells the answer's author, if that answer is still the accepted one."""
-    from rucher.content.services import readers_among
-    from rucher.notifications.services import notify
-
     question = Question.objects.filter(post=question_id, accepted_comment=comment_id).first()
     if question is None:
         return 0
     comment = Comment.objects.select_related("post").get(pk=comment_id)
     if comment.author_id is None:
         return 0
-    return notify(
-        recipient_ids=readers_among(comment.post, [comment.author_id]),
+    return notify_readers(
+        post=comment.post,
+        recipient_ids=[comment.author_id],
         kind="answer_accepted",
         key=f"accepted:{question_id}:{comment_id}",
         actor_id=question.accepted_by_id,
-        post_id=question_id,
         comment_id=comment_id,
-        community_id=_first_community_id(question_id),
     )
 
 
 # --- routing ----------------------------------------------------------------------------------
-
-
-def _first_community_id(post_id: int) -> int | None:
-    return (
-        PostCommunity.objects.filter(post=post_id)
-        .order_by("id")
-        .values_list("community_id", flat=True)
-        .first()
-    )
 
 
 def _unanswered_due(now: datetime) -> Any:
@@ -233,7 +210,7 @@ def _unanswered_due(now: datetime) -> Any:
 
 def questions_route_enqueue(*, now: datetime | None = None) -> int:
     """The periodic job: one background task per unanswered question with a stage now due."""
-    from rucher.qa.tasks import route_question
+    from rucher.qa.tasks import route_question  # the tasks module imports this one
 
     now = now or timezone.now()
     ids = list(_unanswered_due(now).order_by("pk").values_list("pk", flat=True))
@@ -259,22 +236,12 @@ def experts_for(
 ) -> list[int]:
     """The people with the most earned reputation in the tags, then those who declare them as
     expertise; never the asker; only people who may read the question."""
-    from rucher.content.services import readers_among
-
     if not tag_slugs:
         return []
     exclude = [post.author_id] if post.author_id else []
-    candidates: list[int] = []
-    try:
-        from rucher.recognition.selectors import (  # type: ignore[import-not-found,unused-ignore]
-            experts_for_tags,
-        )
-    except ImportError:
-        pass
-    else:
-        candidates = _person_ids(
-            experts_for_tags(tag_slugs, limit=EXPERT_CANDIDATES, exclude_ids=exclude)
-        )
+    candidates = _person_ids(
+        experts_for_tags(tag_slugs, limit=EXPERT_CANDIDATES, exclude_ids=exclude)
+    )
     declared = (
         DeclaredSkill.objects.filter(slug__in=tag_slugs)
         .exclude(person__in=exclude)
@@ -313,15 +280,12 @@ def leaders_for(post: Post) -> list[int]:
 def question_route(*, question_id: int, now: datetime | None = None) -> int:
     """Runs the routing stages now due for one question; returns how many people were notified.
     Safe to run twice or concurrently: RoutingNotice rows and notification keys are unique."""
-    from rucher.notifications.services import notify
-
     now = now or timezone.now()
     question = _unanswered_due(now).filter(pk=question_id).select_related("post").first()
     if question is None:
         return 0
     post = question.post
     tag_slugs = list(post.tags.order_by("slug").values_list("slug", flat=True))
-    community_id = _first_community_id(post.pk)
     sent = 0
     stages: list[tuple[int, str, list[int]]] = []
     if question.route_experts_at and question.route_experts_at <= now:
@@ -337,12 +301,8 @@ def question_route(*, question_id: int, now: datetime | None = None) -> int:
                 [RoutingNotice(question=question, person_id=pk, stage=stage) for pk in recipients],
                 ignore_conflicts=True,
             )
-            sent += notify(
-                recipient_ids=recipients,
-                kind=kind,
-                key=f"route:{question.pk}:{stage}",
-                post_id=post.pk,
-                community_id=community_id,
+            sent += notify_readers(
+                post=post, recipient_ids=recipients, kind=kind, key=f"route:{question.pk}:{stage}"
             )
         done = max(done, stage)
     Question.objects.filter(pk=question.pk, routed_stage__lt=done).update(routed_stage=done)

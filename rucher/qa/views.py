@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from rucher.accounts.models import User
 from rucher.communities import access as community_access
 from rucher.communities.models import Community
 from rucher.content import access
+from rucher.core import http
 from rucher.core.pagination import BadCursor
 from rucher.qa import selectors, services
 from rucher.qa.selectors import CHART_BAR_WIDTH, CHART_GAP, CHART_HEIGHT, STATUSES
@@ -22,12 +22,8 @@ from rucher.qa.selectors import CHART_BAR_WIDTH, CHART_GAP, CHART_HEIGHT, STATUS
 PAGE_SIZE = 20
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _list(request: HttpRequest, community: Community | None) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     status = request.GET.get("status", "")
     if status not in STATUSES:
         status = ""
@@ -73,13 +69,13 @@ def questions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def community_questions(request: HttpRequest, slug: str) -> HttpResponse:
-    return _list(request, community_access.access_community_content(_viewer(request), slug))
+    return _list(request, community_access.access_community_content(http.viewer(request), slug))
 
 
 @login_required
 @require_POST
 def accept(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = access.access_post(viewer, post_id)
     raw = request.POST.get("comment_id", "")
     try:
@@ -103,7 +99,7 @@ def _report(request: HttpRequest, community: Community | None) -> HttpResponse:
     since_text = request.GET.get("since", "")[:10]
     until_text = request.GET.get("until", "")[:10]
     report = selectors.answer_time_report(
-        _viewer(request),
+        http.viewer(request),
         community=community,
         since=_date(since_text),
         until=_date(until_text),
@@ -131,4 +127,4 @@ def report(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def community_report(request: HttpRequest, slug: str) -> HttpResponse:
-    return _report(request, community_access.access_community_content(_viewer(request), slug))
+    return _report(request, community_access.access_community_content(http.viewer(request), slug))

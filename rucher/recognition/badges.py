@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from rucher.accounts.models import User
 from rucher.communities.models import Membership
 from rucher.content.models import Comment, CommentLike, Post, PostKind, PostLike
-from rucher.qa.models import Question
+from rucher.notifications.models import Notification
+from rucher.notifications.services import notify
 from rucher.recognition.models import BadgeAward, Kudos, SkillReputation
 
 # Thresholds (documented in the "why" texts below).
@@ -155,14 +156,8 @@ def _first_answer(person: User, now: datetime) -> list[Award]:
     return [Award("first_answer")] if found else []
 
 
-def _first_accepted_answer(person: User, now: datetime) -> list[Award]:
-    # The person's comments (author index) joined to questions on accepted_comment (FK index).
-    found = (
-        Question.objects.filter(accepted_comment__author=person.pk)
-        .exclude(post__author=person.pk)
-        .exists()
-    )
-    return [Award("first_accepted_answer")] if found else []
+def _no_award(person: User, now: datetime) -> list[Award]:
+    return []
 
 
 def likes_received(person_id: int, *, cap: int) -> int:
@@ -267,11 +262,20 @@ _SIMPLE_RULES: dict[str, Callable[[User, datetime], list[Award]]] = {
     "first_post": _first_post,
     "first_question": _first_question,
     "first_answer": _first_answer,
-    "first_accepted_answer": _first_accepted_answer,
+    # Acceptance is rucher.qa's, above this app: it registers the rule (badge_rule_set).
+    "first_accepted_answer": _no_award,
     "streak_7": _streak,
     "ambassador": _ambassador,
     "first_thanks": _first_thanks,
 }
+
+
+def badge_rule_set(code: str, rule: Callable[[User, datetime], list[Award]]) -> None:
+    """For the apps above recognition whose facts earn a badge (rucher.qa's accepted answers),
+    from their AppConfig.ready(): the rule keeps its place in the evaluation order."""
+    if code not in _SIMPLE_RULES:
+        raise ValueError(f"unknown badge rule {code!r}")
+    _SIMPLE_RULES[code] = rule
 
 
 # --- checking and awarding -----------------------------------------------------------------
@@ -280,7 +284,7 @@ _SIMPLE_RULES: dict[str, Callable[[User, datetime], list[Award]]] = {
 def badges_check_enqueue(*, person_id: int) -> None:
     """Schedules (on commit) the evaluation of every badge rule for one person. Called by the
     points ledger after each grant and by role changes."""
-    from rucher.recognition import tasks
+    from rucher.recognition import tasks  # the tasks module imports this one
 
     transaction.on_commit(lambda: tasks.badges_check_task.enqueue(person_id))
 
@@ -307,9 +311,6 @@ def badges_check(*, person_id: int, now: datetime | None = None) -> list[BadgeAw
 
 @transaction.atomic
 def _award(person: User, award: Award, now: datetime) -> BadgeAward | None:
-    from rucher.notifications.models import Notification
-    from rucher.notifications.services import notify
-
     row = BadgeAward(
         person=person, badge=award.code, tag_id=award.tag_id, data=award.data, awarded_at=now
     )

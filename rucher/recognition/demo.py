@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from rucher.accounts.models import User
 from rucher.communities.models import Community
-from rucher.content.models import Comment, CommentLike, Post, PostLike
-from rucher.qa.services import is_answer
+from rucher.content.models import Comment, CommentLike, Post, PostLike, is_answer
 from rucher.recognition.badges import badges_check
 from rucher.recognition.kudos import kudos_give
 from rucher.recognition.leaderboard import weekly_top_freeze

@@ -17,10 +17,16 @@ from django.utils.translation import gettext as _
 from rucher.accounts.models import User
 from rucher.communities import access as community_access
 from rucher.communities.models import Community, Membership
+from rucher.content import tasks as content_tasks
+from rucher.content.access import readable_posts
+from rucher.content.mentions import find_mentions
 from rucher.content.models import PostKind
+from rucher.content.services import post_create
 from rucher.core.text import check_clean_text, is_lookup_key
+from rucher.notifications.services import notify
 from rucher.recognition.models import Kudos, OrganisationValue
-from rucher.recognition.points import kudos_points_grant
+from rucher.recognition.points import kudos_points_grant, points_on_post_created
+from rucher.recognition.services import first_contribution_published
 
 MAX_MESSAGE_LENGTH = 2000
 
@@ -119,9 +125,6 @@ def kudos_give(
     """Thanks `to` (a person or a username) publicly in `community` (which the caller loaded
     through rucher.communities.access). Raises ValidationError naming each bad field ("to",
     "community", "value", "message")."""
-    from rucher.content.services import post_create
-    from rucher.notifications.services import notify
-
     errors: dict[str, list[str]] = {}
     community_access.refresh_viewer_membership(giver, community)
     if not community_access.is_member(giver, community):
@@ -146,6 +149,13 @@ def kudos_give(
         body=text,
         allow_kudos=True,
     )
+    # What any new post earns (rucher.actions.posts.post_published, which sits above this
+    # app): the first contribution, then the mentions in the background.
+    first_contribution_published(post=post)
+    points_on_post_created(post=post)
+    if find_mentions(post.body):
+        post_id = post.pk
+        transaction.on_commit(lambda: content_tasks.notify_post_mentions.enqueue(post_id))
     kudos = Kudos.objects.create(
         post=post, giver=giver, receiver=receiver, value=chosen, community=community
     )
@@ -162,11 +172,13 @@ def kudos_give(
     return kudos
 
 
+# How many thanks a profile shows.
+PROFILE_KUDOS_SHOWN = 5
+
+
 def kudos_received_readable(viewer: User, person: User, *, limit: int = 5) -> list[Kudos]:
     """The latest thanks the person received that the viewer may read (hidden ones excluded,
     even for moderators: a profile is not a moderation queue). One query."""
-    from rucher.content.access import readable_posts
-
     return list(
         Kudos.objects.filter(receiver=person, post__in=readable_posts(viewer))
         .filter(Q(post__hidden_at__isnull=True))

@@ -36,6 +36,8 @@ from django.utils import timezone
 from rucher.accounts.models import User
 from rucher.communities.models import Community
 from rucher.core.pagination import BadCursor, decode_cursor, encode_cursor
+from rucher.notifications.models import Notification
+from rucher.notifications.services import notify
 from rucher.recognition.badges import org_timezone
 from rucher.recognition.models import PeriodScore, PersonScore, WeeklyTop
 from rucher.recognition.periods import ALL_TIME, ORGANISATION, month_start, week_start
@@ -346,9 +348,6 @@ def weekly_top_freeze(*, now: datetime | None = None) -> int:
     anything (they compute the same rows: a closed week's ledger no longer changes). Run hourly
     by the schedule, which lets this function decide from local time.
     """
-    from rucher.notifications.models import Notification
-    from rucher.notifications.services import notify
-
     now = now or timezone.now()
     week = last_freezable_week(now)
     if WeeklyTop.objects.filter(week_start=week).exists():

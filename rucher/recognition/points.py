@@ -1,44 +1,6 @@
-"""The points ledger (F-POINTS): every write of points, and the hooks the content, questions,
-moderation and communities services call inside their own transactions.
-
-Values (administrators override them per reason with a PointsValue row; the row's daily cap
-then replaces the default cap too, 0 meaning no cap):
-
-    reason              points  daily cap (points per person per day)
-    post                     5       50
-    question                 5       50
-    answer                  10      100
-    comment                  2       40
-    like_received            2       60
-    answer_accepted         15      150
-    first_contribution      10     none (once per person anyway)
-    kudos_received          10       30
-    event_attended           5       25
-
-Days are calendar days in the organisation's time zone (settings.TIME_ZONE).
-
-Rules (anti-gaming):
-- nothing for oneself: a grant caused by its own beneficiary (a self-like, accepting one's own
-  answer, thanking oneself) records nothing;
-- likes from the same liker to the same person count at most RUCHER_POINTS_PAIR_DAILY_CAP
-  times a day (3 unless configured); thanks from the same giver to the same person once a day;
-- a daily cap per person and reason: a grant that would cross it is granted **partially**, up to
-  the cap, and a grant once the cap is reached is **not recorded** at all;
-- one live grant per key ("post:<id>", "comment:<id>", "answer:<comment id>",
-  "post_like:<like id>", "comment_like:<like id>", "accepted:<comment id>", "first:<post id>",
-  "kudos:<kudos id>"): granting again is a no-op until the grant is withdrawn;
-- deleting content, removing a like, un-accepting an answer (accepting another) or hiding
-  content by moderation withdraws what it earned; restoring hidden content grants again (with
-  the caps of the day of the restoration);
-- nothing is earned through a community one was removed from by its managers: the removal
-  withdraws one's entries of that community, and later grants skip it (a cross-posted post
-  earns through its other communities).
-
-Concurrency: each write first locks the beneficiary's PersonScore row, so the idempotency and
-cap checks, the new rows and the F() update of the total are exact under concurrent requests.
-A withdrawal is a new row with the opposite points that `reverses` the grant (the one-to-one
-link makes a double withdrawal impossible). A transaction locks people in ascending id order
-when it withdraws for several.
+"""The points ledger (F-POINTS): every grant and withdrawal is a row; a person's total and the
+per-period totals follow in the same transaction. The rules (reasons, keys, caps, anti-gaming,
+withdrawals) are in docs/points.md.
 """
 
 from collections.abc import Iterable
@@ -52,8 +14,20 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from rucher.communities.models import Membership
-from rucher.content.models import Comment, CommentLike, Post, PostCommunity, PostKind, PostLike
-from rucher.recognition.models import PersonScore, PointsEntry, PointsReason, PointsValue
+from rucher.content.access import readable_posts
+from rucher.content.models import (
+    Comment,
+    CommentLike,
+    Post,
+    PostCommunity,
+    PostKind,
+    PostLike,
+    is_answer,
+)
+from rucher.content.selectors import is_first_post
+from rucher.core.pagination import Page, keyset_page
+from rucher.recognition.badges import badges_check_enqueue
+from rucher.recognition.models import Kudos, PersonScore, PointsEntry, PointsReason, PointsValue
 from rucher.recognition.periods import period_scores_add
 
 if TYPE_CHECKING:
@@ -247,7 +221,6 @@ def points_grant(
     )
     PersonScore.objects.filter(person_id=person_id).update(total=F("total") + points)
     period_scores_add(person_id, [(community_id, now, points)])
-    from rucher.recognition.badges import badges_check_enqueue
 
     badges_check_enqueue(person_id=person_id)
     return entry
@@ -299,14 +272,8 @@ def points_total(person_id: int) -> int:
 # --- hooks called by the other apps' services ---------------------------------------------
 
 
-def _is_first_post(post: Post) -> bool:
-    from rucher.recognition.services import is_first_post
-
-    return is_first_post(post)
-
-
 def _grant_first_contribution(post: Post) -> PointsEntry | None:
-    if post.author_id is None or not _is_first_post(post):
+    if post.author_id is None or not is_first_post(post):
         return None
     author_id = post.author_id
     if live_grants(
@@ -341,8 +308,6 @@ def points_on_post_created(*, post: Post) -> int:
 
 
 def _comment_reason(comment: Comment, post: Post) -> str:
-    from rucher.qa.services import is_answer
-
     return Reason.ANSWER if is_answer(comment, post) else Reason.COMMENT
 
 
@@ -426,21 +391,15 @@ def points_on_comment_like(*, comment: Comment, liker_id: int, liked: bool) -> i
     return int(granted is not None)
 
 
-def points_on_accept(*, question_post: Post, comment: Comment, accepted: bool) -> int:
-    """The answer became the accepted one, or stopped being. Whoever accepted it is the actor:
-    a manager accepting their own answer earns nothing."""
+def points_on_accept(
+    *, question_post: Post, comment: Comment, accepted: bool, accepted_by: int | None = None
+) -> int:
+    """The answer became the accepted one (`accepted_by` accepted it: the actor), or stopped
+    being. Called by rucher.qa, which owns acceptance."""
     if not accepted:
         return points_reverse(where=Q(reason=Reason.ANSWER_ACCEPTED, comment_id=comment.pk))
-    from rucher.qa.models import Question
-    from rucher.qa.services import is_answer
-
     if comment.author_id is None or comment.is_hidden or not is_answer(comment, question_post):
         return 0
-    accepted_by = (
-        Question.objects.filter(post=question_post.pk, accepted_comment=comment.pk)
-        .values_list("accepted_by_id", flat=True)
-        .first()
-    )
     granted = points_grant(
         person_id=comment.author_id,
         reason=Reason.ANSWER_ACCEPTED,
@@ -478,8 +437,6 @@ def points_on_post_restored(*, post: Post) -> int:
         return 0
     granted = _grant_post(post)
     if post.kind == PostKind.KUDOS:
-        from rucher.recognition.models import Kudos
-
         kudos = Kudos.objects.filter(post=post).first()
         if kudos is not None:
             granted += int(kudos_points_grant(kudos) is not None)
@@ -496,9 +453,9 @@ def points_on_comment_hidden(*, comment: Comment) -> int:
 
 
 @transaction.atomic
-def points_on_comment_restored(*, comment: Comment) -> int:
-    from rucher.qa.models import Question
-
+def points_on_comment_restored(*, comment: Comment, accepted_by: int | None = None) -> int:
+    """Moderation restored the comment: grants again what hiding withdrew. `accepted_by`: who
+    accepted it, when it is its question's accepted answer (rucher.qa owns acceptance)."""
     comment = Comment.objects.select_related("post").get(pk=comment.pk)
     if comment.is_hidden:
         return 0
@@ -510,8 +467,10 @@ def points_on_comment_restored(*, comment: Comment) -> int:
         .values_list("person_id", flat=True)
     ):
         granted += points_on_comment_like(comment=comment, liker_id=like_person_id, liked=True)
-    if Question.objects.filter(post=post.pk, accepted_comment=comment.pk).exists():
-        granted += points_on_accept(question_post=post, comment=comment, accepted=True)
+    if accepted_by is not None:
+        granted += points_on_accept(
+            question_post=post, comment=comment, accepted=True, accepted_by=accepted_by
+        )
     return granted
 
 
@@ -621,9 +580,6 @@ def points_ledger_page(
     """The person's ledger, newest first (keyset on the points_by_person index). Three queries
     whatever the page size: the rows, the readable posts among theirs, the visible comments."""
     from django.utils.text import Truncator
-
-    from rucher.content.access import readable_posts
-    from rucher.core.pagination import Page, keyset_page
 
     page = keyset_page(
         PointsEntry.objects.filter(person=person.pk),

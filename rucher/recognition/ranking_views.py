@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from rucher.accounts.models import User
 from rucher.communities import access as community_access
 from rucher.communities.models import Community
 from rucher.content.access import readable_communities
+from rucher.core import http
 from rucher.core.pagination import BadCursor
 from rucher.recognition import leaderboard as boards
 
@@ -35,10 +35,6 @@ class HttpRequest(DjangoHttpRequest):
     htmx: HtmxDetails
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _period(request: HttpRequest) -> boards.Period:
     value = request.GET.get("period", "week")
     for period in boards.PERIODS:
@@ -50,7 +46,7 @@ def _period(request: HttpRequest) -> boards.Period:
 def _render(
     request: HttpRequest, community: Community | None, *, in_community: bool
 ) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     period = _period(request)
     cursor = request.GET.get("cursor") or None
     try:
@@ -90,12 +86,12 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("community", "")[: community_access.MAX_SLUG_LENGTH + 1]
     if slug:
         # Same rule as the community's own tab: 404 unless the viewer may read its content.
-        community = community_access.access_community_content(_viewer(request), slug)
+        community = community_access.access_community_content(http.viewer(request), slug)
     return _render(request, community, in_community=False)
 
 
 @login_required
 @require_GET
 def community_leaderboard(request: HttpRequest, slug: str) -> HttpResponse:
-    community = community_access.access_community_content(_viewer(request), slug)
+    community = community_access.access_community_content(http.viewer(request), slug)
     return _render(request, community, in_community=True)

@@ -22,8 +22,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from rucher.accounts.models import User
-from rucher.content.models import Comment, Post, PostKind
-from rucher.recognition import points as ledger
+from rucher.communities.models import Membership
+from rucher.content.models import Comment, Post, PostCommunity, is_answer
+from rucher.content.selectors import is_first_post
+from rucher.notifications.services import notify
 from rucher.recognition.models import ReputationEvent, SkillReputation
 
 LIKE_POST_POINTS = 1
@@ -116,21 +118,11 @@ def _reverse(events_filter: Q) -> int:
     return len(events)
 
 
-def is_answer(comment: Comment, post: Post) -> bool:
-    """An answer is a top-level comment on a question by someone other than the asker (the same
-    rule as rucher.qa: the asker's own comments never earn "answer" reputation)."""
-    return (
-        comment.parent_id is None
-        and post.kind == PostKind.QUESTION
-        and comment.author_id != post.author_id
-    )
-
-
 @transaction.atomic
 def reputation_on_post_like(*, post: Post, liker: User, liked: bool) -> int:
-    """Called by content's post_like (liked=True, only when a like was created) and post_unlike
-    (liked=False, only when a like was removed)."""
-    ledger.points_on_post_like(post=post, liker_id=liker.pk, liked=liked)
+    """Skill reputation only (the points are rucher.recognition.points.points_on_post_like):
+    rucher.actions.likes calls both with liked=True when a like was created, liked=False when
+    one was removed."""
     if not liked:
         return _reverse(Q(reason=Reason.LIKE_POST, post=post.pk, liker=liker.pk))
     if post.author_id is None or post.author_id == liker.pk:
@@ -147,8 +139,7 @@ def reputation_on_post_like(*, post: Post, liker: User, liked: bool) -> int:
 
 @transaction.atomic
 def reputation_on_comment_like(*, comment: Comment, liker: User, liked: bool) -> int:
-    """Called by content's comment_like / comment_unlike (see reputation_on_post_like)."""
-    ledger.points_on_comment_like(comment=comment, liker_id=liker.pk, liked=liked)
+    """Skill reputation only, like reputation_on_post_like (points: points_on_comment_like)."""
     if not liked:
         return _reverse(Q(reason=Reason.LIKE_COMMENT, comment=comment.pk, liker=liker.pk))
     post = comment.post
@@ -170,8 +161,8 @@ def reputation_on_accept(*, question_post: Post, comment: Comment, accepted: boo
     """For Q&A: call with accepted=True when `comment` becomes the accepted answer of
     `question_post`, and accepted=False when it stops being (un-accepted, or replaced by another:
     then call False for the old one and True for the new one). Idempotent both ways.
-    Returns the number of ledger events recorded or removed."""
-    ledger.points_on_accept(question_post=question_post, comment=comment, accepted=accepted)
+    Returns the number of ledger events recorded or removed. Skill reputation only: the
+    points are rucher.recognition.points.points_on_accept."""
     if not accepted:
         return _reverse(Q(reason=Reason.ACCEPTED_ANSWER, comment=comment.pk))
     if (
@@ -193,16 +184,14 @@ def reputation_on_accept(*, question_post: Post, comment: Comment, accepted: boo
 
 @transaction.atomic
 def reputation_on_post_delete(*, post: Post) -> int:
-    """Called by content's post_delete before the post goes: withdraws everything it earned,
-    its answers' included."""
-    ledger.points_withdraw_for_post(post=post)
+    """Before the post goes (rucher.actions.posts): withdraws the reputation it earned, its
+    answers' included (the points: points_withdraw_for_post)."""
     return _reverse(Q(post=post.pk))
 
 
 @transaction.atomic
 def reputation_on_comment_delete(*, comment: Comment) -> int:
-    """Called by content's comment_delete before the comment (and its replies) go."""
-    ledger.points_withdraw_for_comment(comment=comment)
+    """Before the comment (and its replies) go; the points: points_withdraw_for_comment."""
     return _reverse(Q(comment=comment.pk) | Q(comment__parent=comment.pk))
 
 
@@ -243,35 +232,19 @@ def skill_reputation_rebuild(*, person_ids: Iterable[int] | None = None) -> int:
 def first_contribution_published(*, post: Post) -> bool:
     """Called by content's post_create: when this is the author's first post, the ambassadors
     of its communities are notified in the background (after commit). Returns whether queued."""
-    if post.author_id is None:
+    if not is_first_post(post):
         return False
-    if Post.objects.filter(author=post.author_id).exclude(pk=post.pk).exists():
-        return False
-    from rucher.recognition import tasks
+    from rucher.recognition import tasks  # the tasks module imports this one
 
     post_id = post.pk
     transaction.on_commit(lambda: tasks.notify_first_contribution.enqueue(post_id))
     return True
 
 
-def is_first_post(post: Post) -> bool:
-    """No earlier post by the same author (ties on time broken by id)."""
-    if post.author_id is None:
-        return False
-    earlier = Post.objects.filter(author=post.author_id).filter(
-        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk)
-    )
-    return not earlier.exists()
-
-
 def first_contribution_notify(*, post_id: int) -> int:
     """Notifies, for each community of the post, its ambassadors (its owners and managers when
     it has none) of a person's first post. Idempotent: one notification per recipient and
     person (key "first:<person id>"), so a retried job notifies nobody twice."""
-    from rucher.communities.models import Membership
-    from rucher.content.models import PostCommunity
-    from rucher.notifications.services import notify
-
     post = Post.objects.filter(pk=post_id).first()
     if post is None or post.is_hidden or post.author_id is None or not is_first_post(post):
         return 0

@@ -16,6 +16,7 @@ from rucher.accounts.models import User
 from rucher.communities import access as community_access
 from rucher.communities.models import Community, Membership
 from rucher.content.access import member_communities
+from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
 from rucher.core.text import normalise_tag
@@ -35,14 +36,6 @@ class HttpRequest(DjangoHttpRequest):
     htmx: HtmxDetails
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _bad_cursor() -> HttpResponse:
-    return HttpResponse(_("This page link is no longer valid."), status=400)
-
-
 @login_required
 def experts(request: HttpRequest) -> HttpResponse:
     """Who knows about X: people and numbers only, never content."""
@@ -55,7 +48,7 @@ def experts(request: HttpRequest) -> HttpResponse:
                 tag=slug, cursor=request.GET.get("cursor") or None, limit=EXPERTS_PAGE_SIZE
             )
         except BadCursor:
-            return _bad_cursor()
+            return http.bad_cursor()
         if request.htmx and request.GET.get("cursor"):
             return render(request, "recognition/experts.html#experts-page", context)
     return render(request, "recognition/experts.html", context)
@@ -71,7 +64,7 @@ def can_welcome(viewer: User, community: Community) -> bool:
 
 @login_required
 def first_contributions(request: HttpRequest, slug: str) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     community = community_access.access_community_content(viewer, slug)
     if not can_welcome(viewer, community):
         raise PermissionDenied
@@ -81,7 +74,7 @@ def first_contributions(request: HttpRequest, slug: str) -> HttpResponse:
             viewer, community, cursor=cursor, limit=FIRST_POSTS_PAGE_SIZE
         )
     except BadCursor:
-        return _bad_cursor()
+        return http.bad_cursor()
     context = {
         "c": community,
         "page": page,
@@ -99,13 +92,13 @@ def first_contributions(request: HttpRequest, slug: str) -> HttpResponse:
 def points_ledger(request: HttpRequest, username: str) -> HttpResponse:
     """A person's points ledger ("my points" for oneself): any colleague may look, and sees a
     link to an object only when they may read it."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     person = access_person(viewer, username)
     cursor = request.GET.get("cursor") or None
     try:
         page = points.points_ledger_page(viewer, person, cursor=cursor, limit=POINTS_PAGE_SIZE)
     except BadCursor:
-        return _bad_cursor()
+        return http.bad_cursor()
     context = {"person": person, "page": page, "is_me": person.pk == viewer.pk}
     if request.htmx and cursor:
         return render(request, "recognition/points.html#points-page", context)
@@ -117,7 +110,7 @@ def points_ledger(request: HttpRequest, username: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kudos_new(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """Thank a colleague (from a community page, ?community=<slug>, or from their profile)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     receiver = access_person(viewer, username) if username is not None else None
     communities = list(member_communities(viewer).order_by("sort_name", "id"))
     values = list(kudos_services.active_values())

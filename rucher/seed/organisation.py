@@ -75,17 +75,20 @@ from rucher.accounts.services import compute_completeness
 from rucher.communities.models import Community, Membership
 from rucher.content.models import Comment, CommentLike, Post, PostCommunity, PostKind, PostLike, Tag
 from rucher.core.audit import audit_record
+from rucher.core.models import AuditEvent
 from rucher.core.text import normalise_tag
 from rucher.qa.calendar import organisation_calendar
 from rucher.qa.models import Question
 from rucher.qa.services import schedule_for
 from rucher.recognition.models import (
+    PeriodScore,
     PersonScore,
     PointsEntry,
     PointsReason,
     ReputationEvent,
     SkillReputation,
 )
+from rucher.recognition.periods import period_scores_rebuild
 from rucher.recognition.points import POST_REASONS, pair_daily_cap, points_rules
 from rucher.seed import corpus
 from rucher.seed.progress import Progress
@@ -197,8 +200,6 @@ def demo_usernames() -> set[str]:
 
 def existing_data() -> dict[str, int]:
     """What the database holds beyond the demo organisation (zeros: safe to seed)."""
-    from rucher.core.models import AuditEvent
-
     return {
         "people beyond the demo": User.objects.exclude(username__in=demo_usernames()).count(),
         "earlier seed run(s)": AuditEvent.objects.filter(action=SEED_ACTION).count(),
@@ -1365,8 +1366,6 @@ def seed_organisation(
     # The leaderboards' per-period totals, from the ledger just written (the same rules as the
     # ledger's own writes: rucher.recognition.periods).
     step = time.perf_counter()
-    from rucher.recognition.models import PeriodScore
-    from rucher.recognition.periods import period_scores_rebuild
 
     written = period_scores_rebuild(person_ids=org.person_id)
     org.sink.rows["recognition.PeriodScore"] += written

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from rucher.accounts import services
 from rucher.accounts.models import DeclaredSkill
 from rucher.accounts.selectors import COMPLETE_PROFILE_THRESHOLD, meet_colleague
+from rucher.actions import memberships as membership_actions
 from rucher.communities import services as community_services
 from rucher.content.models import Post, PostCommunity
 from rucher.core.factories import PersonFactory
@@ -52,7 +53,7 @@ def test_it_hides_the_checklist_when_everything_is_done(client_for, member, coll
         community = community_services.community_create(
             creator=owner, name=f"Club {i}", kind="interest", visibility="open"
         )
-        community_services.community_join(person=member, community=community)
+        membership_actions.community_join(person=member, community=community)
     post = Post.objects.create(author=member, body="Bonjour", body_html="<p>Bonjour</p>")
     PostCommunity.objects.create(post=post, community=community, created_at=post.created_at)
     response = client_for(member).get("/")

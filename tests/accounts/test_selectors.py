@@ -1,7 +1,8 @@
 """Reads about people: the current charter (cached) and the newcomer checklist."""
 
 from rucher.accounts import services
-from rucher.accounts.selectors import charter_is_accepted, current_charter, newcomer_checklist
+from rucher.accounts.selectors import charter_is_accepted, current_charter
+from rucher.content.newcomers import newcomer_checklist
 from rucher.core.factories import PersonFactory
 
 

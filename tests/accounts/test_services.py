@@ -120,11 +120,12 @@ def test_it_sets_the_language(member):
 
 
 def test_it_puts_newcomers_in_the_welcome_community(db):
+    from rucher.actions.people import person_create
     from rucher.communities.models import Community, Membership
 
     welcome = Community.objects.get(default_role=Community.DefaultRole.WELCOME)
     before = welcome.member_count
-    person = services.person_create(
+    person = person_create(
         username="newcomer", email="newcomer@example.org", display_name="New Comer"
     )
     assert Membership.objects.filter(

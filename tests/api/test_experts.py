@@ -3,7 +3,8 @@
 import pytest
 
 from rucher.accounts import services as accounts
-from rucher.content import services as content
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
 from rucher.core.factories import PersonFactory
 from tests.communities.personas import build_world
 
@@ -16,7 +17,7 @@ def world(admin_user):
 
 
 def _liked_post(world, community, title, tags, likers):
-    post = content.post_create(
+    post = post_actions.post_publish(
         author=world.people["member"],
         communities=[world.communities[community]],
         title=title,
@@ -24,7 +25,7 @@ def _liked_post(world, community, title, tags, likers):
         tags=tags,
     )
     for liker in likers:
-        content.post_like(person=world.people[liker], post=post)
+        like_actions.post_like(person=world.people[liker], post=post)
     return post
 
 

@@ -21,10 +21,12 @@ from schemathesis.core.transport import Response
 
 from rucher.accounts import services as account_services
 from rucher.accounts.models import User
+from rucher.actions import comments as comment_actions
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.api.urls import api
 from rucher.communities import services as community_services
 from rucher.communities.models import Community
-from rucher.content import services as content_services
 from rucher.core.factories import PersonFactory
 from rucher.wsgi import application
 
@@ -72,11 +74,11 @@ def world() -> Iterator[dict[str, Any]]:
     community = community_services.community_create(
         creator=owner, name="Fuzz guild", slug="fuzz-guild", kind="practice", visibility="open"
     )
-    community_services.community_join(person=member, community=community)
-    post = content_services.post_create(
+    membership_actions.community_join(person=member, community=community)
+    post = post_actions.post_publish(
         author=owner, communities=[community], title="Fuzz", body="A post to fuzz"
     )
-    comment = content_services.comment_create(author=member, post=post, body="A comment")
+    comment = comment_actions.comment_publish(author=member, post=post, body="A comment")
     WORLD.update(
         member=member,
         community=community,
@@ -108,6 +110,6 @@ def test_api_never_fails_and_errors_keep_their_shape(case: Case, world: dict[str
     community: Community = world["community"]
     # Earlier examples may have revoked the token, left the community or tripped a throttle.
     cache.clear()
-    community_services.community_join(person=member, community=community)
+    membership_actions.community_join(person=member, community=community)
     response = case.call(app=application, headers={"Authorization": f"Bearer {_token(member)}"})
     case.validate_response(response, checks=[schemathesis.checks.not_a_server_error, error_shape])

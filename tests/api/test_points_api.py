@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rucher.content import services as content
+from rucher.actions import comments as comment_actions
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
 from rucher.recognition import points
 from rucher.recognition.models import PointsValue
 from tests.communities.personas import build_world
@@ -18,7 +20,7 @@ def world(admin_user):
 
 
 def _post(world, visibility, title, author="member"):
-    return content.post_create(
+    return post_actions.post_publish(
         author=world.people[author],
         communities=[world.communities[visibility]],
         title=title,
@@ -28,8 +30,8 @@ def _post(world, visibility, title, author="member"):
 
 def test_it_lists_the_ledger_newest_first_with_the_total(world, client_for):
     post = _post(world, "open", "Open news")
-    content.post_like(person=world.people["manager"], post=post)
-    content.post_unlike(person=world.people["manager"], post=post)
+    like_actions.post_like(person=world.people["manager"], post=post)
+    like_actions.post_unlike(person=world.people["manager"], post=post)
     response = client_for(world.people["member"]).call("get", "/people/member/points")
     assert response.status_code == 200
     body = response.json()
@@ -54,7 +56,7 @@ def test_it_lists_the_ledger_newest_first_with_the_total(world, client_for):
 def test_objects_in_communities_the_caller_cannot_read_are_null(world, client_for):
     secret = _post(world, "secret", "Project X")
     question = _post(world, "private", "Private question")
-    content.comment_create(author=world.people["member"], post=question, body="my comment")
+    comment_actions.comment_publish(author=world.people["member"], post=question, body="my comment")
     outsider = client_for(world.people["outsider"]).call("get", "/people/member/points")
     body = outsider.json()
     assert body["total"] == 5 + 10 + 5 + 2
@@ -102,9 +104,9 @@ def test_the_list_costs_the_same_queries_whatever_its_length(world, client_for):
         return len(ctx)
 
     post = _post(world, "open", "One")
-    content.comment_create(author=world.people["member"], post=post, body="c")
+    comment_actions.comment_publish(author=world.people["member"], post=post, body="c")
     few = queries()
     for i in range(8):
         extra = _post(world, "private", f"P{i}")
-        content.comment_create(author=world.people["member"], post=extra, body="c")
+        comment_actions.comment_publish(author=world.people["member"], post=extra, body="c")
     assert queries() == few

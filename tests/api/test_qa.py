@@ -4,6 +4,8 @@ from unittest import mock
 
 import pytest
 
+from rucher.actions import comments as comment_actions
+from rucher.actions import posts as post_actions
 from rucher.qa.models import Question
 from tests.communities.personas import build_world
 from tests.qa.conftest import answer, ask, paris
@@ -78,12 +80,11 @@ def test_a_non_asker_member_gets_403_and_an_outsider_404(world, thread, client_f
 
 
 def test_accepting_on_a_plain_post_is_400(world, client_for):
-    from rucher.content import services
 
-    post = services.post_create(
+    post = post_actions.post_publish(
         author=world.people["member"], communities=[world.communities["open"]], body="Hi"
     )
-    comment = services.comment_create(author=world.people["manager"], post=post, body="Hey")
+    comment = comment_actions.comment_publish(author=world.people["manager"], post=post, body="Hey")
     response = _accept(client_for(world.people["member"]), post, comment.pk)
     assert response.status_code == 400
 

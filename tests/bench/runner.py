@@ -630,19 +630,20 @@ def _load(rows: list[Row], s: Subjects, env: dict[str, str], args: argparse.Name
 def _cleanup(s: Subjects) -> tuple[int, int]:
     """Removes what the bench wrote, through the services (counters and ledger stay right)."""
     from rucher.accounts.models import AccessToken
-    from rucher.content import services
+    from rucher.actions import likes as like_actions
+    from rucher.actions import posts as post_actions
     from rucher.content.models import Post, PostLike
 
     liked = list(
         PostLike.objects.filter(person=s.viewer, created_at__gte=s.started).select_related("post")
     )
     for like in liked:
-        services.post_unlike(person=s.viewer, post=like.post)
+        like_actions.post_unlike(person=s.viewer, post=like.post)
     created = list(
         Post.objects.filter(author=s.viewer, created_at__gte=s.started, tags__slug="benchrun")
     )
     for post in created:
-        services.post_delete(actor=s.viewer, post=post)
+        post_actions.post_remove(actor=s.viewer, post=post)
     AccessToken.objects.filter(person=s.viewer, name="bench").delete()
     return len(created), len(liked)
 

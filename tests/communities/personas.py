@@ -19,6 +19,9 @@ POSITIONS = (
     "owner",
     "administrator",
     "leaver",
+    # A member a manager removed (moderation): a ban, they read nothing of the community, not
+    # even an open one's content, and cannot rejoin alone.
+    "removed",
 )
 
 
@@ -53,6 +56,7 @@ def build_world(admin_user: User) -> World:
             ("ambassador", "ambassador"),
             ("member", "member"),
             ("leaver", "member"),
+            ("removed", "member"),
         ):
             services.membership_set_role(
                 actor=p["owner"], community=community, person=p[position], role=role
@@ -65,6 +69,7 @@ def build_world(admin_user: User) -> World:
             status=Membership.Status.REQUESTED,
         )
         services.community_leave(person=p["leaver"], community=community)
+        services.membership_remove(actor=p["owner"], community=community, person=p["removed"])
         community.refresh_from_db()
         world.communities[visibility] = community
     return world

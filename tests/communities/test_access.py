@@ -2,6 +2,7 @@
 
 import pytest
 
+from rucher.actions import memberships as membership_actions
 from rucher.communities import services
 from rucher.communities.access import access_community, can_read_content
 from tests.communities.personas import POSITIONS, VISIBILITIES
@@ -9,6 +10,12 @@ from tests.communities.personas import POSITIONS, VISIBILITIES
 pytestmark = pytest.mark.django_db
 
 INSIDERS = {"member", "ambassador", "manager", "owner", "administrator"}
+
+
+def reads_content(visibility, position):
+    """Members read everything of theirs; everyone else reads open communities, except the
+    people a manager removed (removal is a ban)."""
+    return position in INSIDERS or (visibility == "open" and position != "removed")
 
 
 def expected_page(visibility, position):
@@ -22,7 +29,7 @@ def expected_page(visibility, position):
 def expected_members(visibility, position):
     if position == "anonymous":
         return 302
-    if visibility == "open" or position in INSIDERS:
+    if reads_content(visibility, position):
         return 200
     return 404
 
@@ -37,7 +44,7 @@ def test_the_community_page_follows_the_matrix(world, client_for, visibility, po
     if response.status_code == 200:
         body = response.content.decode()
         assert community.name in body
-        readable = visibility == "open" or position in INSIDERS
+        readable = reads_content(visibility, position)
         assert ("No posts yet." in body) is readable
         assert ("only its members read its content" in body) is (not readable)
 
@@ -92,7 +99,7 @@ def test_leaving_revokes_access_at_once(world, client_for):
 def test_an_invitation_shows_a_secret_community_but_not_its_content(world, client_for):
     outsider = world.people["outsider"]
     secret = world.communities["secret"]
-    services.membership_set_role(
+    membership_actions.membership_set_role(
         actor=world.people["owner"], community=secret, person=outsider, role="member", invite=True
     )
     client = client_for(outsider)

@@ -3,10 +3,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
+from rucher.actions import memberships as membership_actions
 from rucher.communities import services
 from rucher.communities.models import Community, Membership
+from rucher.core.errors import NotFound
 from rucher.core.factories import PersonFactory
 from rucher.core.models import AuditEvent
 
@@ -85,29 +86,29 @@ def test_the_database_refuses_a_non_positive_promise(member):
 
 def test_joining_an_open_community_makes_a_member_once(member, colleague):
     community = make(member)
-    first = services.community_join(person=colleague, community=community)
-    again = services.community_join(person=colleague, community=community)
+    first = membership_actions.community_join(person=colleague, community=community)
+    again = membership_actions.community_join(person=colleague, community=community)
     assert first.status == again.status == "member"
     assert count(community) == 2
 
 
 def test_joining_a_private_community_is_a_request_until_approved(member, colleague):
     community = make(member, visibility="private")
-    membership = services.community_join(person=colleague, community=community)
+    membership = membership_actions.community_join(person=colleague, community=community)
     assert membership.status == "requested"
     assert count(community) == 1
-    services.request_approve(actor=member, community=community, person=colleague)
+    membership_actions.request_approve(actor=member, community=community, person=colleague)
     assert Membership.objects.get(community=community, person=colleague).status == "member"
     assert count(community) == 2
-    with pytest.raises(Http404):  # nothing pending any more
-        services.request_approve(actor=member, community=community, person=colleague)
+    with pytest.raises(NotFound):  # nothing pending any more
+        membership_actions.request_approve(actor=member, community=community, person=colleague)
     assert count(community) == 2
 
 
 def test_a_rejected_request_leaves_nothing(member, colleague):
     community = make(member, visibility="private")
-    services.community_join(person=colleague, community=community)
-    services.request_reject(actor=member, community=community, person=colleague)
+    membership_actions.community_join(person=colleague, community=community)
+    membership_actions.request_reject(actor=member, community=community, person=colleague)
     assert not Membership.objects.filter(community=community, person=colleague).exists()
     assert count(community) == 1
     assert AuditEvent.objects.filter(action="community.request_reject").exists()
@@ -115,19 +116,21 @@ def test_a_rejected_request_leaves_nothing(member, colleague):
 
 def test_a_secret_community_cannot_be_joined_without_invitation(member, colleague):
     community = make(member, visibility="secret")
-    with pytest.raises(Http404):
-        services.community_join(person=colleague, community=community)
-    services.membership_set_role(
+    with pytest.raises(NotFound):
+        membership_actions.community_join(person=colleague, community=community)
+    membership_actions.membership_set_role(
         actor=member, community=community, person=colleague, role="member", invite=True
     )
     assert count(community) == 1
-    assert services.community_join(person=colleague, community=community).status == "member"
+    assert (
+        membership_actions.community_join(person=colleague, community=community).status == "member"
+    )
     assert count(community) == 2
 
 
 def test_leaving_updates_the_count(member, colleague):
     community = make(member)
-    services.community_join(person=colleague, community=community)
+    membership_actions.community_join(person=colleague, community=community)
     assert services.community_leave(person=colleague, community=community) is True
     assert services.community_leave(person=colleague, community=community) is False
     assert count(community) == 1
@@ -135,7 +138,7 @@ def test_leaving_updates_the_count(member, colleague):
 
 def test_withdrawing_a_request_does_not_touch_the_count(member, colleague):
     community = make(member, visibility="private")
-    services.community_join(person=colleague, community=community)
+    membership_actions.community_join(person=colleague, community=community)
     services.community_leave(person=colleague, community=community)
     assert count(community) == 1
 
@@ -146,7 +149,9 @@ def test_the_last_owner_cannot_leave(member, colleague):
         services.community_leave(person=member, community=community)
     assert info.value.code == "last_owner"
     assert count(community) == 1
-    services.membership_set_role(actor=member, community=community, person=colleague, role="owner")
+    membership_actions.membership_set_role(
+        actor=member, community=community, person=colleague, role="owner"
+    )
     assert services.community_leave(person=member, community=community)
     assert count(community) == 1
 
@@ -154,7 +159,7 @@ def test_the_last_owner_cannot_leave(member, colleague):
 def test_the_last_owner_cannot_be_demoted(member):
     community = make(member)
     with pytest.raises(ValidationError) as info:
-        services.membership_set_role(
+        membership_actions.membership_set_role(
             actor=member, community=community, person=member, role="member"
         )
     assert "role" in info.value.message_dict
@@ -164,21 +169,23 @@ def test_the_last_owner_cannot_be_demoted(member):
 def test_managers_add_and_promote_but_only_owners_make_owners(member, colleague):
     community = make(member)
     manager = PersonFactory()
-    services.membership_set_role(actor=member, community=community, person=manager, role="manager")
-    membership, created = services.membership_set_role(
+    membership_actions.membership_set_role(
+        actor=member, community=community, person=manager, role="manager"
+    )
+    membership, created = membership_actions.membership_set_role(
         actor=manager, community=community, person=colleague, role="member"
     )
     assert created and membership.status == "member"
-    membership, created = services.membership_set_role(
+    membership, created = membership_actions.membership_set_role(
         actor=manager, community=community, person=colleague, role="ambassador"
     )
     assert not created and membership.role == "ambassador"
     with pytest.raises(ValidationError):
-        services.membership_set_role(
+        membership_actions.membership_set_role(
             actor=manager, community=community, person=colleague, role="owner"
         )
     with pytest.raises(ValidationError):
-        services.membership_set_role(
+        membership_actions.membership_set_role(
             actor=manager, community=community, person=member, role="member"
         )
     assert count(community) == 3
@@ -187,8 +194,8 @@ def test_managers_add_and_promote_but_only_owners_make_owners(member, colleague)
 
 def test_adding_a_requester_approves_them(member, colleague):
     community = make(member, visibility="private")
-    services.community_join(person=colleague, community=community)
-    membership, created = services.membership_set_role(
+    membership_actions.community_join(person=colleague, community=community)
+    membership, created = membership_actions.membership_set_role(
         actor=member, community=community, person=colleague, role="member", invite=True
     )
     assert not created and membership.status == "member"
@@ -197,11 +204,11 @@ def test_adding_a_requester_approves_them(member, colleague):
 
 def test_members_and_outsiders_cannot_manage(member, colleague):
     community = make(member)
-    services.community_join(person=colleague, community=community)
+    membership_actions.community_join(person=colleague, community=community)
     outsider = PersonFactory()
     for actor in (colleague, outsider):
         with pytest.raises(PermissionDenied):
-            services.membership_set_role(
+            membership_actions.membership_set_role(
                 actor=actor, community=community, person=outsider, role="manager"
             )
         with pytest.raises(PermissionDenied):
@@ -213,7 +220,7 @@ def test_administrators_manage_without_being_members(admin_user, member, colleag
     services.community_update(
         actor=admin_user, community=community, changes={"answer_promise_hours": 48}
     )
-    services.membership_set_role(
+    membership_actions.membership_set_role(
         actor=admin_user, community=community, person=colleague, role="owner"
     )
     community.refresh_from_db()

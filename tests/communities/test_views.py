@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.communities import services
 from rucher.communities.models import Community, Membership
 from rucher.core.factories import PersonFactory
@@ -146,7 +148,7 @@ def test_request_then_approval_through_the_manage_page(client_for, member, colle
 
 def test_reject_through_the_manage_page(client_for, member, colleague):
     community = make(colleague, visibility="private")
-    services.community_join(person=member, community=community)
+    membership_actions.community_join(person=member, community=community)
     client_for(colleague).post(f"/c/{community.slug}/manage/requests/bob/reject")
     assert not Membership.objects.filter(person=member, community=community).exists()
     assert client_for(member).get(f"/c/{community.slug}/members/").status_code == 404
@@ -155,8 +157,10 @@ def test_reject_through_the_manage_page(client_for, member, colleague):
 def test_a_member_cannot_decide_requests(client_for, member, colleague):
     community = make(colleague, visibility="private")
     third = PersonFactory(username="third")
-    services.community_join(person=third, community=community)
-    services.membership_set_role(actor=colleague, community=community, person=member, role="member")
+    membership_actions.community_join(person=third, community=community)
+    membership_actions.membership_set_role(
+        actor=colleague, community=community, person=member, role="member"
+    )
     response = client_for(member).post(f"/c/{community.slug}/manage/requests/third/approve")
     assert response.status_code == 403
     assert Membership.objects.get(person=third).status == "requested"
@@ -231,10 +235,10 @@ def test_members_page_has_a_constant_query_budget(client_for, member):
     community = make(member)
     client = client_for(member)
     for _ in range(3):
-        services.community_join(person=PersonFactory(), community=community)
+        membership_actions.community_join(person=PersonFactory(), community=community)
     few = _query_count(client, f"/c/{community.slug}/members/")
     for person in PersonFactory.create_batch(60):
-        services.community_join(person=person, community=community)
+        membership_actions.community_join(person=person, community=community)
     many = _query_count(client, f"/c/{community.slug}/members/")
     # the person, the community with my membership, a page, my memberships, the badge
     assert few == many == 5
@@ -256,16 +260,15 @@ def test_the_community_pages_speak_french(client_for, member):
 def test_the_community_page_has_a_fixed_query_budget(client_for, member):
     community = make(member)
     for person in PersonFactory.create_batch(10):
-        services.membership_set_role(
+        membership_actions.membership_set_role(
             actor=member, community=community, person=person, role="manager"
         )
-    from rucher.content import services as content_services
 
     client = client_for(member)
-    content_services.post_create(author=member, communities=[community], body="Premier")
+    post_actions.post_publish(author=member, communities=[community], body="Premier")
     few = _query_count(client, f"/c/{community.slug}/")
     for i in range(15):
-        content_services.post_create(author=member, communities=[community], body=f"Post {i}")
+        post_actions.post_publish(author=member, communities=[community], body=f"Post {i}")
     # The community page with its leaders and its stream: the same count whatever the size.
     assert _query_count(client, f"/c/{community.slug}/") == few
 

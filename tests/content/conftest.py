@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from rucher.content import services
+from rucher.actions import comments as comment_actions
+from rucher.actions import posts as post_actions
+from rucher.content import attachments as uploads
 from tests.communities.personas import VISIBILITIES, World, build_world
 
 
@@ -52,10 +54,10 @@ def build_content(world: World) -> Content:
     posts, attachments, comments = {}, {}, {}
     for visibility in VISIBILITIES:
         community = world.communities[visibility]
-        attachment = services.attachment_upload(
+        attachment = uploads.attachment_upload(
             uploader=owner, file=upload(f"{visibility}.png", png_bytes())
         )
-        post = services.post_create(
+        post = post_actions.post_publish(
             author=owner,
             communities=[community],
             title=f"{visibility} title",
@@ -64,7 +66,7 @@ def build_content(world: World) -> Content:
         )
         posts[visibility] = post
         attachments[visibility] = attachment
-        comments[visibility] = services.comment_create(
+        comments[visibility] = comment_actions.comment_publish(
             author=owner, post=post, body=f"first comment in {visibility}"
         )
     return Content(world=world, posts=posts, attachments=attachments, comments=comments)

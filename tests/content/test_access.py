@@ -4,6 +4,7 @@ and its attachment. Outsiders get the same 404 as for a missing object; leaving 
 import pytest
 
 from rucher.communities import services as community_services
+from rucher.content import attachments as uploads
 from tests.communities.personas import POSITIONS, VISIBILITIES
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,8 @@ INSIDERS = {"member", "ambassador", "manager", "owner", "administrator"}
 def readable(visibility, position):
     if position == "anonymous":
         return False
-    return visibility == "open" or position in INSIDERS
+    # A person a manager removed reads nothing of the community, even an open one (a ban).
+    return position in INSIDERS or (visibility == "open" and position != "removed")
 
 
 @pytest.mark.parametrize("visibility", VISIBILITIES)
@@ -90,11 +92,10 @@ def test_leaving_revokes_at_once(content, client_for, visibility):
 
 
 def test_an_unattached_upload_is_only_for_its_uploader(content, client_for):
-    from rucher.content import services
     from tests.content.conftest import png_bytes, upload
 
     member = content.world.people["member"]
-    attachment = services.attachment_upload(uploader=member, file=upload("draft.png", png_bytes()))
+    attachment = uploads.attachment_upload(uploader=member, file=upload("draft.png", png_bytes()))
     url = f"/attachments/{attachment.pk}/{attachment.name}"
     assert client_for(member).get(url).status_code == 200
     assert client_for(content.world.people["owner"]).get(url).status_code == 404
@@ -119,3 +120,20 @@ def test_a_hidden_post_is_only_for_moderators(content, client_for):
     stream_url = f"/c/{content.world.communities['open'].slug}/"
     assert "Hello open world" not in client_for(people["member"]).get(stream_url).content.decode()
     assert "Hello open world" in client_for(people["manager"]).get(stream_url).content.decode()
+
+
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+def test_readers_among_follows_the_matrix(content, visibility):
+    """The fan-out's filter (mentions, replies, likes) is the readability rule: a person a
+    manager removed from an open community is not among its readers either."""
+    from rucher.content.access import first_readable_communities, readers_among
+
+    people = content.world.people
+    everyone = {position: person.pk for position, person in people.items()}
+    readers = set(readers_among(content.posts[visibility], everyone.values()))
+    expected = {pk for position, pk in everyone.items() if readable(visibility, position)}
+    assert readers == expected
+    # The same rule on loaded rows (what notifications name), with the community read through.
+    firsts = first_readable_communities(content.posts[visibility], everyone.values())
+    assert set(firsts) == expected
+    assert set(firsts.values()) <= {content.world.communities[visibility].pk}

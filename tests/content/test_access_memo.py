@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from rucher.actions import memberships as membership_actions
 from rucher.communities import services as community_services
 from rucher.communities.models import Community
 from rucher.content.access import access_post, readable_posts, viewer_scope
@@ -53,7 +54,7 @@ def test_a_removal_by_a_manager_in_the_same_request_revokes_open_content(content
     post = content.posts["open"]
     with request_memo():
         assert readable_posts(member).filter(pk=post.pk).exists()
-        community_services.membership_remove(
+        membership_actions.membership_remove(
             actor=content.world.people["owner"], community=community, person=member
         )
         assert not readable_posts(member).filter(pk=post.pk).exists()

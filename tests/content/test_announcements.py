@@ -8,9 +8,10 @@ from huey.contrib.djhuey import HUEY
 
 from rucher import schedule
 from rucher.communities import services as community_services
-from rucher.content import announcements, curation
+from rucher.content import curation
 from rucher.content.models import Post, ReadReminder
 from rucher.core.testing import run_queued_tasks
+from rucher.notifications import announcements
 from rucher.notifications.models import Notification
 from tests.notifications.posts import make_post
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rucher.accounts import services as accounts_services
+from rucher.actions import memberships as membership_actions
 from rucher.communities import services as community_services
 from rucher.content import curation
 from rucher.content.feed import feed_for_person, home_feed
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def reader(world):
     """Member of the open community only; follows the owner."""
     person = PersonFactory(username="reader", display_name="Reader")
-    community_services.community_join(person=person, community=world.communities["open"])
+    membership_actions.community_join(person=person, community=world.communities["open"])
     accounts_services.follow_create(follower=person, followee=world.people["owner"])
     return person
 

@@ -5,7 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 
-from rucher.content import services
+from rucher.actions import comments as comment_actions
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
+from rucher.content import access
+from rucher.content import attachments as uploads
 from rucher.content.models import (
     MAX_BODY_LENGTH,
     Attachment,
@@ -17,6 +21,7 @@ from rucher.content.models import (
 )
 from rucher.core.models import AuditEvent
 from rucher.core.testing import run_queued_tasks
+from rucher.notifications import fanout
 from rucher.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +44,7 @@ def create(people_, communities_, **kwargs):
         "body": "Hello",
     }
     data.update(kwargs)
-    return services.post_create(**data)
+    return post_actions.post_publish(**data)
 
 
 def errors_of(exc_info):
@@ -127,11 +132,11 @@ def test_posting_requires_membership(people, communities):
 
 def test_one_unknown_community_rejects_the_whole_cross_post(people, communities):
     with pytest.raises(ValidationError) as exc_info:
-        services.communities_for_posting(people["member"], ["open-club", "nope"])
+        access.communities_for_posting(people["member"], ["open-club", "nope"])
     assert "nope" in errors_of(exc_info)["communities"][0]
     # A secret community the author cannot see is unknown too.
     with pytest.raises(ValidationError):
-        services.communities_for_posting(people["outsider"], [communities["secret"].slug])
+        access.communities_for_posting(people["outsider"], [communities["secret"].slug])
     # And one community where the author is not a member rejects the whole post.
     with pytest.raises(ValidationError):
         create(
@@ -188,7 +193,7 @@ def test_links_get_noopener_nofollow(people, communities):
 
 def test_edit_keeps_the_previous_version(people, communities):
     post = create(people, communities, title="v1", body="first text")
-    services.post_update(editor=people["member"], post=post, title="v2", body="second #text")
+    post_actions.post_edit(editor=people["member"], post=post, title="v2", body="second #text")
     post.refresh_from_db()
     assert post.edited_at is not None
     assert "second" in post.body_html
@@ -196,19 +201,19 @@ def test_edit_keeps_the_previous_version(people, communities):
     assert (revision.title, revision.body) == ("v1", "first text")
     assert list(post.tags.values_list("slug", flat=True)) == ["text"]
     with pytest.raises(PermissionDenied):
-        services.post_update(editor=people["manager"], post=post, body="not mine")
+        post_actions.post_edit(editor=people["manager"], post=post, body="not mine")
 
 
 def test_delete_by_author_moderator_and_admin(people, communities):
     post = create(people, communities)
     with pytest.raises(PermissionDenied):
-        services.post_delete(actor=people["ambassador"], post=post)
-    services.post_delete(actor=people["member"], post=post)
+        post_actions.post_remove(actor=people["ambassador"], post=post)
+    post_actions.post_remove(actor=people["member"], post=post)
     assert not AuditEvent.objects.filter(action="post.delete").exists()
     for actor in ("manager", "administrator"):
         post = create(people, communities)
-        services.comment_create(author=people["owner"], post=post, body="c")
-        services.post_delete(actor=people[actor], post=post)
+        comment_actions.comment_publish(author=people["owner"], post=post, body="c")
+        post_actions.post_remove(actor=people[actor], post=post)
         assert not Post.objects.filter(pk=post.pk).exists()
         assert not Comment.objects.filter(post_id=post.pk).exists()
     assert AuditEvent.objects.filter(action="post.delete").count() == 2
@@ -216,57 +221,59 @@ def test_delete_by_author_moderator_and_admin(people, communities):
 
 def test_comments_have_one_level_of_replies_and_exact_counters(people, communities):
     post = create(people, communities)
-    top = services.comment_create(author=people["owner"], post=post, body="top")
-    reply = services.comment_create(author=people["manager"], post=post, body="re", parent=top)
+    top = comment_actions.comment_publish(author=people["owner"], post=post, body="top")
+    reply = comment_actions.comment_publish(
+        author=people["manager"], post=post, body="re", parent=top
+    )
     with translation.override("en"), pytest.raises(ValidationError) as exc_info:
-        services.comment_create(author=people["owner"], post=post, body="x", parent=reply)
+        comment_actions.comment_publish(author=people["owner"], post=post, body="x", parent=reply)
     assert errors_of(exc_info)["parent"] == ["You can only reply to a top-level comment."]
     other = create(people, communities)
     with pytest.raises(ValidationError) as exc_info:
-        services.comment_create(author=people["owner"], post=other, body="x", parent=top)
+        comment_actions.comment_publish(author=people["owner"], post=other, body="x", parent=top)
     assert "parent" in errors_of(exc_info)
     with pytest.raises(ValidationError) as exc_info:
-        services.comment_create(author=people["owner"], post=post, body="")
+        comment_actions.comment_publish(author=people["owner"], post=post, body="")
     assert "body" in errors_of(exc_info)
-    services.comment_create(author=people["owner"], post=post, body="second")
+    comment_actions.comment_publish(author=people["owner"], post=post, body="second")
     post.refresh_from_db()
     assert post.comment_count == 3
-    services.comment_delete(actor=people["owner"], comment=top)  # with its reply
+    comment_actions.comment_remove(actor=people["owner"], comment=top)  # with its reply
     post.refresh_from_db()
     assert post.comment_count == 1 == Comment.objects.filter(post=post).count()
 
 
 def test_comment_edit_and_delete_rights(people, communities):
     post = create(people, communities)
-    comment = services.comment_create(author=people["owner"], post=post, body="mine")
+    comment = comment_actions.comment_publish(author=people["owner"], post=post, body="mine")
     with pytest.raises(PermissionDenied):
-        services.comment_update(editor=people["ambassador"], comment=comment, body="x")
-    services.comment_update(editor=people["owner"], comment=comment, body="**edited**")
+        comment_actions.comment_edit(editor=people["ambassador"], comment=comment, body="x")
+    comment_actions.comment_edit(editor=people["owner"], comment=comment, body="**edited**")
     comment.refresh_from_db()
     assert "<strong>edited</strong>" in comment.body_html and comment.edited_at
-    services.comment_update(editor=people["manager"], comment=comment, body="moderated")
+    comment_actions.comment_edit(editor=people["manager"], comment=comment, body="moderated")
     with pytest.raises(PermissionDenied):
-        services.comment_delete(actor=people["ambassador"], comment=comment)
-    services.comment_delete(actor=people["manager"], comment=comment)
+        comment_actions.comment_remove(actor=people["ambassador"], comment=comment)
+    comment_actions.comment_remove(actor=people["manager"], comment=comment)
     assert AuditEvent.objects.filter(action="comment.delete").count() == 1
 
 
 def test_likes_are_idempotent_exact_and_never_on_own_content(people, communities):
     post = create(people, communities)
-    assert services.post_like(person=people["owner"], post=post).like_count == 1
-    assert services.post_like(person=people["owner"], post=post).like_count == 1
-    assert services.post_like(person=people["manager"], post=post).like_count == 2
+    assert like_actions.post_like(person=people["owner"], post=post).like_count == 1
+    assert like_actions.post_like(person=people["owner"], post=post).like_count == 1
+    assert like_actions.post_like(person=people["manager"], post=post).like_count == 2
     with pytest.raises(ValidationError) as exc_info:
-        services.post_like(person=people["member"], post=post)
+        like_actions.post_like(person=people["member"], post=post)
     assert exc_info.value.code == "own_content"
-    assert services.post_unlike(person=people["owner"], post=post).like_count == 1
-    assert services.post_unlike(person=people["owner"], post=post).like_count == 1
-    comment = services.comment_create(author=people["owner"], post=post, body="c")
-    assert services.comment_like(person=people["member"], comment=comment).like_count == 1
-    assert services.comment_like(person=people["member"], comment=comment).like_count == 1
+    assert like_actions.post_unlike(person=people["owner"], post=post).like_count == 1
+    assert like_actions.post_unlike(person=people["owner"], post=post).like_count == 1
+    comment = comment_actions.comment_publish(author=people["owner"], post=post, body="c")
+    assert like_actions.comment_like(person=people["member"], comment=comment).like_count == 1
+    assert like_actions.comment_like(person=people["member"], comment=comment).like_count == 1
     with pytest.raises(ValidationError):
-        services.comment_like(person=people["owner"], comment=comment)
-    assert services.comment_unlike(person=people["member"], comment=comment).like_count == 0
+        like_actions.comment_like(person=people["owner"], comment=comment)
+    assert like_actions.comment_unlike(person=people["member"], comment=comment).like_count == 0
 
 
 RECOGNITION_KINDS = ["first_contribution", "badge"]
@@ -298,10 +305,14 @@ def test_notifications_fan_out_once_to_readers_only(people, communities):
         ("owner", "mention", f"mention:post:{post.pk}"),
     ]
     with transaction.atomic():
-        top = services.comment_create(author=people["owner"], post=post, body="ok @ambassador")
-        reply = services.comment_create(author=people["manager"], post=post, body="re", parent=top)
-        services.post_like(person=people["owner"], post=post)
-        services.comment_like(person=people["member"], comment=top)
+        top = comment_actions.comment_publish(
+            author=people["owner"], post=post, body="ok @ambassador"
+        )
+        reply = comment_actions.comment_publish(
+            author=people["manager"], post=post, body="re", parent=top
+        )
+        like_actions.post_like(person=people["owner"], post=post)
+        like_actions.comment_like(person=people["member"], comment=top)
     run_queued_tasks()
     found = set(_notifications())
     assert ("ambassador", "mention", f"mention:comment:{top.pk}") in found
@@ -312,10 +323,10 @@ def test_notifications_fan_out_once_to_readers_only(people, communities):
     assert ("owner", "like", f"like:comment:{top.pk}:{people['member'].pk}") in found
     count = Notification.objects.count()
     # Running the jobs again creates nothing twice.
-    services.post_notify_mentions(post_id=post.pk)
-    services.comment_notify(comment_id=top.pk)
-    services.comment_notify(comment_id=reply.pk)
-    services.post_notify_like(post_id=post.pk, liker_id=people["owner"].pk)
+    fanout.post_notify_mentions(post_id=post.pk)
+    fanout.comment_notify(comment_id=top.pk)
+    fanout.comment_notify(comment_id=reply.pk)
+    fanout.post_notify_like(post_id=post.pk, liker_id=people["owner"].pk)
     assert Notification.objects.count() == count
 
 
@@ -325,8 +336,8 @@ def test_notifications_fan_out_once_to_readers_only(people, communities):
 def test_a_like_undone_before_the_job_notifies_nobody(people, communities):
     post = create(people, communities)
     with transaction.atomic():
-        services.post_like(person=people["owner"], post=post)
-        services.post_unlike(person=people["owner"], post=post)
+        like_actions.post_like(person=people["owner"], post=post)
+        like_actions.post_unlike(person=people["owner"], post=post)
     run_queued_tasks()
     assert Notification.objects.exclude(kind__in=RECOGNITION_KINDS).count() == 0
 
@@ -334,7 +345,7 @@ def test_a_like_undone_before_the_job_notifies_nobody(people, communities):
 def test_attachments_are_attached_once(people, communities):
     from tests.content.conftest import png_bytes, upload
 
-    attachment = services.attachment_upload(
+    attachment = uploads.attachment_upload(
         uploader=people["member"], file=upload("a.png", png_bytes())
     )
     post = create(people, communities, attachment_ids=[attachment.pk])
@@ -342,6 +353,6 @@ def test_attachments_are_attached_once(people, communities):
     with pytest.raises(ValidationError) as exc_info:
         create(people, communities, attachment_ids=[attachment.pk])
     assert "attachments" in errors_of(exc_info)
-    other = services.attachment_upload(uploader=people["owner"], file=upload("b.png", png_bytes()))
+    other = uploads.attachment_upload(uploader=people["owner"], file=upload("b.png", png_bytes()))
     with pytest.raises(ValidationError):
         create(people, communities, attachment_ids=[other.pk])

@@ -4,7 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rucher.content import services
+from rucher.actions import comments as comment_actions
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
+from rucher.content import attachments as uploads
 from rucher.content.models import Comment, Post, PostRevision
 from tests.content.conftest import png_bytes, upload
 
@@ -69,7 +72,7 @@ def test_bad_input_re_renders_the_form(world, client_for):
 
 def test_like_comment_reply_edit_and_history_without_javascript(world, client_for):
     people = world.people
-    post = services.post_create(
+    post = post_actions.post_publish(
         author=people["owner"], communities=[world.communities["open"]], body="Original"
     )
     client = client_for(people["member"])
@@ -103,7 +106,7 @@ def test_like_comment_reply_edit_and_history_without_javascript(world, client_fo
 
 
 def test_titles_and_bodies_are_inert_in_pages(world, client_for):
-    post = services.post_create(
+    post = post_actions.post_publish(
         author=world.people["member"],
         communities=[world.communities["open"]],
         title="<script>alert(1)</script>",
@@ -117,7 +120,7 @@ def test_titles_and_bodies_are_inert_in_pages(world, client_for):
 
 def test_a_pdf_is_a_download(world, client_for):
     member = world.people["member"]
-    attachment = services.attachment_upload(
+    attachment = uploads.attachment_upload(
         uploader=member, file=upload("doc.pdf", b"%PDF-1.4\n%...\n")
     )
     response = client_for(member).get(f"/attachments/{attachment.pk}/doc.pdf")
@@ -140,23 +143,25 @@ def _count(client, url):
 
 def _fill(world, n):
     people = world.people
-    main = services.post_create(
+    main = post_actions.post_publish(
         author=people["owner"], communities=[world.communities["open"]], body="Main #x"
     )
     for i in range(n):
-        p = services.post_create(
+        p = post_actions.post_publish(
             author=people["owner"],
             communities=[world.communities["open"], world.communities["private"]],
             body=f"Post {i} #t{i % 3}",
             attachment_ids=[
-                services.attachment_upload(
+                uploads.attachment_upload(
                     uploader=people["owner"], file=upload(f"{i}.png", png_bytes())
                 ).pk
             ],
         )
-        services.post_like(person=people["member"], post=p)
-        top = services.comment_create(author=people["manager"], post=main, body=f"c{i}")
-        services.comment_create(author=people["ambassador"], post=main, body="r", parent=top)
+        like_actions.post_like(person=people["member"], post=p)
+        top = comment_actions.comment_publish(author=people["manager"], post=main, body=f"c{i}")
+        comment_actions.comment_publish(
+            author=people["ambassador"], post=main, body="r", parent=top
+        )
     return main
 
 

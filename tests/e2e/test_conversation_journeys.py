@@ -20,11 +20,12 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from rucher.accounts.models import User
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Community, Membership
-from rucher.communities.services import community_create, community_join, request_approve
+from rucher.communities.services import community_create
 from rucher.content.feed import ReadCounts, post_read_counts
 from rucher.content.models import Post, PostKind
-from rucher.content.services import post_create
 from rucher.core.factories import PASSWORD, PersonFactory
 from rucher.core.testing import run_queued_tasks
 
@@ -121,7 +122,7 @@ def test_demander_a_rejoindre_une_communaute_privee_puis_etre_accepte(
 ):
     manon = personne("manon", "Manon Manager")
     codir = communaute(manon, "Comité de direction", "codir", visibility="private")
-    post_create(
+    post_actions.post_publish(
         author=manon,
         communities=[codir],
         title="Ordre du jour",
@@ -188,8 +189,8 @@ def test_publier_commenter_aimer_et_etre_notifie(
     denis = personne("denis", "Denis Mentionné")
     emile = personne("emile", "Émile Lecteur")
     qualite = communaute(camille, "Qualité", "qualite")
-    community_join(person=denis, community=qualite)
-    community_join(person=emile, community=qualite)
+    membership_actions.community_join(person=denis, community=qualite)
+    membership_actions.community_join(person=emile, community=qualite)
     schema = tmp_path / "schema.png"
     Image.new("RGB", (120, 80), (242, 169, 0)).save(schema, format="PNG")
 
@@ -327,8 +328,8 @@ def test_publier_dans_deux_communautes(page: Page, live_server, connexion):
     nantes = communaute(felix, "Site de Nantes", "nantes", visibility="private")
     communaute(felix, "Site de Brest", "brest")
     gina = personne("gina", "Gina Nantaise")
-    community_join(person=gina, community=nantes)
-    request_approve(actor=felix, community=nantes, person=gina)
+    membership_actions.community_join(person=gina, community=nantes)
+    membership_actions.request_approve(actor=felix, community=nantes, person=gina)
     personne("hector", "Hector Horsjeu")
 
     connexion("felix")
@@ -375,7 +376,7 @@ def test_lire_une_annonce_a_lire_obligatoirement(page: Page, live_server, connex
     ines = personne("ines", "Inès Animatrice")
     equipe = communaute(ines, "Équipe support", "support-interne")
     jules = personne("jules", "Jules Lecteur")
-    community_join(person=jules, community=equipe)
+    membership_actions.community_join(person=jules, community=equipe)
 
     # L'animatrice publie l'annonce depuis la page de sa communauté.
     connexion("ines")
@@ -432,9 +433,9 @@ def test_signaler_une_publication_puis_la_masquer(page: Page, live_server, conne
     cafe = communaute(karim, "Machine à café", "cafe")
     lea = personne("lea", "Léa Lectrice")
     mehdi = personne("mehdi", "Mehdi Message")
-    community_join(person=lea, community=cafe)
-    community_join(person=mehdi, community=cafe)
-    post = post_create(
+    membership_actions.community_join(person=lea, community=cafe)
+    membership_actions.community_join(person=mehdi, community=cafe)
+    post = post_actions.post_publish(
         author=mehdi,
         communities=[cafe],
         title="Vends voiture",

@@ -16,9 +16,11 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from rucher.actions import comments as comment_actions
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Community
-from rucher.communities.services import community_create, community_join
-from rucher.content.services import comment_create, post_create
+from rucher.communities.services import community_create
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
 from rucher.mail.inbound import handle_inbound
@@ -50,11 +52,15 @@ def test_an_email_reply_joins_the_thread_and_unsubscribing_works(
     eva = PersonFactory(username="eva", display_name="Eva Author", email="eva@example.org")
     chloe = PersonFactory(username="chloe", display_name="Chloé Commenter")
     for person in (eva, chloe):
-        community_join(person=person, community=club)
-    post = post_create(author=eva, communities=[club], title="Budget 2027", body="Draft inside.")
+        membership_actions.community_join(person=person, community=club)
+    post = post_actions.post_publish(
+        author=eva, communities=[club], title="Budget 2027", body="Draft inside."
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        comment_create(author=chloe, post=post, body="Nice work on the travel lines.")
+        comment_actions.comment_publish(
+            author=chloe, post=post, body="Nice work on the travel lines."
+        )
     _drain(django_capture_on_commit_callbacks)
 
     sent = [m for m in mail.outbox if "eva@example.org" in m.to]

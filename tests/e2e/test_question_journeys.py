@@ -15,10 +15,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from rucher.accounts.models import User
+from rucher.actions import likes as like_actions
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Community
-from rucher.communities.services import community_create, community_join
+from rucher.communities.services import community_create
 from rucher.content.models import Post, PostKind
-from rucher.content.services import post_create, post_like
 from rucher.core.factories import PASSWORD, PersonFactory
 from rucher.core.testing import run_queued_tasks
 from rucher.qa.models import Question
@@ -76,14 +78,14 @@ def test_poser_une_question_router_vers_l_experte_repondre_et_accepter(
     eva = personne("eva", "Eva Experte")
     lea = personne("lea", "Léa Lectrice")
     for membre in (alice, eva, lea):
-        community_join(person=membre, community=communaute)
+        membership_actions.community_join(person=membre, community=communaute)
     # La réputation d'Eva en python vient d'une publication étiquetée #python que Léa a aimée.
-    astuce = post_create(
+    astuce = post_actions.post_publish(
         author=eva,
         communities=[communaute],
         body="Astuce : `python -X importtime` montre ce qui ralentit le démarrage. #python",
     )
-    post_like(person=lea, post=astuce)
+    like_actions.post_like(person=lea, post=astuce)
     run_queued_tasks()
     avant = python_reputation(eva)
     assert avant > 0

@@ -15,10 +15,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from rucher.actions import comments as comment_actions
+from rucher.actions import likes as like_actions
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Community
-from rucher.communities.services import community_create, community_join
+from rucher.communities.services import community_create
 from rucher.content.models import PostKind
-from rucher.content.services import comment_create, comment_like, post_create
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
 from rucher.recognition.leaderboard import last_freezable_week, weekly_top_freeze
@@ -48,18 +51,20 @@ def test_a_like_brings_points_a_badge_and_the_top_3(page: Page, live_server, log
     lea = PersonFactory(username="lea", display_name="Léa Liker")
     fans = PersonFactory.create_batch(9)
     for person in (sam, eva, lea, *fans):
-        community_join(person=person, community=club)
-    question = post_create(
+        membership_actions.community_join(person=person, community=club)
+    question = post_actions.post_publish(
         author=sam,
         communities=[club],
         kind=PostKind.QUESTION,
         title="How do I read a 4 GB CSV file?",
         body="My script runs out of memory.",
     )
-    answer = comment_create(author=eva, post=question, body="Read it in chunks with pandas.")
+    answer = comment_actions.comment_publish(
+        author=eva, post=question, body="Read it in chunks with pandas."
+    )
     # Nine colleagues liked the answer already: the tenth like makes a badge.
     for fan in fans:
-        comment_like(person=fan, comment=answer)
+        like_actions.comment_like(person=fan, comment=answer)
     run_queued_tasks()
     before = score(eva)
     assert before > 0

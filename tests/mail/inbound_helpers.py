@@ -11,7 +11,7 @@ from email.utils import formatdate, make_msgid
 import pytest
 from PIL import Image
 
-from rucher.content import services as content
+from rucher.actions import posts as post_actions
 from rucher.content.models import Post
 from rucher.mail.tokens import reply_address, reply_token_create
 from tests.communities.personas import VISIBILITIES, World, build_world
@@ -53,7 +53,7 @@ def mail_settings(settings, tmp_path):
 def inbound(admin_user, mail_settings) -> Inbound:
     world = build_world(admin_user)
     posts = {
-        visibility: content.post_create(
+        visibility: post_actions.post_publish(
             author=world.people["owner"],
             communities=[world.communities[visibility]],
             title=f"{visibility.capitalize()} news",

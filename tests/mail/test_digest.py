@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from rucher.accounts.models import DeclaredSkill, User
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Community, Membership
 from rucher.communities.services import community_leave
 from rucher.content.models import Post, PostCommunity, Tag
@@ -206,11 +207,10 @@ def test_the_window_starts_at_the_last_digest_of_the_period(cast):
 
 
 def test_a_deleted_post_is_gone(cast):
-    from rucher.content.services import post_delete
 
     gone = post(cast.author, [cast.garden], title="Oops", likes=4)
     assert ids(digest_build_for(cast.reader, "weekly", NOW).liked) == [gone.pk]
-    post_delete(actor=cast.author, post=gone)
+    post_actions.post_remove(actor=cast.author, post=gone)
     digest = digest_build_for(cast.reader, "weekly", NOW)
     assert digest.liked == [] and digest.newest == []
 
@@ -279,6 +279,21 @@ def test_unanswered_questions_in_declared_and_earned_skills(cast):
     assert by_id[q_declared.pk].tags == ["python"]
     # A question listed as a question is not repeated among the newest posts.
     assert q_earned.pk not in ids(digest.newest)
+
+
+def test_a_person_removed_from_an_open_community_gets_none_of_its_questions(cast):
+    # Removal is a ban: the open community's content is no longer readable by that person
+    # (the web and the notification emails hide it; the digest follows the same rule).
+    DeclaredSkill.objects.create(person=cast.reader, name="Python", slug="python")
+    Membership.objects.create(
+        community=cast.lobby, person=cast.reader, status=Membership.Status.REMOVED
+    )
+    question(cast.author, [cast.lobby], tags=("python",), title="Lobby question")
+    both = question(cast.author, [cast.lobby, cast.garden], tags=("python",), title="Both")
+    digest = digest_build_for(cast.reader, "weekly", NOW)
+    assert ids(digest.questions) == [both.pk]
+    # Shown under the community it is still readable through.
+    assert digest.questions[0].community == "Garden"
 
 
 def test_no_skills_no_questions(cast):
@@ -384,6 +399,17 @@ def test_notifications_about_a_left_community_vanish(cast):
     notify(cast.reader, "like", post_=cellar_post, actor=cast.author)
     assert len(digest_build_for(cast.reader, "weekly", NOW).notices) == 1
     community_leave(person=cast.reader, community=cast.secret)
+    assert digest_build_for(cast.reader, "weekly", NOW).notices == []
+
+
+def test_notifications_about_a_post_of_an_open_community_one_was_removed_from_vanish(cast):
+    lobby_post = post(cast.author, [cast.lobby], title="Lobby")
+    notify(cast.reader, "mention", post_=lobby_post, actor=cast.author)
+    prefer(cast.reader, mention="weekly")
+    assert len(digest_build_for(cast.reader, "weekly", NOW).notices) == 1
+    Membership.objects.create(
+        community=cast.lobby, person=cast.reader, status=Membership.Status.REMOVED
+    )
     assert digest_build_for(cast.reader, "weekly", NOW).notices == []
 
 

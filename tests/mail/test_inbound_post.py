@@ -290,7 +290,7 @@ def test_a_failure_after_files_were_stored_leaves_no_file(inbound, tmp_path):
 
     from rucher.mail import inbound as inbound_module
 
-    with mock.patch.object(inbound_module.content, "post_create", side_effect=RuntimeError):
+    with mock.patch.object(inbound_module.posts, "post_publish", side_effect=RuntimeError):
         result = send(inbound, attachments=[("chart.png", png_bytes(), "image/png")])
     assert (result.outcome, result.reason) == ("bounced", "error")
     assert Attachment.objects.count() == 0

@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Membership
-from rucher.content import services as content
 from rucher.content.models import Attachment, Comment, Post
 from rucher.core.testing import run_queued_tasks
 from rucher.mail import inbound as inbound_module
@@ -198,7 +198,7 @@ def test_a_spoofed_from_with_a_valid_token_is_refused(inbound):
 def test_a_token_for_a_deleted_post_is_refused(inbound):
     to = inbound.reply_to("member")
     post = inbound.posts["private"]
-    content.post_delete(actor=post.author, post=post)
+    post_actions.post_remove(actor=post.author, post=post)
     result = reply(inbound, to=to)
     assert (result.outcome, result.reason) == ("bounced", "unknown_token")
     assert result.smtp_reply.startswith("550 5.1.1")
@@ -457,7 +457,7 @@ def test_deeply_nested_multiparts_do_not_exhaust_the_parser(inbound):
 
 def test_an_unexpected_error_bounces_with_nothing_written(inbound):
     with mock.patch.object(
-        inbound_module.content, "comment_create", side_effect=RuntimeError("boom")
+        inbound_module.comments, "comment_publish", side_effect=RuntimeError("boom")
     ):
         result = reply(inbound, text="Hello")
     assert (result.outcome, result.reason) == ("bounced", "error")

@@ -10,8 +10,10 @@ import pytest
 from django.core import mail
 from huey.contrib.djhuey import HUEY
 
+from rucher.actions import comments as comment_actions
+from rucher.actions import likes as like_actions
+from rucher.actions import memberships as membership_actions
 from rucher.communities import services as community_services
-from rucher.content import services as content_services
 from rucher.core.factories import PersonFactory
 from rucher.mail import preferences
 from rucher.mail.models import OutboxMessage
@@ -38,7 +40,7 @@ def people(world):
 
 def _comment(drain, django_capture_on_commit_callbacks, author, post, body="Nice work"):
     with django_capture_on_commit_callbacks(execute=True):
-        comment = content_services.comment_create(author=author, post=post, body=body)
+        comment = comment_actions.comment_publish(author=author, post=post, body=body)
     drain()
     return comment
 
@@ -118,7 +120,7 @@ def test_kinds_not_wanted_at_once_queue_nothing(
     _comment(drain, django_capture_on_commit_callbacks, commenter, post)
     # Likes default to the weekly digest.
     with django_capture_on_commit_callbacks(execute=True):
-        content_services.post_like(person=commenter, post=post)
+        like_actions.post_like(person=commenter, post=post)
     drain()
     assert Notification.objects.filter(recipient=author, kind__in=["comment", "like"]).count() == 2
     assert not OutboxMessage.objects.exists()
@@ -174,7 +176,7 @@ def test_access_lost_before_queuing_queues_nothing(
     secret = world.communities["secret"]
     post = make_post(author, [secret], body=SECRET)
     with django_capture_on_commit_callbacks(execute=True):
-        comment = content_services.comment_create(author=commenter, post=post, body=SECRET)
+        comment = comment_actions.comment_publish(author=commenter, post=post, body=SECRET)
     community_services.community_leave(person=author, community=secret)
     drain()  # the notification job runs after the author left: they are not a reader
     assert not OutboxMessage.objects.exists()
@@ -258,7 +260,7 @@ def test_a_notification_without_a_post_has_no_reply_address_nor_thread(
     preferences.preferences_set(person=owner, changes={"join_request": "immediate"})
     newcomer = PersonFactory(display_name="Newcomer")
     with django_capture_on_commit_callbacks(execute=True):
-        community_services.community_join(person=newcomer, community=world.communities["private"])
+        membership_actions.community_join(person=newcomer, community=world.communities["private"])
     drain()
     message = OutboxMessage.objects.get(recipient=owner)
     assert "Reply-To" not in message.headers

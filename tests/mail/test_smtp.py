@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from rucher.content import services as content_services
+from rucher.actions import comments as comment_actions
 from rucher.mail.models import AddressHealth, OutboxMessage
 from rucher.mail.outbox import outbox_send, outbox_send_due
 from rucher.mail.tokens import reply_token_lookup
@@ -94,7 +94,7 @@ def test_a_comment_notification_arrives_by_smtp(
     author.save(update_fields=["language"])
     post = make_post(author, [world.communities["open"]], title="Budget 2027")
     with django_capture_on_commit_callbacks(execute=True):
-        comment = content_services.comment_create(
+        comment = comment_actions.comment_publish(
             author=world.people["ambassador"], post=post, body="Looks good to me"
         )
     drain()

@@ -6,6 +6,7 @@ from django.http import Http404
 
 from rucher.communities import services as community_services
 from rucher.content.access import access_comment, access_post
+from rucher.core.errors import NotFound
 from rucher.core.factories import PersonFactory
 from rucher.core.models import AuditEvent
 from rucher.moderation import services
@@ -75,7 +76,7 @@ def test_a_reason_of_exactly_the_limit_is_accepted(world, posts):
 def test_an_outsider_cannot_report_what_they_cannot_read(world, posts, visibility):
     with pytest.raises(Http404):
         access_post(world.people["outsider"], posts[visibility].pk)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.report_create(
             reporter=world.people["outsider"], post=posts[visibility], reason="Spam"
         )
@@ -84,7 +85,7 @@ def test_an_outsider_cannot_report_what_they_cannot_read(world, posts, visibilit
 
 def test_a_comment_of_another_post_is_refused(world, posts):
     comment = make_comment(world.people["member"], posts["private"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.report_create(
             reporter=world.people["member"], post=posts["open"], comment=comment, reason="Spam"
         )
@@ -178,7 +179,7 @@ def test_hiding_a_comment_makes_it_vanish_for_readers(world, posts):
     report.refresh_from_db()
     assert report.status == Report.Status.HIDDEN
     # A hidden comment cannot be reported again by a reader.
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.report_create(
             reporter=world.people["outsider"], post=post, comment=comment, reason="Encore"
         )

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from rucher.actions import memberships as membership_actions
 from rucher.communities import services as community_services
 from rucher.content.access import viewer_scope
 from rucher.core.factories import PersonFactory
@@ -156,7 +157,7 @@ def test_a_request_to_join_notifies_the_managers_and_the_decision_the_requester(
 ):
     community = world.communities["private"]
     with django_capture_on_commit_callbacks(execute=True):
-        community_services.community_join(person=camille, community=community)
+        membership_actions.community_join(person=camille, community=community)
     managers = {world.people["owner"].pk, world.people["manager"].pk}
     notified = set(
         Notification.objects.filter(kind="join_request", actor=camille).values_list(
@@ -165,13 +166,13 @@ def test_a_request_to_join_notifies_the_managers_and_the_decision_the_requester(
     )
     assert notified == managers
     with django_capture_on_commit_callbacks(execute=True):
-        community_services.request_reject(
+        membership_actions.request_reject(
             actor=world.people["manager"], community=community, person=camille
         )
     with django_capture_on_commit_callbacks(execute=True):
-        community_services.community_join(person=camille, community=community)
+        membership_actions.community_join(person=camille, community=community)
     with django_capture_on_commit_callbacks(execute=True):
-        community_services.request_approve(
+        membership_actions.request_approve(
             actor=world.people["owner"], community=community, person=camille
         )
     decisions = list(
@@ -188,7 +189,7 @@ def test_joining_an_open_community_notifies_nobody(
     world, camille, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        community_services.community_join(person=camille, community=world.communities["open"])
+        membership_actions.community_join(person=camille, community=world.communities["open"])
     assert not Notification.objects.exists()
 
 

@@ -11,8 +11,9 @@ import pytest
 from django.test import Client
 
 from rucher.accounts.models import DeclaredSkill, User
+from rucher.actions import comments as comment_actions
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Community
-from rucher.content import services
 from rucher.content.models import Comment, Post
 from tests.communities.personas import build_world
 
@@ -39,7 +40,7 @@ def ask(
     title: str = "How do I?",
 ) -> Post:
     with clock(at):
-        return services.post_create(
+        return post_actions.post_publish(
             author=author,
             communities=communities,
             kind="question",
@@ -53,7 +54,7 @@ def answer(
     author: User, post: Post, *, at: datetime, parent: Comment | None = None, body: str = "Try"
 ) -> Comment:
     with clock(at):
-        return services.comment_create(author=author, post=post, body=body, parent=parent)
+        return comment_actions.comment_publish(author=author, post=post, body=body, parent=parent)
 
 
 def declare(person: User, *slugs: str) -> None:

@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from rucher.communities import services as community_services
-from rucher.content import services as content_services
+from rucher.actions import comments as comment_actions
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
 from rucher.notifications.models import Notification
@@ -47,7 +48,7 @@ def test_without_a_promise_there_is_no_due_time(world, settings):
 
 
 def test_other_kinds_have_no_question_state(world):
-    post = content_services.post_create(
+    post = post_actions.post_publish(
         author=world.people["member"], communities=[world.communities["open"]], body="Hi"
     )
     assert not Question.objects.filter(post=post).exists()
@@ -134,12 +135,12 @@ def test_deleting_the_accepted_answer_clears_acceptance(world):
     first = answer(manager, post, at=paris(2026, 6, 8, 10, 0))
     second = answer(owner, post, at=paris(2026, 6, 8, 11, 0))
     services.answer_accept(actor=asker, post=post, comment_id=first.pk)
-    content_services.comment_delete(actor=manager, comment=first)
+    comment_actions.comment_remove(actor=manager, comment=first)
     question = Question.objects.get(post=post)
     assert question.accepted_comment_id is None and question.accepted_at is None
     assert question.first_answer_id == second.pk
     assert question.first_answer_at == paris(2026, 6, 8, 11, 0)
-    content_services.comment_delete(actor=owner, comment=second)
+    comment_actions.comment_remove(actor=owner, comment=second)
     assert Question.objects.get(post=post).first_answer_at is None
 
 
@@ -152,7 +153,7 @@ def experts(world):
     inside = PersonFactory(username="insider", display_name="Insider")
     outside = PersonFactory(username="stranger", display_name="Stranger")
     for community in world.communities.values():
-        community_services.membership_set_role(
+        membership_actions.membership_set_role(
             actor=world.people["owner"], community=community, person=inside, role="member"
         )
     declare(inside, "python")

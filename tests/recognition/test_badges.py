@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from rucher.communities import services as communities
-from rucher.content import services as content
+from rucher.actions import comments as comment_actions
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.content.models import Comment, CommentLike, Post, PostKind, PostLike, Tag
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
@@ -45,7 +46,7 @@ def member(world):
 
 def _post(person, community, **kwargs):
     kwargs.setdefault("body", "Hello")
-    return content.post_create(author=person, communities=[community], **kwargs)
+    return post_actions.post_publish(author=person, communities=[community], **kwargs)
 
 
 def test_a_first_post_is_awarded_once_and_notified_once(club, member):
@@ -74,12 +75,14 @@ def test_a_hidden_post_earns_nothing(club, member):
 def test_an_answer_counts_but_a_comment_on_ones_own_question_does_not(world, club, member):
     asker = world.people["ambassador"]
     mine = _post(member, club, kind=PostKind.QUESTION, title="Mine?")
-    content.comment_create(author=member, post=mine, body="Any news?")
+    comment_actions.comment_publish(author=member, post=mine, body="Any news?")
     assert "first_answer" not in codes(badges_check(person_id=member.pk))
     theirs = _post(asker, club, kind=PostKind.QUESTION, title="Theirs?")
-    answer = content.comment_create(author=member, post=theirs, body="Like this.")
+    answer = comment_actions.comment_publish(author=member, post=theirs, body="Like this.")
     # A reply under someone's comment is not an answer either.
-    content.comment_create(author=world.people["manager"], post=theirs, body="+1", parent=answer)
+    comment_actions.comment_publish(
+        author=world.people["manager"], post=theirs, body="+1", parent=answer
+    )
     assert codes(badges_check(person_id=member.pk)) == ["first_answer"]
     assert codes(badges_check(person_id=world.people["manager"].pk)) == []
 
@@ -87,7 +90,7 @@ def test_an_answer_counts_but_a_comment_on_ones_own_question_does_not(world, clu
 def test_an_accepted_answer_earns_its_badge(world, club, member):
     asker = world.people["ambassador"]
     question = _post(asker, club, kind=PostKind.QUESTION, title="Why?")
-    answer = content.comment_create(author=member, post=question, body="Because.")
+    answer = comment_actions.comment_publish(author=member, post=question, body="Because.")
     assert "first_accepted_answer" not in codes(badges_check(person_id=member.pk))
     qa.answer_accept(actor=asker, post=question, comment_id=answer.pk)
     assert codes(badges_check(person_id=member.pk)) == ["first_accepted_answer"]
@@ -130,7 +133,9 @@ def test_seven_consecutive_days_make_a_streak(club, member):
     now = monday + timedelta(days=6, hours=3)
     assert "streak_7" not in codes(badges_check(person_id=member.pk, now=now))
     # A comment on the seventh day completes the streak.
-    comment = content.comment_create(author=member, post=Post.objects.first(), body="Day 7")
+    comment = comment_actions.comment_publish(
+        author=member, post=Post.objects.first(), body="Day 7"
+    )
     Comment.objects.filter(pk=comment.pk).update(created_at=monday + timedelta(days=6))
     assert "streak_7" in codes(badges_check(person_id=member.pk, now=now))
 
@@ -180,13 +185,13 @@ def test_becoming_ambassador_awards_the_badge_through_the_job(
 ):
     newcomer = PersonFactory(username="newcomer")
     with django_capture_on_commit_callbacks(execute=True):
-        communities.membership_set_role(
+        membership_actions.membership_set_role(
             actor=world.people["owner"], community=club, person=newcomer, role="member"
         )
     run_queued_tasks()
     assert not BadgeAward.objects.filter(person=newcomer).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        communities.membership_set_role(
+        membership_actions.membership_set_role(
             actor=world.people["owner"], community=club, person=newcomer, role="ambassador"
         )
     run_queued_tasks()

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from rucher.accounts import services as accounts
-from rucher.communities.services import community_join
-from rucher.content import services as content
+from rucher.actions import likes as like_actions
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.core.factories import PersonFactory
 from rucher.recognition import selectors
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _earn(world, author, tag, likes, community="open", title="Earned"):
     """`likes` people like a post of `author` tagged `tag`."""
-    post = content.post_create(
+    post = post_actions.post_publish(
         author=author,
         communities=[world.communities[community]],
         title=title,
@@ -25,7 +26,7 @@ def _earn(world, author, tag, likes, community="open", title="Earned"):
     likers = [p for p in world.people.values() if p.pk != author.pk][:likes]
     for liker in likers:
         post.author = author
-        content.post_like(person=liker, post=post)
+        like_actions.post_like(person=liker, post=post)
     return post
 
 
@@ -108,7 +109,7 @@ def test_the_query_budget_is_constant(world, client_for):
     for i in range(6):
         person = PersonFactory(username=f"p{i}", display_name=f"P{i}")
         accounts.profile_update(person=person, changes={"expertise": ["python", "go"]})
-        community_join(person=person, community=world.communities["open"])
+        membership_actions.community_join(person=person, community=world.communities["open"])
         _earn(world, person, "python", 2)
     with CaptureQueriesContext(connection) as many:
         response = client.get("/experts/?tag=python")

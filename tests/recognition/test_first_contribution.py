@@ -2,9 +2,9 @@
 
 import pytest
 
-from rucher.communities import services as communities
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Membership
-from rucher.content import services as content
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
 from rucher.notifications.models import Notification
@@ -21,7 +21,7 @@ def newcomer(world):
 
 
 def _post(person, community, title="My first post"):
-    return content.post_create(author=person, communities=[community], title=title, body="Hi")
+    return post_actions.post_publish(author=person, communities=[community], title=title, body="Hi")
 
 
 def _first_notifications():
@@ -57,7 +57,7 @@ def test_a_second_post_is_not_a_first_contribution(world, newcomer):
 
 def test_managers_are_told_when_there_is_no_ambassador(world, newcomer):
     community = world.communities["open"]
-    communities.membership_set_role(
+    membership_actions.membership_set_role(
         actor=world.people["owner"],
         community=community,
         person=world.people["ambassador"],

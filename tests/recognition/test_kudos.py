@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.communities import services as communities
-from rucher.content import services as content
 from rucher.content.models import Post
 from rucher.core.factories import PersonFactory
 from rucher.moderation import services as moderation
@@ -125,7 +126,7 @@ def test_an_inactive_value_or_a_departed_colleague_is_refused(world, departed):
 
 
 def test_a_person_removed_from_the_community_cannot_be_thanked_there(world, people):
-    communities.membership_remove(
+    membership_actions.membership_remove(
         actor=people["owner"], community=world.communities["open"], person=people["manager"]
     )
     with pytest.raises(ValidationError) as exc:
@@ -148,7 +149,7 @@ def test_deleting_or_hiding_the_thanks_withdraws_the_points(world, people):
     assert total(people["manager"]) == 0
     moderation.post_restore(actor=people["owner"], post=kudos.post)
     assert total(people["manager"]) == 10
-    content.post_delete(actor=people["member"], post=kudos.post)
+    post_actions.post_remove(actor=people["member"], post=kudos.post)
     assert total(people["manager"]) == 0
     assert not Kudos.objects.exists()
     assert_consistent()

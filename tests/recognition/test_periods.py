@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from rucher.content import services as content
+from rucher.actions import likes as like_actions
 from rucher.recognition import points
 from rucher.recognition.models import PeriodScore
 from rucher.recognition.periods import (
@@ -37,7 +37,7 @@ def test_a_like_adds_to_the_week_the_month_and_all_time_of_both_scopes(world):
     club = world.communities["open"]
     post = publish(owner, club)
     before = rows(owner)
-    content.post_like(person=member, post=post)
+    like_actions.post_like(person=member, post=post)
     after = rows(owner)
     for period in ("week", "month", "all"):
         for scope in (0, club.pk):
@@ -45,7 +45,7 @@ def test_a_like_adds_to_the_week_the_month_and_all_time_of_both_scopes(world):
     starts = set(PeriodScore.objects.filter(person=owner).values_list("period", "start"))
     now = timezone.now()
     assert starts == {("week", week_start(now)), ("month", month_start(now)), ("all", ALL_TIME)}
-    content.post_unlike(person=member, post=post)
+    like_actions.post_unlike(person=member, post=post)
     assert rows(owner) == before
     assert_consistent()
 
@@ -54,7 +54,7 @@ def test_a_withdrawal_counts_in_its_own_period_and_a_closed_week_never_changes(w
     owner, member = world.people["owner"], world.people["member"]
     club = world.communities["open"]
     post = publish(owner, club)
-    content.post_like(person=member, post=post)
+    like_actions.post_like(person=member, post=post)
     last_week = week_start(timezone.now())
     next_week = timezone.now() + timedelta(days=7)
     points.points_reverse(where=points.Q(key__startswith="post_like:"), now=next_week)
@@ -73,7 +73,7 @@ def test_a_rebuild_gives_back_what_the_writes_kept(world):
     club, private = world.communities["open"], world.communities["private"]
     for community in (club, private, club):
         post = publish(owner, community)
-        content.post_like(person=member, post=post)
+        like_actions.post_like(person=member, post=post)
     kept = sorted(
         PeriodScore.objects.values_list("person", "period", "start", "community_key", "points")
     )

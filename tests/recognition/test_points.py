@@ -12,8 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import translation
 
-from rucher.communities import services as communities
-from rucher.content import services as content
+from rucher.actions import comments as comment_actions
+from rucher.actions import likes as like_actions
+from rucher.actions import memberships as membership_actions
+from rucher.actions import posts as post_actions
 from rucher.content.models import Comment, Post
 from rucher.moderation import services as moderation
 from rucher.qa import services as qa
@@ -50,7 +52,7 @@ def assert_consistent() -> None:
 
 
 def publish(author, community, *, kind="post", body="Hello", **kwargs) -> Post:
-    return content.post_create(
+    return post_actions.post_publish(
         author=author, communities=[community], kind=kind, body=body, **kwargs
     )
 
@@ -91,10 +93,10 @@ def test_comments_and_answers(people, open_club):
     asker, answerer = people["member"], people["manager"]
     post = publish(asker, open_club)
     question = publish(asker, open_club, kind="question", title="Q", body="?")
-    content.comment_create(author=answerer, post=post, body="A comment")
-    answer = content.comment_create(author=answerer, post=question, body="An answer")
-    content.comment_create(author=answerer, post=question, body="A reply", parent=answer)
-    content.comment_create(author=asker, post=question, body="The asker's own comment")
+    comment_actions.comment_publish(author=answerer, post=post, body="A comment")
+    answer = comment_actions.comment_publish(author=answerer, post=question, body="An answer")
+    comment_actions.comment_publish(author=answerer, post=question, body="A reply", parent=answer)
+    comment_actions.comment_publish(author=asker, post=question, body="The asker's own comment")
     assert live(answerer) == [(R.COMMENT, 2), (R.ANSWER, 10), (R.COMMENT, 2)]
     assert live(asker, R.COMMENT) == [(R.COMMENT, 2)]
     assert PointsEntry.objects.get(key=f"answer:{answer.pk}").community_id == open_club.pk
@@ -104,17 +106,17 @@ def test_comments_and_answers(people, open_club):
 def test_likes_are_earned_withdrawn_when_removed_and_earned_again(people, open_club):
     author, liker = people["member"], people["manager"]
     post = publish(author, open_club)
-    comment = content.comment_create(author=author, post=post, body="Me again")
+    comment = comment_actions.comment_publish(author=author, post=post, body="Me again")
     base = total(author)
-    content.post_like(person=liker, post=post)
-    content.post_like(person=liker, post=post)  # liking twice changes nothing
-    content.comment_like(person=liker, comment=comment)
+    like_actions.post_like(person=liker, post=post)
+    like_actions.post_like(person=liker, post=post)  # liking twice changes nothing
+    like_actions.comment_like(person=liker, comment=comment)
     assert total(author) == base + 4
-    content.post_unlike(person=liker, post=post)
+    like_actions.post_unlike(person=liker, post=post)
     assert total(author) == base + 2
-    content.comment_unlike(person=liker, comment=comment)
+    like_actions.comment_unlike(person=liker, comment=comment)
     assert total(author) == base
-    content.post_like(person=liker, post=post)
+    like_actions.post_like(person=liker, post=post)
     assert total(author) == base + 2
     keys = list(
         PointsEntry.objects.filter(person=author, reason=R.LIKE_RECEIVED)
@@ -131,7 +133,7 @@ def test_no_points_for_a_self_like_or_self_caused_grant(people, open_club):
     post = publish(author, open_club)
     base = total(author)
     with pytest.raises(ValidationError):
-        content.post_like(person=author, post=post)
+        like_actions.post_like(person=author, post=post)
     # Even if a like slipped through another path, the ledger refuses to pay oneself.
     assert points.points_on_post_like(post=post, liker_id=author.pk, liked=True) == 0
     assert (
@@ -150,13 +152,13 @@ def test_likes_between_the_same_two_people_stop_paying_after_the_pair_cap(
     posts = [publish(author, open_club, body=f"Post {i}") for i in range(5)]
     base = total(author)
     for post in posts:
-        content.post_like(person=liker, post=post)
+        like_actions.post_like(person=liker, post=post)
     assert total(author) == base + 3 * 2  # the 4th and 5th like of the day give nothing
-    content.post_like(person=other, post=posts[0])  # another colleague still counts
+    like_actions.post_like(person=other, post=posts[0])  # another colleague still counts
     assert total(author) == base + 4 * 2
     settings.RUCHER_POINTS_PAIR_DAILY_CAP = 1
-    content.post_like(person=people["ambassador"], post=posts[0])
-    content.post_like(person=people["ambassador"], post=posts[1])
+    like_actions.post_like(person=people["ambassador"], post=posts[0])
+    like_actions.post_like(person=people["ambassador"], post=posts[1])
     assert total(author) == base + 5 * 2
     assert_consistent()
 
@@ -216,13 +218,13 @@ def test_deleting_a_post_withdraws_everything_it_earned(people, open_club):
     author, other = people["member"], people["manager"]
     publish(author, open_club, body="An earlier post")
     question = publish(author, open_club, kind="question", title="Q", body="?")
-    answer = content.comment_create(author=other, post=question, body="Answer")
-    content.post_like(person=other, post=question)
-    content.comment_like(person=author, comment=answer)
+    answer = comment_actions.comment_publish(author=other, post=question, body="Answer")
+    like_actions.post_like(person=other, post=question)
+    like_actions.comment_like(person=author, comment=answer)
     qa.answer_accept(actor=author, post=question, comment_id=answer.pk)
     assert total(author) == 5 + 10 + 5 + 2
     assert total(other) == 10 + 2 + 15
-    content.post_delete(actor=author, post=question)
+    post_actions.post_remove(actor=author, post=question)
     assert total(author) == 15
     assert total(other) == 0
     assert_consistent()
@@ -233,11 +235,11 @@ def test_deleting_a_post_withdraws_everything_it_earned(people, open_club):
 def test_deleting_a_comment_withdraws_its_points_and_its_replies(people, open_club):
     author, other = people["member"], people["manager"]
     post = publish(author, open_club)
-    comment = content.comment_create(author=other, post=post, body="Top")
-    content.comment_create(author=author, post=post, body="Reply", parent=comment)
-    content.comment_like(person=author, comment=comment)
+    comment = comment_actions.comment_publish(author=other, post=post, body="Top")
+    comment_actions.comment_publish(author=author, post=post, body="Reply", parent=comment)
+    like_actions.comment_like(person=author, comment=comment)
     before_author = total(author)
-    content.comment_delete(actor=other, comment=comment)
+    comment_actions.comment_remove(actor=other, comment=comment)
     assert total(other) == 0
     assert total(author) == before_author - 2  # the reply went with its comment
     assert_consistent()
@@ -246,8 +248,8 @@ def test_deleting_a_comment_withdraws_its_points_and_its_replies(people, open_cl
 def test_accepting_another_answer_moves_the_accepted_points(people, open_club):
     asker, first, second = people["member"], people["manager"], people["ambassador"]
     question = publish(asker, open_club, kind="question", title="Q", body="?")
-    a1 = content.comment_create(author=first, post=question, body="One")
-    a2 = content.comment_create(author=second, post=question, body="Two")
+    a1 = comment_actions.comment_publish(author=first, post=question, body="One")
+    a2 = comment_actions.comment_publish(author=second, post=question, body="Two")
     qa.answer_accept(actor=asker, post=question, comment_id=a1.pk)
     assert live(first, R.ANSWER_ACCEPTED) == [(R.ANSWER_ACCEPTED, 15)]
     qa.answer_accept(actor=asker, post=question, comment_id=a2.pk)  # un-accepts the first
@@ -262,7 +264,7 @@ def test_accepting_another_answer_moves_the_accepted_points(people, open_club):
 def test_a_manager_accepting_their_own_answer_earns_no_acceptance(people, open_club):
     asker, manager = people["member"], people["owner"]
     question = publish(asker, open_club, kind="question", title="Q", body="?")
-    answer = content.comment_create(author=manager, post=question, body="Mine")
+    answer = comment_actions.comment_publish(author=manager, post=question, body="Mine")
     qa.answer_accept(actor=manager, post=question, comment_id=answer.pk)
     assert live(manager, R.ANSWER_ACCEPTED) == []
 
@@ -270,8 +272,8 @@ def test_a_manager_accepting_their_own_answer_earns_no_acceptance(people, open_c
 def test_hiding_a_post_withdraws_its_authors_points_and_restoring_grants_again(people, open_club):
     author, liker, moderator = people["member"], people["ambassador"], people["manager"]
     post = publish(author, open_club)
-    comment = content.comment_create(author=liker, post=post, body="Nice")
-    content.post_like(person=liker, post=post)
+    comment = comment_actions.comment_publish(author=liker, post=post, body="Nice")
+    like_actions.post_like(person=liker, post=post)
     assert total(author) == 5 + 10 + 2
     moderation.post_hide(actor=moderator, post=post)
     assert total(author) == 0
@@ -294,8 +296,8 @@ def test_hiding_a_post_withdraws_its_authors_points_and_restoring_grants_again(p
 def test_hiding_a_comment_withdraws_its_points_and_restoring_grants_again(people, open_club):
     asker, answerer, moderator = people["member"], people["ambassador"], people["manager"]
     question = publish(asker, open_club, kind="question", title="Q", body="?")
-    answer = content.comment_create(author=answerer, post=question, body="Answer")
-    content.comment_like(person=asker, comment=answer)
+    answer = comment_actions.comment_publish(author=answerer, post=question, body="Answer")
+    like_actions.comment_like(person=asker, comment=answer)
     qa.answer_accept(actor=asker, post=question, comment_id=answer.pk)
     assert total(answerer) == 10 + 2 + 15
     moderation.comment_hide(actor=moderator, comment=answer)
@@ -305,23 +307,38 @@ def test_hiding_a_comment_withdraws_its_points_and_restoring_grants_again(people
     assert_consistent()
 
 
+def test_a_restored_accepted_answer_is_credited_to_whoever_accepted_it(people, open_club):
+    """Acceptance belongs to qa: moderation (above it) tells the ledger who accepted."""
+    asker, answerer, moderator = people["member"], people["ambassador"], people["manager"]
+    question = publish(asker, open_club, kind="question", title="Q", body="?")
+    answer = comment_actions.comment_publish(author=answerer, post=question, body="Answer")
+    qa.answer_accept(actor=asker, post=question, comment_id=answer.pk)
+    moderation.comment_hide(actor=moderator, comment=answer)
+    moderation.comment_restore(actor=moderator, comment=answer)
+    live = points.live_grants(PointsEntry.objects.filter(reason=R.ANSWER_ACCEPTED))
+    assert [(e.person_id, e.actor_id) for e in live] == [(answerer.pk, asker.pk)]
+    assert_consistent()
+
+
 def test_nothing_is_earned_in_a_community_one_was_removed_from(world, people):
     member, manager, liker = people["member"], people["manager"], people["ambassador"]
     private, open_club = world.communities["private"], world.communities["open"]
     post = publish(member, private, body="In private")
-    both = content.post_create(author=member, communities=[private, open_club], body="Cross-posted")
-    content.post_like(person=liker, post=post)
+    both = post_actions.post_publish(
+        author=member, communities=[private, open_club], body="Cross-posted"
+    )
+    like_actions.post_like(person=liker, post=post)
     earned_elsewhere = publish(member, open_club, body="Elsewhere")
     assert total(member) > 0
-    communities.membership_remove(actor=manager, community=private, person=member)
+    membership_actions.membership_remove(actor=manager, community=private, person=member)
     # Everything earned through the private community is gone; the open one's stays.
     assert live(member) == [(R.POST, 5)]
     assert PointsEntry.objects.filter(person=member, post=earned_elsewhere, points__gt=0).exists()
     # A later like on their post in that community earns nothing…
-    content.post_like(person=manager, post=post)
+    like_actions.post_like(person=manager, post=post)
     assert live(member) == [(R.POST, 5)]
     # …but the cross-posted one earns through the community they still belong to.
-    content.post_like(person=manager, post=both)
+    like_actions.post_like(person=manager, post=both)
     entry = PointsEntry.objects.get(person=member, post=both, reason=R.LIKE_RECEIVED)
     assert entry.community_id == open_club.pk
     assert_consistent()
@@ -427,19 +444,20 @@ def test_the_ledger_and_totals_stay_equal_through_a_busy_day(world, people, open
     question = publish(member, open_club, kind="question", title="Q", body="?")
     post = publish(manager, open_club)
     answers = [
-        content.comment_create(author=p, post=question, body="A") for p in (manager, ambassador)
+        comment_actions.comment_publish(author=p, post=question, body="A")
+        for p in (manager, ambassador)
     ]
     for liker in (manager, ambassador):
-        content.post_like(person=liker, post=question)
-    content.post_like(person=member, post=post)
-    content.comment_like(person=member, comment=answers[0])
+        like_actions.post_like(person=liker, post=question)
+    like_actions.post_like(person=member, post=post)
+    like_actions.comment_like(person=member, comment=answers[0])
     qa.answer_accept(actor=member, post=question, comment_id=answers[0].pk)
-    content.post_unlike(person=ambassador, post=question)
+    like_actions.post_unlike(person=ambassador, post=question)
     moderation.post_hide(actor=people["owner"], post=post)
     qa.answer_accept(actor=member, post=question, comment_id=answers[1].pk)
     moderation.post_restore(actor=people["owner"], post=post)
-    content.comment_delete(actor=ambassador, comment=answers[1])
-    communities.membership_remove(actor=people["owner"], community=open_club, person=manager)
+    comment_actions.comment_remove(actor=ambassador, comment=answers[1])
+    membership_actions.membership_remove(actor=people["owner"], community=open_club, person=manager)
     assert_consistent()
     for person in (member, manager, ambassador):
         assert total(person) == ledger_sum(person)

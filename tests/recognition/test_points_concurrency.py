@@ -4,8 +4,9 @@ exact (each write locks the beneficiary's score row first)."""
 import pytest
 from django.db import connection
 
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Community, Membership
-from rucher.content import services as content
 from rucher.content.models import Post, PostLike
 from rucher.core.factories import PersonFactory
 from rucher.recognition import points
@@ -29,7 +30,7 @@ def _world(n_posts, n_likers):
     community = Community.objects.create(name="Open", slug="open-points-race")
     Membership.objects.create(community=community, person=author, role="owner")
     posts = [
-        content.post_create(author=author, communities=[community], body=f"Post {i}")
+        post_actions.post_publish(author=author, communities=[community], body=f"Post {i}")
         for i in range(n_posts)
     ]
     return author, likers, posts
@@ -54,10 +55,10 @@ def test_concurrent_likes_and_unlikes_on_several_posts_keep_the_ledger_exact(set
     base = _score(author)
 
     def like(person, post):
-        return lambda: content.post_like(person=person, post=Post.objects.get(pk=post.pk))
+        return lambda: like_actions.post_like(person=person, post=Post.objects.get(pk=post.pk))
 
     def unlike(person, post):
-        return lambda: content.post_unlike(person=person, post=Post.objects.get(pk=post.pk))
+        return lambda: like_actions.post_unlike(person=person, post=Post.objects.get(pk=post.pk))
 
     # Everyone likes every post, twice at once.
     jobs = [like(p, post) for p in likers for post in posts]
@@ -81,7 +82,7 @@ def test_the_pair_cap_holds_under_concurrent_likes(settings):
     liker = likers[0]
     base = _score(author)
     jobs = [
-        (lambda post=post: content.post_like(person=liker, post=Post.objects.get(pk=post.pk)))
+        (lambda post=post: like_actions.post_like(person=liker, post=Post.objects.get(pk=post.pk)))
         for post in posts
     ]
     assert run_in_threads(jobs) == []

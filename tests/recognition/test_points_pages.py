@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rucher.actions import comments as comment_actions
+from rucher.actions import likes as like_actions
 from rucher.communities import services as communities
-from rucher.content import services as content
 from rucher.recognition import points
 from rucher.recognition.models import PointsEntry, PointsValue
 from tests.recognition.test_points import publish
@@ -20,8 +21,8 @@ def people(world):
 
 def test_my_points_lists_the_ledger_with_the_total(world, client_for, people):
     post = publish(people["member"], world.communities["open"], title="Budget 2027", body="b")
-    content.post_like(person=people["manager"], post=post)
-    content.post_unlike(person=people["manager"], post=post)
+    like_actions.post_like(person=people["manager"], post=post)
+    like_actions.post_unlike(person=people["manager"], post=post)
     body = client_for(people["member"]).get("/people/member/points/").content.decode()
     assert "My points" in body
     assert "15 points" in body
@@ -47,11 +48,11 @@ def test_colleagues_see_the_points_but_never_what_they_may_not_read(world, clien
 
 def test_a_hidden_comment_is_not_linked(world, client_for, people):
     post = publish(people["owner"], world.communities["open"], title="T", body="b")
-    comment = content.comment_create(author=people["member"], post=post, body="c")
+    comment = comment_actions.comment_publish(author=people["member"], post=post, body="c")
     from rucher.moderation import services as moderation
 
     moderation.comment_hide(actor=people["owner"], comment=comment)
-    content.comment_create(author=people["member"], post=post, body="visible")
+    comment_actions.comment_publish(author=people["member"], post=post, body="visible")
     body = client_for(people["outsider"]).get("/people/member/points/").content.decode()
     assert body.count(f"/posts/{post.pk}/#comment-") == 1
 
@@ -86,11 +87,11 @@ def test_the_page_costs_the_same_queries_whatever_its_length(world, client_for, 
     person, other = people["member"], people["manager"]
     client = client_for(other)
     post = publish(person, world.communities["open"])
-    comment = content.comment_create(author=person, post=post, body="c")
+    comment = comment_actions.comment_publish(author=person, post=post, body="c")
     few = _queries(client, "/people/member/points/")
     for i in range(10):
         extra = publish(person, world.communities["private"], body=f"p{i}")
-        content.comment_create(author=person, post=extra, body="c")
-    content.comment_like(person=other, comment=comment)
+        comment_actions.comment_publish(author=person, post=extra, body="c")
+    like_actions.comment_like(person=other, comment=comment)
     assert PointsEntry.objects.filter(person=person).count() > 20
     assert _queries(client, "/people/member/points/") == few

@@ -3,7 +3,8 @@
 import pytest
 
 from rucher.accounts import services as accounts
-from rucher.content import services as content
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_the_profile_shows_earned_skills_ranked(world, client_for):
     people = world.people
     for tags, likers in ((["rust"], ["manager"]), (["django"], ["manager", "owner"])):
-        post = content.post_create(
+        post = post_actions.post_publish(
             author=people["member"],
             communities=[world.communities["open"]],
             title="t",
@@ -19,7 +20,7 @@ def test_the_profile_shows_earned_skills_ranked(world, client_for):
             tags=tags,
         )
         for liker in likers:
-            content.post_like(person=people[liker], post=post)
+            like_actions.post_like(person=people[liker], post=post)
     accounts.profile_update(person=people["member"], changes={"expertise": ["Cobol"]})
     body = client_for(people["outsider"]).get("/people/member/").content.decode()
     earned = body[body.index("Earned skills") : body.index("Declared expertise")]

@@ -3,7 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from rucher.content import services as content
+from rucher.actions import comments as comment_actions
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
 from rucher.content.models import Post
 from rucher.recognition import selectors, services
 from rucher.recognition.models import ReputationEvent
@@ -18,7 +20,7 @@ def open_club(world):
 
 
 def _post(world, author="member", *, tags=("Python", "django"), kind="post", body="Hello"):
-    return content.post_create(
+    return post_actions.post_publish(
         author=world.people[author],
         communities=[world.communities["open"]],
         kind=kind,
@@ -30,8 +32,8 @@ def _post(world, author="member", *, tags=("Python", "django"), kind="post", bod
 
 def test_it_gives_one_point_per_tag_for_a_liked_post(world):
     post = _post(world)
-    content.post_like(person=world.people["manager"], post=post)
-    content.post_like(person=world.people["ambassador"], post=post)
+    like_actions.post_like(person=world.people["manager"], post=post)
+    like_actions.post_like(person=world.people["ambassador"], post=post)
     member = world.people["member"]
     assert reputation(member, "python") == 2
     assert reputation(member, "django") == 2
@@ -41,8 +43,8 @@ def test_it_gives_one_point_per_tag_for_a_liked_post(world):
 
 def test_it_counts_a_like_once_even_when_repeated(world):
     post = _post(world)
-    content.post_like(person=world.people["manager"], post=post)
-    content.post_like(person=world.people["manager"], post=post)
+    like_actions.post_like(person=world.people["manager"], post=post)
+    like_actions.post_like(person=world.people["manager"], post=post)
     services.reputation_on_post_like(post=post, liker=world.people["manager"], liked=True)
     assert reputation(world.people["member"], "python") == 1
     assert_ledger_consistent()
@@ -50,12 +52,12 @@ def test_it_counts_a_like_once_even_when_repeated(world):
 
 def test_it_reverses_exactly_on_unlike(world):
     post = _post(world)
-    content.post_like(person=world.people["manager"], post=post)
-    content.post_like(person=world.people["owner"], post=post)
-    content.post_unlike(person=world.people["manager"], post=post)
-    content.post_unlike(person=world.people["manager"], post=post)
+    like_actions.post_like(person=world.people["manager"], post=post)
+    like_actions.post_like(person=world.people["owner"], post=post)
+    like_actions.post_unlike(person=world.people["manager"], post=post)
+    like_actions.post_unlike(person=world.people["manager"], post=post)
     assert reputation(world.people["member"], "python") == 1
-    content.post_unlike(person=world.people["owner"], post=post)
+    like_actions.post_unlike(person=world.people["owner"], post=post)
     assert reputation(world.people["member"], "python") == 0
     assert selectors.earned_skills(world.people["member"]) == []
     assert ReputationEvent.objects.count() == 0
@@ -65,7 +67,7 @@ def test_it_reverses_exactly_on_unlike(world):
 def test_self_likes_earn_nothing(world):
     post = _post(world)
     with pytest.raises(ValidationError):
-        content.post_like(person=world.people["member"], post=post)
+        like_actions.post_like(person=world.people["member"], post=post)
     assert (
         services.reputation_on_post_like(post=post, liker=world.people["member"], liked=True) == 0
     )
@@ -74,7 +76,7 @@ def test_self_likes_earn_nothing(world):
 
 def test_it_gives_nothing_for_untagged_content(world):
     post = _post(world, tags=())
-    content.post_like(person=world.people["manager"], post=post)
+    like_actions.post_like(person=world.people["manager"], post=post)
     assert ReputationEvent.objects.count() == 0
     assert selectors.earned_skills(world.people["member"]) == []
 
@@ -82,36 +84,38 @@ def test_it_gives_nothing_for_untagged_content(world):
 def test_tag_case_variants_are_one_tag(world):
     first = _post(world, tags=("Python",))
     second = _post(world, tags=("  PYTHON ", "#python"))
-    content.post_like(person=world.people["manager"], post=first)
-    content.post_like(person=world.people["manager"], post=second)
+    like_actions.post_like(person=world.people["manager"], post=first)
+    like_actions.post_like(person=world.people["manager"], post=second)
     skills = selectors.earned_skills(world.people["member"])
     assert [(s.slug, s.reputation) for s in skills] == [("python", 2)]
 
 
 def _question_with_answer(world):
     question = _post(world, "owner", tags=("Python",), kind="question", body="How?")
-    answer = content.comment_create(author=world.people["member"], post=question, body="So.")
+    answer = comment_actions.comment_publish(
+        author=world.people["member"], post=question, body="So."
+    )
     return question, answer
 
 
 def test_a_liked_answer_gives_two_points(world):
     _question, answer = _question_with_answer(world)
-    content.comment_like(person=world.people["manager"], comment=answer)
+    like_actions.comment_like(person=world.people["manager"], comment=answer)
     assert reputation(world.people["member"], "python") == 2
-    content.comment_unlike(person=world.people["manager"], comment=answer)
+    like_actions.comment_unlike(person=world.people["manager"], comment=answer)
     assert reputation(world.people["member"], "python") == 0
     assert_ledger_consistent()
 
 
 def test_a_liked_comment_that_is_not_an_answer_gives_nothing(world):
     post = _post(world, "owner", tags=("Python",))
-    comment = content.comment_create(author=world.people["member"], post=post, body="Nice")
+    comment = comment_actions.comment_publish(author=world.people["member"], post=post, body="Nice")
     question, answer = _question_with_answer(world)
-    reply = content.comment_create(
+    reply = comment_actions.comment_publish(
         author=world.people["ambassador"], post=question, body="+1", parent=answer
     )
-    content.comment_like(person=world.people["manager"], comment=comment)
-    content.comment_like(person=world.people["manager"], comment=reply)
+    like_actions.comment_like(person=world.people["manager"], comment=comment)
+    like_actions.comment_like(person=world.people["manager"], comment=reply)
     assert ReputationEvent.objects.count() == 0
 
 
@@ -120,7 +124,7 @@ def test_an_accepted_answer_gives_five_points_and_unaccepting_takes_them_back(wo
     assert services.reputation_on_accept(question_post=question, comment=answer, accepted=True) == 1
     assert services.reputation_on_accept(question_post=question, comment=answer, accepted=True) == 0
     assert reputation(world.people["member"], "python") == 5
-    content.comment_like(person=world.people["manager"], comment=answer)
+    like_actions.comment_like(person=world.people["manager"], comment=answer)
     assert reputation(world.people["member"], "python") == 7
     services.reputation_on_accept(question_post=question, comment=answer, accepted=False)
     assert reputation(world.people["member"], "python") == 2
@@ -129,9 +133,11 @@ def test_an_accepted_answer_gives_five_points_and_unaccepting_takes_them_back(wo
 
 def test_accepting_ones_own_answer_or_another_questions_answer_gives_nothing(world):
     question, _answer = _question_with_answer(world)
-    own = content.comment_create(author=world.people["owner"], post=question, body="Found it")
+    own = comment_actions.comment_publish(
+        author=world.people["owner"], post=question, body="Found it"
+    )
     other_question = _post(world, "owner", tags=("Go",), kind="question")
-    answer_elsewhere = content.comment_create(
+    answer_elsewhere = comment_actions.comment_publish(
         author=world.people["member"], post=other_question, body="Go!"
     )
     assert services.reputation_on_accept(question_post=question, comment=own, accepted=True) == 0
@@ -146,12 +152,12 @@ def test_accepting_ones_own_answer_or_another_questions_answer_gives_nothing(wor
 
 def test_deleting_the_post_takes_back_everything_it_earned(world):
     question, answer = _question_with_answer(world)
-    content.post_like(person=world.people["manager"], post=question)
-    content.comment_like(person=world.people["manager"], comment=answer)
+    like_actions.post_like(person=world.people["manager"], post=question)
+    like_actions.comment_like(person=world.people["manager"], comment=answer)
     services.reputation_on_accept(question_post=question, comment=answer, accepted=True)
     assert reputation(world.people["owner"], "python") == 1
     assert reputation(world.people["member"], "python") == 7
-    content.post_delete(actor=world.people["owner"], post=question)
+    post_actions.post_remove(actor=world.people["owner"], post=question)
     assert reputation(world.people["owner"], "python") == 0
     assert reputation(world.people["member"], "python") == 0
     assert ReputationEvent.objects.count() == 0
@@ -160,10 +166,10 @@ def test_deleting_the_post_takes_back_everything_it_earned(world):
 
 def test_deleting_the_answer_takes_back_its_reputation_only(world):
     question, answer = _question_with_answer(world)
-    content.post_like(person=world.people["manager"], post=question)
-    content.comment_like(person=world.people["manager"], comment=answer)
+    like_actions.post_like(person=world.people["manager"], post=question)
+    like_actions.comment_like(person=world.people["manager"], comment=answer)
     services.reputation_on_accept(question_post=question, comment=answer, accepted=True)
-    content.comment_delete(actor=world.people["member"], comment=answer)
+    comment_actions.comment_remove(actor=world.people["member"], comment=answer)
     assert reputation(world.people["member"], "python") == 0
     assert reputation(world.people["owner"], "python") == 1
     assert_ledger_consistent()
@@ -176,11 +182,11 @@ def test_ledger_and_totals_agree_after_a_mixed_history(world):
     for liker in ("manager", "ambassador"):
         for post in posts:
             if post.author_id != people[liker].pk:
-                content.post_like(person=people[liker], post=post)
-        content.comment_like(person=people[liker], comment=answer)
+                like_actions.post_like(person=people[liker], post=post)
+        like_actions.comment_like(person=people[liker], comment=answer)
     services.reputation_on_accept(question_post=question, comment=answer, accepted=True)
-    content.post_unlike(person=people["ambassador"], post=posts[0])
-    content.comment_unlike(person=people["manager"], comment=answer)
+    like_actions.post_unlike(person=people["ambassador"], post=posts[0])
+    like_actions.comment_unlike(person=people["manager"], comment=answer)
     assert_ledger_consistent()
     assert reputation(people["member"], "a") == 1
     assert reputation(people["member"], "python") == 2 + 5
@@ -188,7 +194,7 @@ def test_ledger_and_totals_agree_after_a_mixed_history(world):
 
 def test_rebuild_repairs_totals_after_a_deletion_that_bypassed_the_services(world):
     post = _post(world)
-    content.post_like(person=world.people["manager"], post=post)
+    like_actions.post_like(person=world.people["manager"], post=post)
     Post.objects.filter(pk=post.pk).delete()  # e.g. from the Django admin
     assert reputation(world.people["member"], "python") == 1
     assert services.skill_reputation_rebuild() == 2
@@ -200,9 +206,9 @@ def test_selectors_rank_people_and_skills(world):
     people = world.people
     a = _post(world, tags=("python",))
     b = _post(world, "ambassador", tags=("python", "go"))
-    content.post_like(person=people["manager"], post=a)
-    content.post_like(person=people["owner"], post=a)
-    content.post_like(person=people["manager"], post=b)
+    like_actions.post_like(person=people["manager"], post=a)
+    like_actions.post_like(person=people["owner"], post=a)
+    like_actions.post_like(person=people["manager"], post=b)
     assert selectors.top_skill_slugs(people["ambassador"]) == ["go", "python"]
     assert selectors.experts_for_tags(["Python"]) == [
         (people["member"].pk, 2),
@@ -215,9 +221,8 @@ def test_selectors_rank_people_and_skills(world):
 
 
 def test_a_like_on_the_askers_own_comment_earns_no_answer_points(db):
-    from rucher.content.models import Comment, Post, PostKind
+    from rucher.content.models import Comment, Post, PostKind, is_answer
     from rucher.core.factories import PersonFactory
-    from rucher.recognition.services import is_answer
 
     asker = PersonFactory()
     question = Post(author=asker, kind=PostKind.QUESTION, body="?")

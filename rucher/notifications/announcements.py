@@ -37,6 +37,7 @@ def reminder_window() -> timedelta:
 def announcement_published(*, post_id: int) -> None:
     """To call when a post is published: if it is an announcement, its communities' members
     are notified in the background (enqueued after the surrounding transaction commits)."""
+    # Imported here: the tasks module imports this one (its jobs call the functions below).
     from rucher.notifications.tasks import announcement_notify_task
 
     announcement_notify_task.enqueue(post_id)
@@ -100,7 +101,7 @@ def _due_posts(now: datetime) -> QuerySet[Post]:
 
 def read_reminders_enqueue(*, now: datetime | None = None) -> int:
     """The periodic job: one background task per must-read post now due for reminders."""
-    from rucher.notifications.tasks import read_reminders_task
+    from rucher.notifications.tasks import read_reminders_task  # the tasks module imports this
 
     now = now or timezone.now()
     post_ids = list(_due_posts(now).order_by("pk").values_list("pk", flat=True))

@@ -1,0 +1,87 @@
+"""Publishing, editing and deleting a post, with every effect it has above content."""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+
+from rucher.accounts.models import User
+from rucher.communities.models import Community
+from rucher.content import services as content
+from rucher.content import tasks as content_tasks
+from rucher.content.mentions import find_mentions
+from rucher.content.models import Post, PostKind
+from rucher.notifications.announcements import announcement_published
+from rucher.qa import services as qa
+from rucher.recognition import points
+from rucher.recognition import services as recognition
+
+
+@transaction.atomic
+def post_publish(
+    *,
+    author: User,
+    communities: Sequence[Community],
+    kind: str = PostKind.POST,
+    title: str = "",
+    body: str,
+    tags: Iterable[str] = (),
+    attachment_ids: Sequence[int] = (),
+    must_read: bool = False,
+) -> Post:
+    """The post's rows (content.services.post_create, which validates everything first), then
+    its question state, then its author's points and first contribution; after commit, the
+    mentions and the announcement fan out in the background."""
+    post = content.post_create(
+        author=author,
+        communities=communities,
+        kind=kind,
+        title=title,
+        body=body,
+        tags=tags,
+        attachment_ids=attachment_ids,
+        must_read=must_read,
+    )
+    post_published(post=post, communities=communities)
+    return post
+
+
+def post_published(*, post: Post, communities: Sequence[Community]) -> None:
+    """The effects of a new post whose rows exist (also for thanks, whose rows
+    rucher.recognition.kudos writes)."""
+    if post.kind == PostKind.QUESTION:
+        qa.question_open(post=post, communities=list({c.pk: c for c in communities}.values()))
+    recognition.first_contribution_published(post=post)
+    points.points_on_post_created(post=post)
+    post_id = post.pk
+    if find_mentions(post.body):
+        transaction.on_commit(lambda: content_tasks.notify_post_mentions.enqueue(post_id))
+    if post.kind == PostKind.ANNOUNCEMENT or post.must_read:
+        announcement_published(post_id=post_id)
+
+
+@transaction.atomic
+def post_edit(
+    *,
+    editor: User,
+    post: Post,
+    title: str | None = None,
+    body: str | None = None,
+    tags: Iterable[str] | None = None,
+) -> Post:
+    """The edit (content.services.post_update); people newly mentioned are notified (the
+    notification keys are per post: nobody twice)."""
+    edited_before = post.edited_at
+    post = content.post_update(editor=editor, post=post, title=title, body=body, tags=tags)
+    if post.edited_at != edited_before and find_mentions(post.body):
+        post_id = post.pk
+        transaction.on_commit(lambda: content_tasks.notify_post_mentions.enqueue(post_id))
+    return post
+
+
+@transaction.atomic
+def post_remove(*, actor: User, post: Post) -> None:
+    """Deletes the post (content.services.post_delete checks who may) after withdrawing the
+    points and reputation it and its answers earned (they name the post's rows)."""
+    points.points_withdraw_for_post(post=post)
+    recognition.reputation_on_post_delete(post=post)
+    content.post_delete(actor=actor, post=post)
