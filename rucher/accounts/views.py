@@ -132,7 +132,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = access_person(request.user, username)  # type: ignore[arg-type]
     context = {
         "person": person,
-        "earned_skills": earned_skills(person, limit=20),
+        "earned_skills": earned_skills(request.user, person, limit=20),  # type: ignore[arg-type]
         "is_me": person.pk == request.user.pk,
         "following": selectors.is_following(request.user, person),  # type: ignore[arg-type]
         "bio_html": render_markdown(person.bio),

@@ -16,7 +16,7 @@ from rucher.accounts.models import User
 from rucher.content import access, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
-from rucher.content.models import Comment, Post, Tag
+from rucher.content.models import Comment, Post
 from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
 from rucher.core.text import normalise_tag
@@ -332,11 +332,9 @@ def attachment(request: HttpRequest, attachment_id: int, name: str) -> FileRespo
 @login_required
 @require_GET
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
-    found = (
-        Tag.objects.filter(slug=normalise_tag(slug)[:50]).first() if slug.isprintable() else None
-    )
-    if found is None:
+    if not slug.isprintable():
         raise Http404
+    found = access.access_tag(_viewer(request), normalise_tag(slug)[:50])
     try:
         page = selectors.tag_posts(
             _viewer(request), found, cursor=request.GET.get("cursor") or None, limit=TAG_PAGE_SIZE

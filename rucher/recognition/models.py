@@ -48,6 +48,8 @@ class ReputationEvent(models.Model):
             models.Index(fields=["post"], name="reputation_by_post"),
             models.Index(fields=["comment"], name="reputation_by_comment"),
             models.Index(fields=["person", "tag"], name="reputation_by_person_tag"),
+            # The expertise finder sums one tag's readable evidence per person.
+            models.Index(fields=["tag", "person"], name="reputation_by_tag_person"),
         ]
         constraints = [
             models.CheckConstraint(

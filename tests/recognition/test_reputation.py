@@ -57,7 +57,7 @@ def test_it_reverses_exactly_on_unlike(world):
     assert reputation(world.people["member"], "python") == 1
     content.post_unlike(person=world.people["owner"], post=post)
     assert reputation(world.people["member"], "python") == 0
-    assert selectors.earned_skills(world.people["member"]) == []
+    assert selectors.earned_skills(world.people["member"], world.people["member"]) == []
     assert ReputationEvent.objects.count() == 0
     assert_ledger_consistent()
 
@@ -76,7 +76,7 @@ def test_it_gives_nothing_for_untagged_content(world):
     post = _post(world, tags=())
     content.post_like(person=world.people["manager"], post=post)
     assert ReputationEvent.objects.count() == 0
-    assert selectors.earned_skills(world.people["member"]) == []
+    assert selectors.earned_skills(world.people["member"], world.people["member"]) == []
 
 
 def test_tag_case_variants_are_one_tag(world):
@@ -84,7 +84,7 @@ def test_tag_case_variants_are_one_tag(world):
     second = _post(world, tags=("  PYTHON ", "#python"))
     content.post_like(person=world.people["manager"], post=first)
     content.post_like(person=world.people["manager"], post=second)
-    skills = selectors.earned_skills(world.people["member"])
+    skills = selectors.earned_skills(world.people["member"], world.people["member"])
     assert [(s.slug, s.reputation) for s in skills] == [("python", 2)]
 
 
