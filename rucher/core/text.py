@@ -17,10 +17,19 @@ def check_clean_text(value: str, *, max_length: int | None = None) -> str:
     return value
 
 
+# A tag is one segment of its page's URL (/tags/<slug>/): these would split it in two (a
+# browser reads a backslash as a slash), so they separate words like spaces do.
+_TAG_SEPARATORS = str.maketrans({"/": " ", "\\": " "})
+
+
 def normalise_tag(value: str) -> str:
-    """One spelling per tag: trimmed, lower-case, inner spaces as dashes, no leading '#'."""
-    tag = value.strip().lstrip("#").strip().lower()
-    return "-".join(tag.split())
+    """One spelling per tag: trimmed, lower-case, inner spaces (and slashes) as dashes, no
+    leading '#'. Always a single URL path segment: nothing when only dots remain ("." and ".."
+    would be read as the current or the parent folder). The migration
+    content/0004_tags_fit_in_urls keeps a frozen copy of this rule."""
+    tag = value.strip().lstrip("#").strip().lower().translate(_TAG_SEPARATORS)
+    tag = "-".join(tag.split())
+    return "" if not tag.strip(".") else tag
 
 
 def is_lookup_key(value: str, *, max_length: int) -> bool:
