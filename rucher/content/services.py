@@ -46,7 +46,7 @@ from rucher.content.models import (
     Tag,
 )
 from rucher.core.audit import audit_record
-from rucher.core.text import check_clean_text, normalise_tag
+from rucher.core.text import check_clean_text, check_single_line, normalise_tag, without_hidden
 
 MAX_TAGS = 10
 MAX_ATTACHMENTS = 10
@@ -73,8 +73,8 @@ def _check_text(
         errors[field] = [_("Must be text.")]
         return ""
     value = value.strip()
-    try:
-        check_clean_text(value, max_length=max_length)
+    try:  # a title is one line (rucher.core.text.check_single_line), bodies keep their lines
+        (check_single_line if field == "title" else check_clean_text)(value, max_length=max_length)
     except ValidationError as exc:
         errors[field] = list(exc.messages)
         return ""
@@ -92,7 +92,7 @@ def _clean_tags(
             errors["tags"] = [_("Each tag must be text.")]
             return []
         try:
-            check_clean_text(raw)
+            check_single_line(raw)
         except ValidationError as exc:
             errors["tags"] = list(exc.messages)
             return []
@@ -629,7 +629,7 @@ def sniff(data: bytes) -> Sniffed:
 
 def _clean_name(raw: str) -> str:
     name = os.path.basename((raw or "").replace("\\", "/"))
-    name = "".join(ch for ch in name if ord(ch) >= 32 and ch not in '"<>')
+    name = "".join(ch for ch in without_hidden(name) if ch not in '"<>')
     name = name.strip().strip(".") or "file"
     if len(name) > MAX_ATTACHMENT_NAME:
         stem, dot, ext = name.rpartition(".")

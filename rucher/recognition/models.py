@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rucher.content.models import Comment, Post, Tag
+from rucher.core.text import validate_single_line
 
 
 class ReputationReason(models.TextChoices):
@@ -361,8 +362,13 @@ class WeeklyTop(models.Model):
 class OrganisationValue(models.Model):
     """One of the organisation's values that a public thanks names (configurable list)."""
 
-    name = models.CharField(_("name"), max_length=60, unique=True)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    # Written only in the admin, whose forms run these validators.
+    name = models.CharField(
+        _("name"), max_length=60, unique=True, validators=[validate_single_line]
+    )
+    description = models.CharField(
+        _("description"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
