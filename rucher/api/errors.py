@@ -23,6 +23,9 @@ from django.http import (
     JsonResponse,
 )
 from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -299,5 +302,50 @@ def json_http_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
     return wrapper
 
 
+@csrf_exempt  # a 404 whatever the method: Django's CSRF check would answer an HTML 403 first
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     return error_response(404, _("Not found."), "not_found")
+
+
+# --- what Django answers itself (rucher/urls.py handler400…handler500, CSRF_FAILURE_VIEW) ---
+# Before or outside ninja: a Host not in ALLOWED_HOSTS, a body beyond Django's limits read by a
+# middleware, a path under /api/ that is no version of the API, a CSRF failure, a crash in a
+# middleware. Under /api/ these answer in the error shape too; elsewhere, Django's own pages.
+# (Gunicorn answers over-long request lines and headers itself, before Django: operations.md.)
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    path = request.path_info
+    return path == "/api" or path.startswith("/api/")
+
+
+def django_bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return error_response(413, _("The request is too large."), "too_large")
+    return error_response(400, _("The request was rejected."), "bad_request")
+
+
+def django_permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.permission_denied(request, exception)
+    return error_response(403, _("You are not allowed to do this."), "forbidden")
+
+
+def django_page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.page_not_found(request, exception)
+    return api_not_found(request)
+
+
+def django_server_error(request: HttpRequest) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.server_error(request)
+    return error_response(500, _("An unexpected error occurred."), "server_error")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if not is_api_request(request):
+        return django_csrf_failure(request, reason)
+    return error_response(403, _("CSRF check failed: send the X-CSRFToken header."), "csrf_failed")
