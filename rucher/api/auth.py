@@ -5,9 +5,8 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
@@ -89,29 +88,6 @@ def members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         if member_from_request(request) is None:
             if "text/html" in request.headers.get("Accept", ""):
                 return redirect_to_login(request.get_full_path())
-            response = error_response(
-                401,
-                _("Authentication required: send a valid token or sign in."),
-                "not_authenticated",
-            )
-            response["WWW-Authenticate"] = 'Bearer realm="api"'
-            return response
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def session_or_token(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """For web URLs the API hands out (an attachment's `url`): with a Bearer token, that token
-    (401 in the error shape when it is not valid); otherwise the session, or the login page."""
-    signed_in = login_required(view)
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        scheme, _sep, _token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer":
-            return signed_in(request, *args, **kwargs)
-        if member_from_request(request) is None:
             response = error_response(
                 401,
                 _("Authentication required: send a valid token or sign in."),

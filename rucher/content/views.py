@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.models import User
-from rucher.api.auth import session_or_token
 from rucher.content import access, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
@@ -304,7 +303,7 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
     return _back(request, fallback)
 
 
-@session_or_token  # an API client fetches the `url` the API gave with its Bearer token
+@login_required
 @require_GET
 def attachment(request: HttpRequest, attachment_id: int, name: str) -> FileResponse:
     """Serves a file to those who may read its post; never sniffed or run by the browser."""
