@@ -47,6 +47,8 @@ ALLOWED_HOSTS = [
 if TESTING:
     ALLOWED_HOSTS.append("testserver")
 CSRF_TRUSTED_ORIGINS = [RUCHER_BASE_URL]
+# Under /api/, a CSRF failure answers in the API's error shape (rucher/api/errors.py).
+CSRF_FAILURE_VIEW = "rucher.api.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -5,6 +5,12 @@ from django.urls import include, path
 
 from rucher.api.urls import api
 
+# Under /api/, what Django answers itself has the API's error shape too (rucher/api/errors.py).
+handler400 = "rucher.api.errors.django_bad_request"
+handler403 = "rucher.api.errors.django_permission_denied"
+handler404 = "rucher.api.errors.django_page_not_found"
+handler500 = "rucher.api.errors.django_server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,11 +1,23 @@
 """Reads about people: directory, profile, meet a colleague, checklist, charter."""
 
 import random
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
-from rucher.accounts.models import AccessToken, Charter, Follow, User
+from rucher.accounts.models import AccessToken, Charter, DeclaredSkill, Follow, User
 from rucher.accounts.services import CURRENT_CHARTER_CACHE_KEY
 from rucher.core.pagination import Page, keyset_page
 from rucher.core.text import normalise_tag
@@ -39,10 +51,18 @@ def directory_page(
     department: str = "",
     site: str = "",
     skill: str = "",
+    evidence: QuerySet[Any] | None = None,
     cursor: str | None = None,
     limit: int = 24,
 ) -> Page[User]:
-    """People sorted by name; two queries whatever the page size (people, their skills)."""
+    """People sorted by name; two queries whatever the page size (people, their skills).
+
+    With a skill: the people who declared it or earned reputation in it, most reputation first
+    (only reputation whose evidence the viewer may read, as on profiles), then by name.
+    `evidence` is that reputation: rows with `person`, `tag` and `points`, i.e.
+    `recognition.selectors.readable_evidence(viewer)`. The caller passes it because accounts
+    sits below recognition and never imports it (the layers contract); without it, a skill
+    finds only those who declared it."""
     qs = people_queryset().annotate(
         followed_by_me=Exists(Follow.objects.filter(follower=viewer.pk, followee=OuterRef("pk")))
     )
@@ -62,10 +82,30 @@ def directory_page(
         qs = qs.filter(department=department)
     if site:
         qs = qs.filter(site=site)
-    if skill:
+    keys: tuple[str, ...] = ("sort_name", "id")
+    if skill and evidence is None:
         qs = qs.filter(declared_skills__slug=normalise_tag(skill))
+    elif skill and evidence is not None:
+        slug = normalise_tag(skill)
+        evidence = evidence.filter(tag__slug=slug)
+        reputation = (
+            evidence.filter(person=OuterRef("pk"))
+            .values("person")
+            .annotate(total=Sum("points"))
+            .values("total")[:1]
+        )
+        declared = DeclaredSkill.objects.filter(person=OuterRef("pk"), slug=slug)
+        qs = (
+            qs.filter(Exists(declared) | Q(pk__in=evidence.values("person_id")))
+            .annotate(
+                reputation=Coalesce(Subquery(reputation), Value(0), output_field=IntegerField())
+            )
+            # Keyset keys all go one way: ascending on the negated reputation is best first.
+            .annotate(rank=F("reputation") * -1)
+        )
+        keys = ("rank", "sort_name", "id")
     scope = f"people:{q}:{department}:{site}:{normalise_tag(skill)}"
-    return keyset_page(qs, keys=("sort_name", "id"), cursor=cursor, limit=limit, scope=scope)
+    return keyset_page(qs, keys=keys, cursor=cursor, limit=limit, scope=scope)
 
 
 def directory_facets() -> dict[str, list[str]]:

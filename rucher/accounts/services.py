@@ -27,7 +27,7 @@ from rucher.accounts.models import (
 )
 from rucher.core.audit import audit_record
 from rucher.core.images import ImageTooLarge, open_image_checked
-from rucher.core.text import check_clean_text, normalise_tag
+from rucher.core.text import check_clean_text, check_single_line, normalise_tag
 
 PROFILE_TEXT_FIELDS = (
     "display_name",
@@ -39,6 +39,8 @@ PROFILE_TEXT_FIELDS = (
     "offers",
     "reading",
 )
+# Names and one-liners: no line break nor invisible or direction-changing character.
+PROFILE_SINGLE_LINE_FIELDS = frozenset({"display_name", "job_title", "department", "site", "phone"})
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 PHOTO_SIZE = 512
@@ -90,7 +92,7 @@ def _clean_tag_list(field: str, value: Any, errors: dict[str, list[str]]) -> lis
     seen: set[str] = set()
     for raw in value:
         try:
-            check_clean_text(raw)
+            check_single_line(raw)
         except ValidationError as exc:
             errors[field] = list(exc.messages)
             return None
@@ -136,8 +138,9 @@ def profile_validate(changes: dict[str, Any]) -> dict[str, Any]:
             continue
         value = value.strip()
         max_length = getattr(User._meta.get_field(field), "max_length", None)
+        check = check_single_line if field in PROFILE_SINGLE_LINE_FIELDS else check_clean_text
         try:
-            check_clean_text(value, max_length=max_length)
+            check(value, max_length=max_length)
         except ValidationError as exc:
             errors[field] = list(exc.messages)
             continue
@@ -402,7 +405,7 @@ def token_create(*, person: User, name: str) -> tuple[AccessToken, str]:
     """Creates a personal access token; the raw secret is returned once and never stored."""
     name = (name or "").strip() or "API"
     try:
-        check_clean_text(name, max_length=100)
+        check_single_line(name, max_length=100)
     except ValidationError as exc:
         raise ValidationError({"name": list(exc.messages)}) from exc
     raw = "rch_" + secrets.token_urlsafe(32)

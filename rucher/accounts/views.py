@@ -37,7 +37,7 @@ from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
 from rucher.qa.selectors import questions_i_can_answer
 from rucher.recognition.kudos import PROFILE_KUDOS_SHOWN, kudos_received_readable
-from rucher.recognition.selectors import earned_skills
+from rucher.recognition.selectors import earned_skills, readable_evidence
 
 
 class HttpRequest(DjangoHttpRequest):
@@ -127,6 +127,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             department=params["department"],
             site=params["site"],
             skill=params["skill"],
+            evidence=readable_evidence(request.user),  # type: ignore[arg-type]
         )
     except BadCursor:
         return HttpResponse(_("This page link is no longer valid."), status=400)
@@ -141,7 +142,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = access_person(request.user, username)  # type: ignore[arg-type]
     context = {
         "person": person,
-        "earned_skills": earned_skills(person, limit=20),
+        "earned_skills": earned_skills(request.user, person, limit=20),  # type: ignore[arg-type]
         "is_me": person.pk == request.user.pk,
         "following": selectors.is_following(request.user, person),  # type: ignore[arg-type]
         "bio_html": render_markdown(person.bio),

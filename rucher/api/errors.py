@@ -23,6 +23,10 @@ from django.http import (
     JsonResponse,
 )
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import defaults
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -120,6 +124,28 @@ def _reject_surrogates(value: Any) -> None:
             stack.extend(item)
 
 
+_DATE_ERRORS = frozenset(
+    {
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+        "datetime_type",
+        "datetime_parsing",
+        "datetime_from_date_parsing",
+        "datetime_object_invalid",
+        "time_parsing",
+        "time_type",
+    }
+)
+# The names pydantic gives the members of a union in an error's location.
+_UNION_MEMBERS = frozenset({"str", "int", "float", "bool", "date", "datetime", "time", "list"})
+
+
+def _is_union_member(part: str) -> bool:
+    return part in _UNION_MEMBERS or part.startswith(("function-", "constrained-", "lax-"))
+
+
 def _pydantic_message(error: DictStrAny) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -147,22 +173,38 @@ def _pydantic_message(error: DictStrAny) -> str:
         }
     if kind == "too_long":
         return _("At most %(max)d entries.") % {"max": ctx.get("max_length", 0)}
+    if kind == "too_short":
+        least = int(ctx.get("min_length", 0))
+        return ngettext("At least %(min)d entry.", "At least %(min)d entries.", least) % {
+            "min": least
+        }
+    if kind in _DATE_ERRORS:
+        return _("Give a date (YYYY-MM-DD) or a date and time (ISO 8601, e.g. 2026-06-01T09:30Z).")
+    if kind in ("float_type", "float_parsing", "decimal_type", "decimal_parsing"):
+        return _("Must be a number.")
+    if kind in ("value_error", "assertion_error") and ctx.get("error"):
+        return str(ctx["error"])  # raised by our own validators, already worded and translated
     if kind == "greater_than_equal":
         return _("Ensure this value is at least %(limit)s.") % {"limit": ctx.get("ge")}
     if kind == "less_than_equal":
         return _("Ensure this value is at most %(limit)s.") % {"limit": ctx.get("le")}
-    if kind == "literal_error":
+    if kind in ("literal_error", "enum"):
         return _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")}
-    return str(error.get("msg", _("Invalid value.")))
+    # Never a library's raw English: a plain message in the caller's language.
+    return _("Invalid value.")
 
 
 def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
-    """("body", "payload", "expertise", 3) → "expertise"; ("query", "limit") → "limit"."""
+    """("body", "payload", "expertise", 3) → "expertise"; ("query", "limit") → "limit";
+    ("query", "filters", "since", "datetime") → "since" (a schema of query parameters, then the
+    member of a union that failed)."""
     parts = list(loc)
     if parts and parts[0] == "body":
         parts = parts[2:]  # the source, then the name of the view's body parameter
     elif parts and parts[0] in ("query", "path", "header", "cookie", "form", "file"):
-        parts = parts[1:]
+        # Parameters are flat: the last name that is not a union member's type is the field.
+        names = [p for p in parts[1:] if isinstance(p, str) and not _is_union_member(p)]
+        return names[-1] if names else NON_FIELD
     for part in parts:
         if isinstance(part, str):
             return part
@@ -301,5 +343,50 @@ def json_http_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
     return wrapper
 
 
+@csrf_exempt  # a 404 whatever the method: Django's CSRF check would answer an HTML 403 first
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     return error_response(404, _("Not found."), "not_found")
+
+
+# --- what Django answers itself (rucher/urls.py handler400…handler500, CSRF_FAILURE_VIEW) ---
+# Before or outside ninja: a Host not in ALLOWED_HOSTS, a body beyond Django's limits read by a
+# middleware, a path under /api/ that is no version of the API, a CSRF failure, a crash in a
+# middleware. Under /api/ these answer in the error shape too; elsewhere, Django's own pages.
+# (Gunicorn answers over-long request lines and headers itself, before Django: operations.md.)
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    path = request.path_info
+    return path == "/api" or path.startswith("/api/")
+
+
+def django_bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return error_response(413, _("The request is too large."), "too_large")
+    return error_response(400, _("The request was rejected."), "bad_request")
+
+
+def django_permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.permission_denied(request, exception)
+    return error_response(403, _("You are not allowed to do this."), "forbidden")
+
+
+def django_page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.page_not_found(request, exception)
+    return api_not_found(request)
+
+
+def django_server_error(request: HttpRequest) -> HttpResponse:
+    if not is_api_request(request):
+        return defaults.server_error(request)
+    return error_response(500, _("An unexpected error occurred."), "server_error")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if not is_api_request(request):
+        return django_csrf_failure(request, reason)
+    return error_response(403, _("CSRF check failed: send the X-CSRFToken header."), "csrf_failed")

@@ -94,6 +94,6 @@ def people_badges(request: AuthedRequest, username: UsernamePath) -> BadgesOut:
     return BadgesOut(
         items=[
             BadgeOut(code=b.code, name=b.name, why=b.why, tag=b.tag, awarded_at=b.awarded_at)
-            for b in person_badges(person)
+            for b in person_badges(request.auth, person)
         ]
     )

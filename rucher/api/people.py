@@ -17,7 +17,7 @@ from rucher.api.errors import ApiError
 from rucher.api.schemas import ERRORS, CleanStr, ErrorOut, InputSchema, QuerySchema, UsernamePath
 from rucher.recognition.badges import person_badges
 from rucher.recognition.models import PersonScore
-from rucher.recognition.selectors import earned_skills
+from rucher.recognition.selectors import earned_skills, readable_evidence
 
 router = Router(tags=["people"])
 
@@ -174,13 +174,15 @@ def _me_out(person: User) -> MeOut:
     )
 
 
-def _profile_out(person: User, *, following: bool) -> ProfileOut:
+def _profile_out(viewer: User, person: User, *, following: bool) -> ProfileOut:
     skills = [
         EarnedSkillOut(tag=s.slug, reputation=s.reputation)
-        for s in earned_skills(person, limit=EARNED_SKILLS_SHOWN)
+        for s in earned_skills(viewer, person, limit=EARNED_SKILLS_SHOWN)
     ]
     score = PersonScore.objects.filter(person=person.pk).values_list("total", flat=True).first()
-    badges = [f"{b.code}:{b.tag_slug}" if b.tag_slug else b.code for b in person_badges(person)]
+    badges = [
+        f"{b.code}:{b.tag_slug}" if b.tag_slug else b.code for b in person_badges(viewer, person)
+    ]
     return ProfileOut(
         **_person_fields(person),
         earned_skills=skills,
@@ -224,6 +226,7 @@ def people_list(request: AuthedRequest, filters: Query[PeopleFilters]) -> People
         department=filters.department,
         site=filters.site,
         skill=filters.skill,
+        evidence=readable_evidence(request.auth),
         cursor=filters.cursor,
         limit=filters.limit,
     )
@@ -235,13 +238,15 @@ def people_create(request: AuthedRequest, payload: PersonCreateIn) -> Status[Pro
     if not request.auth.is_administrator:
         raise ApiError(403, "forbidden", _("Only administrators can create people."))
     person = people_actions.person_create(**payload.model_dump(), created_by=request.auth)
-    return Status(201, _profile_out(person, following=False))
+    return Status(201, _profile_out(request.auth, person, following=False))
 
 
 @router.get("/people/{username}", response={200: ProfileOut, ERRORS: ErrorOut})
 def people_detail(request: AuthedRequest, username: UsernamePath) -> ProfileOut:
     person = access_person(request.auth, username)
-    return _profile_out(person, following=selectors.is_following(request.auth, person))
+    return _profile_out(
+        request.auth, person, following=selectors.is_following(request.auth, person)
+    )
 
 
 @router.post(

@@ -14,6 +14,7 @@ from rucher.api.schemas import ERRORS, CleanStr, ErrorOut, IdPath, InputSchema, 
 from rucher.communities import access as community_access
 from rucher.communities.models import Community
 from rucher.content import access
+from rucher.core.dates import check_date_range
 from rucher.qa import selectors, services
 from rucher.qa.models import Question
 
@@ -171,11 +172,13 @@ def posts_accept(request: AuthedRequest, post_id: IdPath, payload: AcceptIn) -> 
 
 @router.get("/reports/answer-times", response={200: ReportOut, ERRORS: ErrorOut})
 def reports_answer_times(request: AuthedRequest, filters: Query[ReportFilters]) -> ReportOut:
+    since, until = _moment(filters.since), _moment(filters.until)
+    check_date_range(since=since, until=until)
     report = selectors.answer_time_report(
         request.auth,
         community=_community(request, filters.community),
-        since=_moment(filters.since),
-        until=_moment(filters.until),
+        since=since,
+        until=until,
     )
     totals = report.totals
     return ReportOut(

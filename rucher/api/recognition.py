@@ -47,7 +47,9 @@ def experts_list(request: AuthedRequest, filters: Query[ExpertsFilters]) -> Expe
     slug = normalise_tag(filters.tag)
     if not slug:
         raise ApiError(422, "invalid", _("Give a tag to find experts in."))
-    page = selectors.experts_page(tag=slug, cursor=filters.cursor, limit=filters.limit)
+    page = selectors.experts_page(
+        request.auth, tag=slug, cursor=filters.cursor, limit=filters.limit
+    )
     return ExpertsPageOut(
         items=[
             ExpertOut(

@@ -17,7 +17,7 @@ from rucher.communities import access
 from rucher.communities.models import MAX_ANSWER_PROMISE_HOURS, Community, Membership
 from rucher.core.audit import audit_record
 from rucher.core.errors import NotFound
-from rucher.core.text import check_clean_text
+from rucher.core.text import check_clean_text, check_single_line
 
 TEXT_FIELDS: dict[str, int] = {
     "name": 100,
@@ -46,8 +46,9 @@ def community_validate(changes: dict[str, Any], *, creating: bool) -> dict[str, 
             errors[field] = [_("Must be text.")]
             continue
         value = value.strip()
+        check = check_single_line if field == "name" else check_clean_text
         try:
-            check_clean_text(value, max_length=max_length)
+            check(value, max_length=max_length)
         except ValidationError as exc:
             errors[field] = list(exc.messages)
             continue

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from rucher.accounts.models import User
 from rucher.communities.access import access_community, is_administrator
 from rucher.communities.models import Community, Membership
-from rucher.content.models import Attachment, Comment, Post, PostCommunity
+from rucher.content.models import Attachment, Comment, Post, PostCommunity, Tag
 from rucher.core.memo import memoized
 
 MAX_ID = 2**63 - 1
@@ -317,3 +317,18 @@ def access_attachment(viewer: User, attachment_id: int) -> Attachment:
     else:
         access_post(viewer, attachment.post_id)  # type: ignore[arg-type]
     return attachment
+
+
+def access_tag(viewer: User, slug: str) -> Tag:
+    """Loads a tag that some post the viewer may read carries: a tag used only in communities
+    the viewer cannot read is as unknown as a tag nobody used (404)."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        raise Http404
+    tag = (
+        Tag.objects.filter(slug=slug)
+        .filter(Exists(readable_posts(viewer).filter(tags=OuterRef("pk"))))
+        .first()
+    )
+    if tag is None:
+        raise Http404
+    return tag

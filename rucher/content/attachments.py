@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from rucher.accounts.models import User
 from rucher.content.models import Attachment
 from rucher.core.images import ImageTooLarge, open_image_checked
+from rucher.core.text import without_hidden
 
 MAX_ATTACHMENTS = 10
 DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -120,7 +121,7 @@ def sniff(data: bytes) -> Sniffed:
 
 def _clean_name(raw: str) -> str:
     name = os.path.basename((raw or "").replace("\\", "/"))
-    name = "".join(ch for ch in name if ord(ch) >= 32 and ch not in '"<>')
+    name = "".join(ch for ch in without_hidden(name) if ch not in '"<>')
     name = name.strip().strip(".") or "file"
     if len(name) > MAX_ATTACHMENT_NAME:
         stem, dot, ext = name.rpartition(".")

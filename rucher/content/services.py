@@ -39,7 +39,7 @@ from rucher.content.models import (
     Tag,
 )
 from rucher.core.audit import audit_record
-from rucher.core.text import check_clean_text, normalise_tag
+from rucher.core.text import check_clean_text, check_single_line, normalise_tag
 
 MAX_TAGS = 10
 MAX_COMMUNITIES = access.MAX_COMMUNITIES_PER_POST
@@ -55,8 +55,8 @@ def _check_text(
         errors[field] = [_("Must be text.")]
         return ""
     value = value.strip()
-    try:
-        check_clean_text(value, max_length=max_length)
+    try:  # a title is one line (rucher.core.text.check_single_line), bodies keep their lines
+        (check_single_line if field == "title" else check_clean_text)(value, max_length=max_length)
     except ValidationError as exc:
         errors[field] = list(exc.messages)
         return ""
@@ -74,7 +74,7 @@ def _clean_tags(
             errors["tags"] = [_("Each tag must be text.")]
             return []
         try:
-            check_clean_text(raw)
+            check_single_line(raw)
         except ValidationError as exc:
             errors["tags"] = list(exc.messages)
             return []

@@ -17,7 +17,7 @@ from rucher.actions import comments, likes, posts
 from rucher.content import access, attachments, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
-from rucher.content.models import Comment, Post, PostKind, Tag
+from rucher.content.models import Comment, Post, PostKind
 from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
@@ -322,11 +322,9 @@ def attachment(request: HttpRequest, attachment_id: int, name: str) -> FileRespo
 @login_required
 @require_GET
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
-    found = (
-        Tag.objects.filter(slug=normalise_tag(slug)[:50]).first() if slug.isprintable() else None
-    )
-    if found is None:
+    if not slug.isprintable():
         raise Http404
+    found = access.access_tag(http.viewer(request), normalise_tag(slug)[:50])
     try:
         page = selectors.tag_posts(
             http.viewer(request),

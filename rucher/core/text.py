@@ -1,5 +1,7 @@
 """Validation of user text shared by forms and the API."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -17,13 +19,81 @@ def check_clean_text(value: str, *, max_length: int | None = None) -> str:
     return value
 
 
+# A tag is one segment of its page's URL (/tags/<slug>/): these would split it in two (a
+# browser reads a backslash as a slash), so they separate words like spaces do.
+_TAG_SEPARATORS = str.maketrans({"/": " ", "\\": " "})
+
+
+# Joiners that emoji sequences (ZWJ, tag characters of subdivision flags) and some scripts (ZWNJ
+# in Persian or Indic words) need; invisible after a Latin letter, where they only disguise.
+_JOINERS = frozenset({"\u200c", "\u200d", *map(chr, range(0xE0020, 0xE0080))})
+_LATIN_END = 0x24F
+
+
+def _hidden_character(value: str) -> str | None:
+    """The first character a single line must not hold: a control (CR, LF, tab…), a line or
+    paragraph separator, or an invisible format character (bidirectional embeddings, overrides
+    and isolates, marks, zero-width space, word joiner, BOM…) — all of which make a name look
+    like another (e.g. "\u202eadmin\u200b"). A joiner is allowed only after a character of a
+    non-Latin script or an emoji."""
+    previous = ""
+    for ch in value:
+        if _is_hidden(ch, previous):
+            return ch
+        previous = ch
+    return None
+
+
+def _is_hidden(ch: str, previous: str) -> bool:
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Zl", "Zp", "Cs"):
+        return True
+    return category == "Cf" and not (ch in _JOINERS and previous and ord(previous) > _LATIN_END)
+
+
+def without_hidden(value: str) -> str:
+    """The text without the characters `check_single_line` refuses: for names that come from
+    elsewhere (an uploaded file's name), which refusing would only make harder to send."""
+    out: list[str] = []
+    for ch in value:
+        if not _is_hidden(ch, out[-1] if out else ""):
+            out.append(ch)
+    return "".join(out)
+
+
+def check_single_line(value: str, *, max_length: int | None = None) -> str:
+    """`check_clean_text` for names, titles and other one-line fields: also refuses line breaks,
+    tabs and invisible or direction-changing characters (bodies keep them: they are rendered
+    escaped, in their own block). The one rule for forms, services and the API."""
+    hidden = _hidden_character(value)
+    if hidden is not None:
+        raise ValidationError(
+            _(
+                "Line breaks, tabs and invisible or direction-changing characters (here "
+                "U+%(code)04X) are not allowed in this field."
+            )
+            % {"code": ord(hidden)},
+            code="hidden_characters",
+        )
+    return check_clean_text(value, max_length=max_length)
+
+
 def normalise_tag(value: str) -> str:
-    """One spelling per tag: trimmed, lower-case, inner spaces as dashes, no leading '#'."""
-    tag = value.strip().lstrip("#").strip().lower()
-    return "-".join(tag.split())
+    """One spelling per tag: trimmed, lower-case, inner spaces (and slashes) as dashes, no
+    leading '#'. Always a single URL path segment: nothing when only dots remain ("." and ".."
+    would be read as the current or the parent folder). The migration
+    content/0004_tags_fit_in_urls keeps a frozen copy of this rule."""
+    tag = value.strip().lstrip("#").strip().lower().translate(_TAG_SEPARATORS)
+    tag = "-".join(tag.split())
+    return "" if not tag.strip(".") else tag
 
 
 def is_lookup_key(value: str, *, max_length: int) -> bool:
     """Whether a username or slug from a URL can name a stored object at all: a NUL byte reaches
     PostgreSQL as an error rather than a miss, so such keys are turned away before any query."""
     return 0 < len(value) <= max_length and not any(ord(ch) < 32 for ch in value)
+
+
+def validate_single_line(value: str) -> None:
+    """`check_single_line` as a model field validator (for what only the admin writes)."""
+    check_single_line(value)

@@ -45,6 +45,8 @@ def notification_message(notification: Notification) -> str:
     if kind == Notification.Kind.REPLY:
         return _("%(actor)s replied to your comment on “%(post)s”") % words
     if kind == Notification.Kind.LIKE:
+        if n.comment_id is not None:  # a like on one's comment (comment_notify_like)
+            return _("%(actor)s liked your comment on “%(post)s”") % words
         return _("%(actor)s liked your post “%(post)s”") % words
     if kind == Notification.Kind.JOIN_REQUEST:
         return _("%(actor)s asked to join %(community)s") % words

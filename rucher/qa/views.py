@@ -15,6 +15,7 @@ from rucher.communities import access as community_access
 from rucher.communities.models import Community
 from rucher.content import access
 from rucher.core import http
+from rucher.core.dates import check_date_range
 from rucher.core.pagination import BadCursor
 from rucher.qa import selectors, services
 from rucher.qa.selectors import CHART_BAR_WIDTH, CHART_GAP, CHART_HEIGHT, STATUSES
@@ -98,24 +99,25 @@ def _date(value: str) -> datetime | None:
 def _report(request: HttpRequest, community: Community | None) -> HttpResponse:
     since_text = request.GET.get("since", "")[:10]
     until_text = request.GET.get("until", "")[:10]
+    since, until = _date(since_text), _date(until_text)
+    context: dict[str, object] = {
+        "community": community,
+        "since": since_text if since else "",
+        "until": until_text if until else "",
+    }
+    try:
+        check_date_range(since=since, until=until)
+    except ValidationError as exc:
+        # The form again, with what is wrong, and no figures for dates that cannot be.
+        context["date_errors"] = exc.messages
+        return render(request, "qa/report.html", context, status=400)
     report = selectors.answer_time_report(
-        http.viewer(request),
-        community=community,
-        since=_date(since_text),
-        until=_date(until_text),
+        http.viewer(request), community=community, since=since, until=until
     )
     width = max(1, len(report.bars)) * (CHART_BAR_WIDTH + CHART_GAP) + CHART_GAP
-    return render(
-        request,
-        "qa/report.html",
-        {
-            "report": report,
-            "community": community,
-            "since": since_text if _date(since_text) else "",
-            "until": until_text if _date(until_text) else "",
-            "chart": {"width": width, "height": CHART_HEIGHT, "label_y": CHART_HEIGHT + 16},
-        },
-    )
+    context["report"] = report
+    context["chart"] = {"width": width, "height": CHART_HEIGHT, "label_y": CHART_HEIGHT + 16}
+    return render(request, "qa/report.html", context)
 
 
 @login_required

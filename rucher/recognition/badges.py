@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -335,14 +336,19 @@ def badge_label(code: str, tag: str | None = None) -> str:
     return badge.label(tag) if badge else code
 
 
-def person_badges(person: User | int, *, limit: int = 100) -> list[EarnedBadge]:
-    """A person's badges, newest first, with their name and why (one query)."""
+def person_badges(viewer: User, person: User | int, *, limit: int = 100) -> list[EarnedBadge]:
+    """A person's badges as the viewer may see them, newest first, with their name and why
+    (one query). A tag badge is shown only where the viewer may read some of the evidence of
+    the person's reputation in that tag (rucher.recognition.selectors, earned skills): a tag
+    of a secret community never shows outside it. A person sees all of their own."""
+    from rucher.recognition.selectors import readable_evidence
+
     person_id = person if isinstance(person, int) else person.pk
-    rows = (
-        BadgeAward.objects.filter(person=person_id)
-        .select_related("tag")
-        .order_by("-awarded_at", "-id")[:limit]
-    )
+    awards = BadgeAward.objects.filter(person=person_id)
+    if viewer.pk != person_id:
+        evidence = readable_evidence(viewer).filter(person=person_id, tag=OuterRef("tag"))
+        awards = awards.filter(Q(tag__isnull=True) | Exists(evidence))
+    rows = awards.select_related("tag").order_by("-awarded_at", "-id")[:limit]
     earned = []
     for row in rows:
         badge = BADGES.get(row.badge)

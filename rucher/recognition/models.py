@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rucher.content.models import Comment, Post, Tag
+from rucher.core.text import validate_single_line
 
 
 class ReputationReason(models.TextChoices):
@@ -48,6 +49,8 @@ class ReputationEvent(models.Model):
             models.Index(fields=["post"], name="reputation_by_post"),
             models.Index(fields=["comment"], name="reputation_by_comment"),
             models.Index(fields=["person", "tag"], name="reputation_by_person_tag"),
+            # The expertise finder sums one tag's readable evidence per person.
+            models.Index(fields=["tag", "person"], name="reputation_by_tag_person"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -359,8 +362,13 @@ class WeeklyTop(models.Model):
 class OrganisationValue(models.Model):
     """One of the organisation's values that a public thanks names (configurable list)."""
 
-    name = models.CharField(_("name"), max_length=60, unique=True)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    # Written only in the admin, whose forms run these validators.
+    name = models.CharField(
+        _("name"), max_length=60, unique=True, validators=[validate_single_line]
+    )
+    description = models.CharField(
+        _("description"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
 

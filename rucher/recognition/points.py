@@ -14,7 +14,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from rucher.communities.models import Membership
-from rucher.content.access import readable_posts
+from rucher.content.access import readable_community_q, readable_posts
 from rucher.content.models import (
     Comment,
     CommentLike,
@@ -578,11 +578,21 @@ def points_ledger_page(
     viewer: "User", person: "User", *, cursor: str | None = None, limit: int = 30
 ) -> "Page[LedgerItem]":
     """The person's ledger, newest first (keyset on the points_by_person index). Three queries
-    whatever the page size: the rows, the readable posts among theirs, the visible comments."""
+    whatever the page size: the rows, the readable posts among theirs, the visible comments.
+
+    Another viewer sees only the entries earned in communities they may read, and those tied to
+    no community nor post (a grant for a post always names a community): the reason and time of
+    an entry are activity, and activity in a secret community stays inside it. The total stays
+    the person's whole score, which leaderboards show anyway."""
     from django.utils.text import Truncator
 
+    entries_qs = PointsEntry.objects.filter(person=person.pk)
+    if viewer.pk != person.pk:
+        entries_qs = entries_qs.filter(
+            readable_community_q(viewer, "community") | Q(community__isnull=True, post__isnull=True)
+        )
     page = keyset_page(
-        PointsEntry.objects.filter(person=person.pk),
+        entries_qs,
         keys=("-created_at", "-id"),
         cursor=cursor,
         limit=limit,

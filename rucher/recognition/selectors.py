@@ -1,14 +1,16 @@
 """Reads about earned skills (profile, expertise finder, routing) and first contributions.
 
-The expertise finder shows people and a number, never content: a person's reputation is their
-total across all communities (the number alone reveals no post, title or community), and any
-content shown next to it must come through `readable_posts`.
+What a viewer is shown of someone's earned skills counts only the evidence the viewer may read:
+a skill's reputation is the sum of the person's reputation events whose post is in
+`readable_posts(viewer)`, so a tag used only in a secret community, and the reputation earned
+there, stay inside it (docs/decisions.md, "Earned skills count readable evidence only"). Routing
+(`experts_for_tags`) is not shown to anyone and uses the stored totals.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from rucher.accounts.models import DeclaredSkill, User
@@ -17,7 +19,7 @@ from rucher.content.access import readable_posts
 from rucher.content.models import Post, PostCommunity
 from rucher.core.pagination import Page, keyset_page
 from rucher.core.text import normalise_tag
-from rucher.recognition.models import SkillReputation
+from rucher.recognition.models import ReputationEvent, SkillReputation
 
 
 @dataclass
@@ -27,14 +29,34 @@ class EarnedSkill:
     reputation: int
 
 
-def earned_skills(person: User, limit: int = 20) -> list[EarnedSkill]:
-    """A person's earned skills, best first (one query)."""
+def readable_evidence(viewer: User) -> QuerySet[ReputationEvent]:
+    """The reputation events whose evidence (the liked post, or the answered question) the
+    viewer may read: the only ones a viewer's page may count or name a tag from."""
+    return ReputationEvent.objects.filter(post__in=readable_posts(viewer))
+
+
+def earned_skills(viewer: User, person: User, limit: int = 20) -> list[EarnedSkill]:
+    """A person's earned skills as the viewer may see them, best first: only tags with evidence
+    the viewer may read, each with the reputation that evidence gave (one query). A person sees
+    all of their own (the stored totals)."""
+    if viewer.pk == person.pk:
+        own = (
+            SkillReputation.objects.filter(person=person.pk, reputation__gt=0)
+            .select_related("tag")
+            .order_by("-reputation", "tag__slug")[:limit]
+        )
+        return [EarnedSkill(name=r.tag.name, slug=r.tag.slug, reputation=r.reputation) for r in own]
     rows = (
-        SkillReputation.objects.filter(person=person, reputation__gt=0)
-        .select_related("tag")
+        readable_evidence(viewer)
+        .filter(person=person.pk)
+        .values("tag__slug", "tag__name")
+        .annotate(reputation=Sum("points"))
         .order_by("-reputation", "tag__slug")[:limit]
     )
-    return [EarnedSkill(name=r.tag.name, slug=r.tag.slug, reputation=r.reputation) for r in rows]
+    return [
+        EarnedSkill(name=r["tag__name"], slug=r["tag__slug"], reputation=r["reputation"])
+        for r in rows
+    ]
 
 
 def top_skill_slugs(person: User, limit: int = 10) -> list[str]:
@@ -66,18 +88,23 @@ def experts_for_tags(
     return [(row["person_id"], row["total"]) for row in rows]
 
 
-def experts_page(*, tag: str, cursor: str | None = None, limit: int = 24) -> Page[User]:
-    """Who knows about `tag`: people with earned reputation in it, best first, then people who
-    declared it as expertise (without reputation), by name. Each person has `reputation` and
-    `declared` annotated. One query whatever the page size (plus one for declared skills)."""
+def experts_page(
+    viewer: User, *, tag: str, cursor: str | None = None, limit: int = 24
+) -> Page[User]:
+    """Who knows about `tag`: people with earned reputation in it (counting only evidence the
+    viewer may read), best first, then people who declared it as expertise (without
+    reputation), by name. Each person has `reputation` and `declared` annotated. One query
+    whatever the page size (plus one for declared skills)."""
     slug = normalise_tag(tag)
-    reputation = SkillReputation.objects.filter(
-        person=OuterRef("pk"), tag__slug=slug, reputation__gt=0
-    ).values("reputation")[:1]
-    declared = DeclaredSkill.objects.filter(person=OuterRef("pk"), slug=slug)
-    with_reputation = SkillReputation.objects.filter(tag__slug=slug, reputation__gt=0).values(
-        "person_id"
+    evidence = readable_evidence(viewer).filter(tag__slug=slug)
+    reputation = (
+        evidence.filter(person=OuterRef("pk"))
+        .values("person")
+        .annotate(total=Sum("points"))
+        .values("total")[:1]
     )
+    declared = DeclaredSkill.objects.filter(person=OuterRef("pk"), slug=slug)
+    with_reputation = evidence.values("person_id")
     declarers = DeclaredSkill.objects.filter(slug=slug).values("person_id")
     qs = (
         User.objects.filter(is_active=True)

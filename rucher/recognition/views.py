@@ -45,7 +45,10 @@ def experts(request: HttpRequest) -> HttpResponse:
     if slug:
         try:
             context["page"] = selectors.experts_page(
-                tag=slug, cursor=request.GET.get("cursor") or None, limit=EXPERTS_PAGE_SIZE
+                http.viewer(request),
+                tag=slug,
+                cursor=request.GET.get("cursor") or None,
+                limit=EXPERTS_PAGE_SIZE,
             )
         except BadCursor:
             return http.bad_cursor()

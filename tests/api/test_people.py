@@ -205,12 +205,22 @@ def test_it_validates_new_people(admin_api):
     assert set(response.json()["fields"]) == {"email", "display_name"}
 
 
-def test_a_profile_carries_the_score_and_badges(api, colleague):
+def test_a_profile_carries_the_score_and_badges(api, colleague, member):
+    from rucher.communities.services import community_create
+    from rucher.content import services as content
     from rucher.content.models import Tag
     from rucher.recognition.models import BadgeAward, PersonScore
 
-    PersonScore.objects.create(person=colleague, total=42)
-    tag = Tag.objects.create(name="Python", slug="python")
+    # A tag badge shows where the caller may read some evidence of it (an open post, liked).
+    club = community_create(
+        creator=colleague, name="Club", kind="interest", visibility="open", description=""
+    )
+    post = content.post_create(
+        author=colleague, communities=[club], title="t", body="b", tags=["Python"]
+    )
+    content.post_like(person=member, post=post)
+    tag = Tag.objects.get(slug="python")
+    PersonScore.objects.update_or_create(person=colleague, defaults={"total": 42})
     BadgeAward.objects.create(person=colleague, badge="first_post")
     BadgeAward.objects.create(person=colleague, badge="helpful", tag=tag)
     body = api.call("GET", "/people/carol").json()

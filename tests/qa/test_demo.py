@@ -104,7 +104,7 @@ def test_the_demo_questions_are_created_once_in_every_state():
     assert report.bars
 
     # Earned reputation: the accepted and liked answers rank an expert in python.
-    page = experts_page(tag="python")
+    page = experts_page(admin, tag="python")
     assert page.items
     assert page.items[0].username == "thomas.girard"
     assert page.items[0].reputation > 0

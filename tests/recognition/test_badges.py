@@ -202,7 +202,7 @@ def test_becoming_ambassador_awards_the_badge_through_the_job(
 def test_the_ambassador_badge_does_not_name_the_secret_community(world):
     ambassador = world.people["ambassador"]  # ambassador of the open, private and secret clubs
     badges_check(person_id=ambassador.pk)
-    (badge,) = person_badges(ambassador)
+    (badge,) = person_badges(ambassador, ambassador)
     assert badge.code == "ambassador"
     for text in (badge.name, badge.why):
         assert world.communities["secret"].name not in text
@@ -222,7 +222,7 @@ def test_helpful_in_a_tag_is_one_badge_per_tag(member):
         [f"badge:helpful:{django.pk}", f"badge:helpful:{python.pk}"]
     )
     with translation.override("en"):
-        names = sorted(b.name for b in person_badges(member))
+        names = sorted(b.name for b in person_badges(member, member))
     assert names == ["Helpful in Django", "Helpful in Python"]
 
 

@@ -38,7 +38,7 @@ def test_it_ranks_by_reputation_then_declared_then_name(world):
     amy = PersonFactory(username="amy", display_name="amy declared")
     for person in (zed, amy, people["owner"]):
         accounts.profile_update(person=person, changes={"expertise": ["Python"]})
-    page = selectors.experts_page(tag="PYTHON")
+    page = selectors.experts_page(world.people["outsider"], tag="PYTHON")
     ranked = [(p.username, p.reputation, p.declared) for p in page.items]
     assert ranked == [
         ("owner", 3, True),
@@ -58,7 +58,9 @@ def test_it_pages_by_keyset_across_both_tiers(world):
     seen = []
     cursor = None
     while True:
-        page = selectors.experts_page(tag="python", cursor=cursor, limit=2)
+        page = selectors.experts_page(
+            world.people["outsider"], tag="python", cursor=cursor, limit=2
+        )
         seen += [p.username for p in page.items]
         cursor = page.next_cursor
         if not cursor:

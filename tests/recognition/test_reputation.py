@@ -59,7 +59,7 @@ def test_it_reverses_exactly_on_unlike(world):
     assert reputation(world.people["member"], "python") == 1
     like_actions.post_unlike(person=world.people["owner"], post=post)
     assert reputation(world.people["member"], "python") == 0
-    assert selectors.earned_skills(world.people["member"]) == []
+    assert selectors.earned_skills(world.people["member"], world.people["member"]) == []
     assert ReputationEvent.objects.count() == 0
     assert_ledger_consistent()
 
@@ -78,7 +78,7 @@ def test_it_gives_nothing_for_untagged_content(world):
     post = _post(world, tags=())
     like_actions.post_like(person=world.people["manager"], post=post)
     assert ReputationEvent.objects.count() == 0
-    assert selectors.earned_skills(world.people["member"]) == []
+    assert selectors.earned_skills(world.people["member"], world.people["member"]) == []
 
 
 def test_tag_case_variants_are_one_tag(world):
@@ -86,7 +86,7 @@ def test_tag_case_variants_are_one_tag(world):
     second = _post(world, tags=("  PYTHON ", "#python"))
     like_actions.post_like(person=world.people["manager"], post=first)
     like_actions.post_like(person=world.people["manager"], post=second)
-    skills = selectors.earned_skills(world.people["member"])
+    skills = selectors.earned_skills(world.people["member"], world.people["member"])
     assert [(s.slug, s.reputation) for s in skills] == [("python", 2)]
 
 

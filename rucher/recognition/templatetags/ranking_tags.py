@@ -23,15 +23,15 @@ class ProfileStanding:
 
 
 @register.simple_tag
-def profile_standing(person: User) -> ProfileStanding:
-    """Score, rank this week and badges: 2 queries, 3 when the person is ranked this week
-    (whatever their number of badges or points)."""
+def profile_standing(viewer: User, person: User) -> ProfileStanding:
+    """Score, rank this week and badges (as the viewer may see them): 2 queries, 3 when the
+    person is ranked this week (whatever their number of badges or points)."""
     card = boards.score_card(person)
     return ProfileStanding(
         score=card.score,
         excluded=card.excluded,
         week=card.week,
-        badges=person_badges(person, limit=PROFILE_BADGES_SHOWN),
+        badges=person_badges(viewer, person, limit=PROFILE_BADGES_SHOWN),
     )
 
 
