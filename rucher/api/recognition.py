@@ -155,6 +155,30 @@ def people_points(
     return LedgerPageOut(total=points.points_total(person.pk), items=items, next=page.next_cursor)
 
 
+class ValueOut(Schema):
+    id: int
+    name: str
+    description: str
+
+
+class ValuesOut(Schema):
+    items: list[ValueOut] = Field(description="The active values, in the organisation's order.")
+    next: str | None = Field(description="Always null: the list is short and comes whole.")
+
+
+@router.get("/values", response={200: ValuesOut, ERRORS: ErrorOut}, tags=["recognition"])
+def values_list(request: AuthedRequest) -> ValuesOut:
+    """The organisation's values a public thanks may name (`value` of POST /kudos: a name or
+    an id from here; required while any is active)."""
+    return ValuesOut(
+        items=[
+            ValueOut(id=v.pk, name=v.name, description=v.description)
+            for v in kudos_services.active_values()
+        ],
+        next=None,
+    )
+
+
 @router.post("/kudos", response={201: KudosOut, ERRORS: ErrorOut}, tags=["recognition"])
 def kudos_create(request: AuthedRequest, payload: KudosIn) -> Status[KudosOut]:
     """Thank a colleague publicly in one of one's communities: 201 with the thanks post."""
