@@ -10,8 +10,9 @@ from django.test import Client
 
 from rucher.accounts import services as accounts
 from rucher.accounts.models import AccessToken, User
+from rucher.actions import posts as post_actions
 from rucher.communities.models import Community
-from rucher.content import services as content
+from rucher.content import attachments
 from rucher.content.models import Post, Tag
 from rucher.core.text import check_single_line, without_hidden
 from rucher.recognition.models import OrganisationValue
@@ -165,7 +166,7 @@ def test_the_api_refuses_a_spoofed_title_or_tag_and_keeps_the_body(world):
 
 def test_the_web_post_edit_refuses_a_spoofed_title(world):
     member = world.people["member"]
-    post = content.post_create(
+    post = post_actions.post_publish(
         author=member, communities=[world.communities["open"]], title="Fine", body="b"
     )
     response = _web(member).post(f"/posts/{post.pk}/edit/", {"title": SPOOF, "body": "b"})
@@ -221,6 +222,6 @@ def test_an_organisation_value_is_one_line(admin_user):
 def test_an_uploaded_file_name_loses_its_hidden_characters(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("report\u202efdp.txt", b"plain text", "text/plain")
-    attachment = content.attachment_upload(uploader=world.people["member"], file=upload)
+    attachment = attachments.attachment_upload(uploader=world.people["member"], file=upload)
     assert attachment.name == "reportfdp.txt"
     assert without_hidden("a\u200bb\u202ec 👨\u200d👩") == "abc 👨\u200d👩"

@@ -6,7 +6,9 @@ from django.test import Client
 from django.utils import translation
 
 from rucher.accounts import services as accounts
-from rucher.content import services as content
+from rucher.actions import comments as comment_actions
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
 from rucher.core.testing import run_queued_tasks
 from rucher.notifications.messages import notification_message
 from rucher.notifications.models import Notification
@@ -17,12 +19,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def liked_comment(world, django_capture_on_commit_callbacks):
     owner, member = world.people["owner"], world.people["member"]
-    post = content.post_create(
+    post = post_actions.post_publish(
         author=owner, communities=[world.communities["open"]], title="Budget", body="b"
     )
-    comment = content.comment_create(author=member, post=post, body="My idea")
+    comment = comment_actions.comment_publish(author=member, post=post, body="My idea")
     with django_capture_on_commit_callbacks(execute=True):
-        content.comment_like(person=owner, comment=comment)
+        like_actions.comment_like(person=owner, comment=comment)
     run_queued_tasks()
     return Notification.objects.get(recipient=member, kind="like")
 
@@ -46,11 +48,11 @@ def test_the_api_inbox_says_comment(world, liked_comment):
 
 def test_a_post_like_still_says_post(world, django_capture_on_commit_callbacks):
     owner, member = world.people["owner"], world.people["member"]
-    post = content.post_create(
+    post = post_actions.post_publish(
         author=member, communities=[world.communities["open"]], title="Budget", body="b"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        content.post_like(person=owner, post=post)
+        like_actions.post_like(person=owner, post=post)
     run_queued_tasks()
     n = Notification.objects.get(recipient=member, kind="like")
     with translation.override("en"):

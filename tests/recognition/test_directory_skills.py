@@ -6,18 +6,19 @@ import pytest
 from django.test import Client
 
 from rucher.accounts import services as accounts
-from rucher.content import services as content
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
 from rucher.core.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _earn(world, author, community, likers, tag="python"):
-    post = content.post_create(
+    post = post_actions.post_publish(
         author=author, communities=[world.communities[community]], title="t", body="b", tags=[tag]
     )
     for liker in likers:
-        content.post_like(person=world.people[liker], post=post)
+        like_actions.post_like(person=world.people[liker], post=post)
 
 
 @pytest.fixture

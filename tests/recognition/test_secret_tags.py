@@ -10,7 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rucher.accounts import services as accounts
-from rucher.content import services as content
+from rucher.actions import likes as like_actions
+from rucher.actions import posts as post_actions
 from rucher.content.models import Tag
 from rucher.recognition.models import BadgeAward
 from rucher.recognition.selectors import earned_skills
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def secret_post(world):
     """The member's post in the secret club, tagged only there ("phenix"), liked twice."""
-    post = content.post_create(
+    post = post_actions.post_publish(
         author=world.people["member"],
         communities=[world.communities["secret"]],
         title="Secret",
@@ -29,7 +30,7 @@ def secret_post(world):
         tags=["phenix", "python"],
     )
     for liker in ("manager", "owner"):
-        content.post_like(person=world.people[liker], post=post)
+        like_actions.post_like(person=world.people[liker], post=post)
     BadgeAward.objects.create(
         person=world.people["member"], badge="helpful", tag=Tag.objects.get(slug="phenix")
     )
@@ -76,14 +77,14 @@ def test_a_person_sees_all_of_their_own_skills(world, secret_post):
 
 def test_earned_reputation_counts_only_readable_evidence(world, secret_post):
     # One like on an open post tagged python: the outsider sees 1, the manager 1 + 2.
-    post = content.post_create(
+    post = post_actions.post_publish(
         author=world.people["member"],
         communities=[world.communities["open"]],
         title="Open",
         body="b",
         tags=["python"],
     )
-    content.post_like(person=world.people["ambassador"], post=post)
+    like_actions.post_like(person=world.people["ambassador"], post=post)
     seen = {
         s.slug: s.reputation for s in earned_skills(world.people["outsider"], secret_post.author)
     }
@@ -166,14 +167,14 @@ def test_the_profile_query_count_does_not_grow_with_evidence(world, client_for, 
     with CaptureQueriesContext(connection) as few:
         outsider.get("/people/member/")
     for i in range(5):
-        post = content.post_create(
+        post = post_actions.post_publish(
             author=world.people["member"],
             communities=[world.communities["open"]],
             title=f"More {i}",
             body="b",
             tags=[f"tag{i}", "python"],
         )
-        content.post_like(person=world.people["owner"], post=post)
+        like_actions.post_like(person=world.people["owner"], post=post)
     with CaptureQueriesContext(connection) as many:
         body = outsider.get("/people/member/").content.decode()
     assert "tag4" in body
