@@ -206,8 +206,8 @@ def test_it_validates_new_people(admin_api):
 
 
 def test_a_profile_carries_the_score_and_badges(api, colleague, member):
+    from rucher.actions import likes, posts
     from rucher.communities.services import community_create
-    from rucher.content import services as content
     from rucher.content.models import Tag
     from rucher.recognition.models import BadgeAward, PersonScore
 
@@ -215,10 +215,10 @@ def test_a_profile_carries_the_score_and_badges(api, colleague, member):
     club = community_create(
         creator=colleague, name="Club", kind="interest", visibility="open", description=""
     )
-    post = content.post_create(
+    post = posts.post_publish(
         author=colleague, communities=[club], title="t", body="b", tags=["Python"]
     )
-    content.post_like(person=member, post=post)
+    likes.post_like(person=member, post=post)
     tag = Tag.objects.get(slug="python")
     PersonScore.objects.update_or_create(person=colleague, defaults={"total": 42})
     BadgeAward.objects.create(person=colleague, badge="first_post")
