@@ -23,9 +23,13 @@ run: $(STAMP) var
 	$(BIN)/rucher demo
 	$(BIN)/rucher runall --bind 127.0.0.1:8000
 
+# The suite runs in parallel (pytest-xdist): one process and one test database per core, each
+# test module in one process so that its shared data is built once (tests/shared.py).
+# `make test PYTEST_XDIST=` runs it in this process alone.
+PYTEST_XDIST ?= -n auto --dist loadscope
 test: $(STAMP) var
 	$(BIN)/rucher compilemessages --ignore=.venv -v 0
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

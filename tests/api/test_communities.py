@@ -8,13 +8,14 @@ from rucher.communities import services
 from rucher.communities.models import Community, Membership
 from rucher.core.factories import PersonFactory
 from tests.communities.personas import POSITIONS, VISIBILITIES, build_world
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 INSIDERS = {"member", "ambassador", "manager", "owner", "administrator"}
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 

@@ -10,6 +10,7 @@ from rucher.content import services
 from rucher.content.models import Post, PostCommunity
 from tests.communities.personas import POSITIONS, VISIBILITIES, build_world
 from tests.content.conftest import build_content, png_bytes
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +22,12 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 
 
-@pytest.fixture
+@shared_fixture
 def content(world):
     return build_content(world)
 

@@ -6,11 +6,12 @@ from rucher.accounts import services as accounts
 from rucher.content import services as content
 from rucher.core.factories import PersonFactory
 from tests.communities.personas import build_world
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 

@@ -10,6 +10,7 @@ from PIL import Image
 
 from rucher.content import services
 from tests.communities.personas import VISIBILITIES, World, build_world
+from tests.shared import shared_fixture
 
 
 def png_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
@@ -70,11 +71,11 @@ def build_content(world: World) -> Content:
     return Content(world=world, posts=posts, attachments=attachments, comments=comments)
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 
 
-@pytest.fixture
+@shared_fixture
 def content(world):
     return build_content(world)

@@ -4,14 +4,15 @@ import pytest
 
 from tests.communities.personas import build_world
 from tests.moderation.helpers import make_post
+from tests.shared import shared_fixture
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 
 
-@pytest.fixture
+@shared_fixture
 def posts(world):
     """One post per visibility, written by the member."""
     return {
