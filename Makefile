@@ -23,13 +23,15 @@ run: $(STAMP) var
 	$(BIN)/rucher demo
 	$(BIN)/rucher runall --bind 127.0.0.1:8000
 
-# The suite runs in parallel (pytest-xdist): one process and one test database per core, each
-# test module in one process so that its shared data is built once (tests/shared.py).
-# `make test PYTEST_XDIST=` runs it in this process alone.
-PYTEST_XDIST ?= -n auto --dist loadscope
+# The suite runs in parallel (pytest-xdist): one process and one test database per core. Each
+# worker starts with a contiguous half of the tests, so that consecutive tests reuse the data
+# they share (tests/shared.py), and steals from the other when done. `make test PYTEST_XDIST=`
+# runs it in one process. Bytecode is cached (__pycache__, ignored by git): without it every
+# process compiles the whole code base and rewrites every test module again.
+PYTEST_XDIST ?= -n auto --dist worksteal
 test: $(STAMP) var
 	$(BIN)/rucher compilemessages --ignore=.venv -v 0
-	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
