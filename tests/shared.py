@@ -13,8 +13,10 @@ one go so that identities hold as if the fixtures had just been built (`world.pe
 
 A test that cannot run inside an outer transaction (`transaction=True`, `live_server`,
 `transactional_db`, unittest classes) pops every layer first and gets the fixture built for it
-alone, exactly as before. A builder may only depend on other shared fixtures; files it writes go
-to a folder of its own, copied into the test's MEDIA_ROOT for each test that uses it.
+alone, exactly as before. A builder may only depend on other shared fixtures, and runs before
+the test's other fixtures (in the default language and settings: a fixture that changes them
+does not apply to it); files it writes go to a folder of its own, copied into the test's
+MEDIA_ROOT for each test that uses it.
 
 The stack lives in this process (one per xdist worker) and is rolled back at the end of the
 session, before pytest-django destroys the test database.
@@ -24,6 +26,7 @@ import copy
 import inspect
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +41,7 @@ from django.test.utils import override_settings
 # the folder of files each builder wrote.
 PLANNED = pytest.StashKey[dict[str, Any]]()
 MEDIA = pytest.StashKey[dict[str, Path]]()
+FAILED = pytest.StashKey[Exception]()
 
 
 @dataclass(frozen=True)
@@ -60,15 +64,16 @@ class Layer:
 
 _stack: list[Layer] = []
 _finalizer_registered = False
+_last_test: str | None = None
 
 
 def shared_fixture(build: Callable[..., Any]) -> Any:
     """Declares `build` (whose parameters name other shared fixtures) as a shared fixture."""
-    spec = Spec(
-        name=build.__name__, build=build, deps=tuple(inspect.signature(build).parameters)
-    )
+    spec = Spec(name=build.__name__, build=build, deps=tuple(inspect.signature(build).parameters))
 
     def fixture(request: pytest.FixtureRequest, db: None, **deps: Any) -> Any:
+        if FAILED in request.node.stash:
+            raise request.node.stash[FAILED]
         planned = request.node.stash.get(PLANNED, {})
         if spec.name in planned:
             # The files land where MEDIA_ROOT points now, as if the builder had just run.
@@ -98,8 +103,7 @@ def _transactional(item: pytest.Item) -> bool:
         return True
     names = getattr(item, "fixturenames", ())
     return any(
-        name in names
-        for name in ("transactional_db", "live_server", "django_db_reset_sequences")
+        name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences")
     )
 
 
@@ -176,16 +180,39 @@ def pop_all() -> None:
 def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest):
     """Before pytest-django opens a test's transaction, fits the layer stack to that test."""
     if fixturedef.argname == "_django_db_helper":
-        _prepare(request)
+        try:
+            _prepare(request)
+        except Exception as exc:
+            # Reported by the test's shared fixtures: raising here would leave pytest's own
+            # fixture bookkeeping half done and fail every later test of the session.
+            request.node.stash[FAILED] = exc
     return (yield)
 
 
+def _stack_is_live() -> bool:
+    """Whether the connection still holds every layer's transaction. A test that closes the
+    connection, or reconnects, loses them (the database rolled them back)."""
+    from django.db import connection
+
+    blocks = connection.atomic_blocks if connection.in_atomic_block else []
+    return all(any(layer.atomic is block for block in blocks) for layer in _stack)
+
+
 def _prepare(request: pytest.FixtureRequest) -> None:
-    global _finalizer_registered
+    global _finalizer_registered, _last_test
     item = request.node
+    previous, _last_test = _last_test, item.nodeid
     plan = _plan(item) or []
     blocker = request.getfixturevalue("django_db_blocker")
     with blocker.unblock():
+        if not _stack_is_live():
+            lost = [layer.spec.name for layer in _stack]
+            _stack.clear()
+            warnings.warn(
+                f"shared fixtures {lost} were lost by the previous test ({previous}), which "
+                "closed or reset the database connection: built again",
+                stacklevel=1,
+            )
         keep = 0
         while keep < min(len(_stack), len(plan)) and _stack[keep].spec is plan[keep]:
             keep += 1

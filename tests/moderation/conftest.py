@@ -1,7 +1,5 @@
 """The world of communities (one per visibility, a person in every position) and its posts."""
 
-import pytest
-
 from tests.communities.personas import build_world
 from tests.moderation.helpers import make_post
 from tests.shared import shared_fixture
