@@ -65,6 +65,7 @@ class Layer:
 _stack: list[Layer] = []
 _finalizer_registered = False
 _last_test: str | None = None
+_blocker: Any = None
 
 
 def shared_fixture(build: Callable[..., Any]) -> Any:
@@ -189,6 +190,19 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.Fix
     return (yield)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that will not run on the layers (transactional, or without the database) finds no
+    transaction left open: before any of its fixtures, since a session-scoped one (the live
+    server, Playwright) may already use the database from another thread or context, and a test
+    may start threads, servers or processes that write through connections of their own (they
+    would wait for the layers' locks)."""
+    if _stack and not _plan(item):
+        assert _blocker is not None
+        with _blocker.unblock():
+            pop_all()
+
+
 def _stack_is_live() -> bool:
     """Whether the connection still holds every layer's transaction. A test that closes the
     connection, or reconnects, loses them (the database rolled them back)."""
@@ -199,11 +213,11 @@ def _stack_is_live() -> bool:
 
 
 def _prepare(request: pytest.FixtureRequest) -> None:
-    global _finalizer_registered, _last_test
+    global _finalizer_registered, _last_test, _blocker
     item = request.node
     previous, _last_test = _last_test, item.nodeid
     plan = _plan(item) or []
-    blocker = request.getfixturevalue("django_db_blocker")
+    blocker = _blocker = request.getfixturevalue("django_db_blocker")
     with blocker.unblock():
         if not _stack_is_live():
             lost = [layer.spec.name for layer in _stack]
@@ -227,7 +241,10 @@ def _prepare(request: pytest.FixtureRequest) -> None:
         def finish() -> None:
             global _finalizer_registered
             with blocker.unblock():
-                pop_all()
+                if _stack_is_live():
+                    pop_all()
+                else:
+                    _stack.clear()
             _finalizer_registered = False
 
         request.session.addfinalizer(finish)
