@@ -23,9 +23,16 @@ run: $(STAMP) var
 	$(BIN)/rucher demo
 	$(BIN)/rucher runall --bind 127.0.0.1:8000
 
+# The suite runs in parallel (pytest-xdist): one process and one test database per core. `load`
+# hands out the tests in pytest-django's order (transactional tests, which empty the database,
+# last) so each worker keeps that order; consecutive tests on a worker reuse the data they share
+# (tests/shared.py). (`worksteal` and `loadscope` break that order.) `make test PYTEST_XDIST=`
+# runs it in one process. Bytecode is cached (__pycache__, ignored by git): without it every
+# process compiles the whole code base and rewrites every test module again.
+PYTEST_XDIST ?= -n auto --dist load
 test: $(STAMP) var
 	$(BIN)/rucher compilemessages --ignore=.venv -v 0
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -5,10 +5,19 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.test.utils import override_settings
 from django.utils import translation
 
 from rucher.core.factories import PASSWORD, PersonFactory
 from rucher.core.testing import flush_queue
+from tests.shared import pytest_fixture_setup, shared_fixture  # noqa: F401 - the hook
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory):
+    """Uploads go to this session's own folder (one per xdist worker), never to var/media."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +37,8 @@ def password():
     return PASSWORD
 
 
-@pytest.fixture
-def admin_user(db):
+@shared_fixture
+def admin_user():
     return PersonFactory(
         username="alice", display_name="Alice Admin", is_staff=True, is_superuser=True
     )

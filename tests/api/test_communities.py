@@ -8,6 +8,7 @@ from rucher.communities import services
 from rucher.communities.models import Community, Membership
 from rucher.core.factories import PersonFactory
 from tests.communities.personas import POSITIONS, VISIBILITIES, build_world
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def reads_content(visibility, position):
     return position in INSIDERS or (visibility == "open" and position != "removed")
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 

@@ -7,11 +7,12 @@ from rucher.actions import likes as like_actions
 from rucher.actions import posts as post_actions
 from rucher.core.factories import PersonFactory
 from tests.communities.personas import build_world
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 

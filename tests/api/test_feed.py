@@ -7,11 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from rucher.content import curation
 from tests.communities.personas import build_world
 from tests.notifications.posts import make_post
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import Case
@@ -96,7 +98,23 @@ def _token(member: User) -> str:
     return raw
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.fixture
+def keep_connection() -> Iterator[None]:
+    """The calls run inside the test's transaction, rolled back after each operation, as the
+    test client's do: Django's WSGI handler must not close the connection around each request
+    (a transactional test flushed and restored the whole database for each of the 69 operations,
+    half of this file's time; docs/performance.md, "Test suite")."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("keep_connection")
 @schema.parametrize()
 @settings(
     max_examples=DEEP_EXAMPLES or 15,

@@ -15,11 +15,12 @@ from rucher.recognition.leaderboard import weekly_top_freeze
 from rucher.recognition.models import BadgeAward
 from tests.communities.personas import build_world
 from tests.recognition.ranking_helpers import exclude, grant, local
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     world = build_world(admin_user)
     now = timezone.now()

@@ -11,16 +11,17 @@ from rucher.moderation import services
 from rucher.moderation.models import Report
 from tests.communities.personas import build_world
 from tests.moderation.helpers import make_comment, make_post
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 
 
-@pytest.fixture
+@shared_fixture
 def posts(world):
     return {
         v: make_post(world.people["member"], c, title=f"{v} post")

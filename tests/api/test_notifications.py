@@ -7,11 +7,12 @@ from rucher.notifications.models import Notification
 from rucher.notifications.services import notify
 from tests.communities.personas import build_world
 from tests.notifications.posts import make_post
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 

@@ -10,11 +10,12 @@ from rucher.actions import posts as post_actions
 from rucher.recognition import points
 from rucher.recognition.models import PointsValue
 from tests.communities.personas import build_world
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 

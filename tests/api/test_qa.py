@@ -9,13 +9,14 @@ from rucher.actions import posts as post_actions
 from rucher.qa.models import Question
 from tests.communities.personas import build_world
 from tests.qa.conftest import answer, ask, paris
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 MONDAY_9 = paris(2026, 6, 8, 9, 0)
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     world = build_world(admin_user)
     for community in world.communities.values():

@@ -12,6 +12,7 @@ from rucher.actions import comments as comment_actions
 from rucher.actions import posts as post_actions
 from rucher.content import attachments as uploads
 from tests.communities.personas import VISIBILITIES, World, build_world
+from tests.shared import shared_fixture
 
 
 def png_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
@@ -72,11 +73,11 @@ def build_content(world: World) -> Content:
     return Content(world=world, posts=posts, attachments=attachments, comments=comments)
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 
 
-@pytest.fixture
+@shared_fixture
 def content(world):
     return build_content(world)

@@ -10,9 +10,10 @@ from django.test import Client
 from rucher.accounts import services as account_services
 from rucher.core.testing import run_queued_tasks
 from tests.communities.personas import build_world
+from tests.shared import shared_fixture
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 

@@ -14,7 +14,7 @@ from PIL import Image
 from rucher.actions import posts as post_actions
 from rucher.content.models import Post
 from rucher.mail.tokens import reply_address, reply_token_create
-from tests.communities.personas import VISIBILITIES, World, build_world
+from tests.communities.personas import VISIBILITIES, World
 
 DOMAIN = "rucher.example.org"
 
@@ -50,8 +50,7 @@ def mail_settings(settings, tmp_path):
 
 
 @pytest.fixture
-def inbound(admin_user, mail_settings) -> Inbound:
-    world = build_world(admin_user)
+def inbound(world, mail_settings) -> Inbound:
     posts = {
         visibility: post_actions.post_publish(
             author=world.people["owner"],

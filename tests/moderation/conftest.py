@@ -1,17 +1,16 @@
 """The world of communities (one per visibility, a person in every position) and its posts."""
 
-import pytest
-
 from tests.communities.personas import build_world
 from tests.moderation.helpers import make_post
+from tests.shared import shared_fixture
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 
 
-@pytest.fixture
+@shared_fixture
 def posts(world):
     """One post per visibility, written by the member."""
     return {

@@ -4,9 +4,10 @@ import pytest
 from django.test import Client
 
 from tests.communities.personas import build_world
+from tests.shared import shared_fixture
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 

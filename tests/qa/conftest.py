@@ -16,6 +16,7 @@ from rucher.actions import posts as post_actions
 from rucher.communities.models import Community
 from rucher.content.models import Comment, Post
 from tests.communities.personas import build_world
+from tests.shared import shared_fixture
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -62,7 +63,7 @@ def declare(person: User, *slugs: str) -> None:
         DeclaredSkill.objects.create(person=person, name=slug, slug=slug, position=position)
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     world = build_world(admin_user)
     Community.objects.filter(pk__in=[c.pk for c in world.communities.values()]).update(

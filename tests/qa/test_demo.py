@@ -1,11 +1,12 @@
 """`rucher demo` with questions: every state the answer-time report tells apart, created once."""
 
 import io
-import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from rucher.accounts.models import User
 from rucher.communities.models import Membership
@@ -24,6 +25,9 @@ from rucher.recognition.models import ReputationEvent, SkillReputation
 from rucher.recognition.selectors import experts_page
 
 pytestmark = pytest.mark.django_db
+
+# `rucher demo` on an empty database, all demos together: 6 968 queries on SQLite when measured.
+DEMO_QUERY_BUDGET = 8_000
 
 MODELS = (
     Post,
@@ -52,10 +56,12 @@ def _snapshot() -> dict[str, object]:
 
 
 def test_the_demo_questions_are_created_once_in_every_state():
-    started = time.monotonic()
     out = io.StringIO()
-    call_command("demo", stdout=out)
-    assert time.monotonic() - started < 30
+    with CaptureQueriesContext(connection) as queries:
+        call_command("demo", stdout=out)
+    # Its work is bounded (about 7 000 queries today); its time is measured apart, not asserted
+    # (docs/performance.md, "Test suite").
+    assert len(queries) < DEMO_QUERY_BUDGET
     assert f"Demo questions: {len(QUESTIONS)} questions created now" in out.getvalue()
     first = _snapshot()
 

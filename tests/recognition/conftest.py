@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.communities.personas import build_world
+from tests.shared import shared_fixture
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +24,6 @@ def client_for():
     return make
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
