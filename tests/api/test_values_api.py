@@ -5,11 +5,12 @@ import pytest
 
 from rucher.recognition.models import OrganisationValue
 from tests.communities.personas import build_world
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 

@@ -17,6 +17,7 @@ from rucher.content.models import Post, Tag
 from rucher.core.text import check_single_line, without_hidden
 from rucher.recognition.models import OrganisationValue
 from tests.communities.personas import build_world
+from tests.shared import shared_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ GOOD = [
 ]
 
 
-@pytest.fixture
+@shared_fixture
 def world(admin_user):
     return build_world(admin_user)
 
