@@ -42,7 +42,7 @@ def connexion(page: Page, live_server):
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")
         expect(page.locator("html")).to_have_attribute("lang", "fr")
-        page.get_by_label("Nom d'utilisateur").fill(username)
+        page.get_by_label("Nom d’utilisateur").fill(username)
         page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
