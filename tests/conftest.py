@@ -10,7 +10,11 @@ from django.utils import translation
 
 from rucher.core.factories import PASSWORD, PersonFactory
 from rucher.core.testing import flush_queue
-from tests.shared import pytest_fixture_setup, shared_fixture  # noqa: F401 - the hook
+from tests.shared import shared_fixture
+
+# The shared fixtures' hooks (fitting the layers to each test, and rolling them back before a
+# test that cannot run on them).
+pytest_plugins = ("tests.shared",)
 
 
 @pytest.fixture(autouse=True, scope="session")
