@@ -10,7 +10,9 @@ from django.utils import translation
 
 from rucher.core.factories import PASSWORD, PersonFactory
 from rucher.core.testing import flush_queue
-from tests.shared import shared_fixture
+
+pytest.register_assert_rewrite("tests.shared")
+from tests.shared import shared_fixture  # noqa: E402 - after the rewrite hook
 
 # The shared fixtures' hooks (fitting the layers to each test, and rolling them back before a
 # test that cannot run on them).
