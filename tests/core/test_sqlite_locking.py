@@ -60,14 +60,14 @@ def test_a_writer_waits_for_another_writer_instead_of_failing(tmp_path: Path) ->
     threading.Thread(target=release).start()
     db = _wrapper(path)
     try:
-        start = time.monotonic()
         with db.cursor() as cursor:
             # The same statement a Django atomic block starts with (transaction_mode IMMEDIATE).
             cursor.execute("BEGIN IMMEDIATE")
             cursor.execute("INSERT INTO t VALUES (2)")
             cursor.execute("COMMIT")
+        # It waited for the holder's COMMIT (set only after it), rather than failing at once:
+        # an ordering, not a duration.
         assert released.is_set()
-        assert time.monotonic() - start >= 0.9
         with db.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM t")
             assert cursor.fetchone()[0] == 2
