@@ -68,10 +68,15 @@ def post_edit(
     body: str | None = None,
     tags: Iterable[str] | None = None,
 ) -> Post:
-    """The edit (content.services.post_update); people newly mentioned are notified (the
-    notification keys are per post: nobody twice)."""
+    """The edit (content.services.post_update); the reputation earned through tags the edit
+    removed is withdrawn; people newly mentioned are notified (the notification keys are per
+    post: nobody twice)."""
     edited_before = post.edited_at
+    tags_before = set(post.tags.values_list("pk", flat=True))
     post = content.post_update(editor=editor, post=post, title=title, body=body, tags=tags)
+    removed = tags_before - set(post.tags.values_list("pk", flat=True))
+    if removed:
+        recognition.reputation_on_post_untagged(post=post, tag_ids=sorted(removed))
     if post.edited_at != edited_before and find_mentions(post.body):
         post_id = post.pk
         transaction.on_commit(lambda: content_tasks.notify_post_mentions.enqueue(post_id))

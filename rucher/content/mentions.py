@@ -62,6 +62,19 @@ def find_mentions(body: str) -> set[str]:
     return {name for name in found if name}
 
 
+def find_hashtags(body: str) -> list[str]:
+    """The tags a text's #hashtags give (normalised, in order; no query), as render_rich_text
+    finds them."""
+    found: list[str] = []
+    for linkable, chunk in _text_segments(render_markdown(body)):
+        if linkable:
+            for raw in TAG_RE.findall(chunk):
+                slug = normalise_tag(raw)
+                if slug and len(slug) <= MAX_TAG_LENGTH and slug not in found:
+                    found.append(slug)
+    return found
+
+
 def render_rich_text(body: str) -> Rendered:
     """Markdown → sanitised HTML with links for @existing-people and #tags (one query)."""
     html = render_markdown(body)

@@ -23,7 +23,7 @@ from rucher.communities import access as community_access
 from rucher.communities.models import Community, Membership
 from rucher.content import access
 from rucher.content.attachments import MAX_ATTACHMENTS
-from rucher.content.mentions import MAX_TAG_LENGTH, Rendered, render_rich_text
+from rucher.content.mentions import MAX_TAG_LENGTH, Rendered, find_hashtags, render_rich_text
 from rucher.content.models import (
     MAX_BODY_LENGTH,
     MAX_COMMENT_LENGTH,
@@ -237,7 +237,14 @@ def post_update(
         new_body = _check_text(errors, "body", body, max_length=MAX_BODY_LENGTH, required=True)
     rendered = render_rich_text(new_body) if "body" not in errors else Rendered(html="")
     if tags is None:
-        kept = [slug for slug in post.tags.values_list("slug", flat=True)]
+        # The tags the old text's #hashtags gave go with that text; the others (given in the
+        # tags field) stay. `#alpha` edited to `#beta` leaves only beta.
+        old_hashtags = set(find_hashtags(post.body))
+        kept = [
+            slug
+            for slug in post.tags.values_list("slug", flat=True)
+            if slug not in old_hashtags or slug in rendered.hashtags
+        ]
         slugs = _clean_tags(errors, kept, rendered.hashtags)
     else:
         slugs = _clean_tags(errors, tags, rendered.hashtags)

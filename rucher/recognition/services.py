@@ -190,6 +190,16 @@ def reputation_on_post_delete(*, post: Post) -> int:
 
 
 @transaction.atomic
+def reputation_on_post_untagged(*, post: Post, tag_ids: Iterable[int]) -> int:
+    """After an edit removed tags from a post: withdraws the reputation those tags earned
+    through it (likes of the post, of its answers, acceptances)."""
+    ids = list(tag_ids)
+    if not ids:
+        return 0
+    return _reverse(Q(post=post.pk, tag_id__in=ids))
+
+
+@transaction.atomic
 def reputation_on_comment_delete(*, comment: Comment) -> int:
     """Before the comment (and its replies) go; the points: points_withdraw_for_comment."""
     return _reverse(Q(comment=comment.pk) | Q(comment__parent=comment.pk))

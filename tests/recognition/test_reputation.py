@@ -230,3 +230,29 @@ def test_a_like_on_the_askers_own_comment_earns_no_answer_points(db):
     other = Comment(post=question, author=PersonFactory(), body="answer")
     assert not is_answer(own, question)
     assert is_answer(other, question)
+
+
+def test_an_edit_that_removes_a_tag_withdraws_what_it_earned(world):
+    member = world.people["member"]
+    post = _post(world, tags=("django",), body="Talk about #alpha")
+    like_actions.post_like(person=world.people["manager"], post=post)
+    assert (reputation(member, "alpha"), reputation(member, "django")) == (1, 1)
+    post_actions.post_edit(editor=member, post=post, body="Talk about #beta")
+    # The old text's tag goes, the tag given in the field stays, the new hashtag comes.
+    assert sorted(post.tags.values_list("slug", flat=True)) == ["beta", "django"]
+    assert (reputation(member, "alpha"), reputation(member, "django")) == (0, 1)
+    assert reputation(member, "beta") == 0  # earned only by likes that come after
+    assert_ledger_consistent()
+    like_actions.post_like(person=world.people["owner"], post=post)
+    assert (reputation(member, "beta"), reputation(member, "django")) == (1, 2)
+    assert_ledger_consistent()
+
+
+def test_an_edit_keeps_a_tag_the_new_text_still_names(world):
+    member = world.people["member"]
+    post = _post(world, tags=(), body="#alpha and #gamma")
+    like_actions.post_like(person=world.people["manager"], post=post)
+    post_actions.post_edit(editor=member, post=post, body="Only #gamma now")
+    assert list(post.tags.values_list("slug", flat=True)) == ["gamma"]
+    assert (reputation(member, "alpha"), reputation(member, "gamma")) == (0, 1)
+    assert_ledger_consistent()
