@@ -143,6 +143,15 @@ def _bounce(reason: str, message: str) -> _Stop:
     return _Stop(InboundOutcome.BOUNCED, reason, message)
 
 
+def _check_owner(person: User, sender: str | None, mismatch: str) -> None:
+    """A token address (reply or personal posting) works only from its owner's own address,
+    and only while the owner is active."""
+    if not sender or not person.email or sender.lower() != person.email.strip().lower():
+        raise _bounce("sender_mismatch", mismatch)
+    if not person.is_active:
+        raise _bounce("inactive", _("Your account is no longer active: nothing was published."))
+
+
 def _drop(reason: str, message: str) -> _Stop:
     return _Stop(InboundOutcome.DROPPED, reason, message)
 
@@ -475,16 +484,14 @@ def _reply(received: _Received, token: str, stored: list[str]) -> InboundResult:
             ),
         )
     person, post = found.person, found.post
-    if not sender or not person.email or sender.lower() != person.email.strip().lower():
-        raise _bounce(
-            "sender_mismatch",
-            _(
-                "The sender does not match the person this reply address was sent to: reply "
-                "from the address that received the notification. Nothing was published."
-            ),
-        )
-    if not person.is_active:
-        raise _bounce("inactive", _("Your account is no longer active: nothing was published."))
+    _check_owner(
+        person,
+        sender,
+        _(
+            "The sender does not match the person this reply address was sent to: reply "
+            "from the address that received the notification. Nothing was published."
+        ),
+    )
     if not _authenticated(message, sender):
         raise _not_authenticated()
     no_access = _bounce(
@@ -562,17 +569,15 @@ def _personal_sender(received: _Received, slug: str, detail: str) -> User | None
     found = posting_address_lookup(detail) if detail else None
     if found is None or found.community.slug.lower() != slug:
         return None
-    person, sender = found.person, received.from_address
-    if not sender or not person.email or sender.lower() != person.email.strip().lower():
-        raise _bounce(
-            "sender_mismatch",
-            _(
-                "The sender does not match the owner of this personal posting address: write "
-                "from the address of your account. Nothing was published."
-            ),
-        )
-    if not person.is_active:
-        raise _bounce("inactive", _("Your account is no longer active: nothing was published."))
+    person = found.person
+    _check_owner(
+        person,
+        received.from_address,
+        _(
+            "The sender does not match the owner of this personal posting address: write "
+            "from the address of your account. Nothing was published."
+        ),
+    )
     return person
 
 
