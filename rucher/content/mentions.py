@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from rucher.accounts.models import User
 from rucher.core.markdown import render_markdown
-from rucher.core.text import normalise_tag
+from rucher.core.text import normalise_tag, tag_spelling
 
 MAX_TAG_LENGTH = 50
 # Usernames are Django's: letters, digits and @.+-_ ; a trailing dot ends the sentence instead.
@@ -28,6 +28,8 @@ class Rendered:
     html: str
     mentions: set[str] = field(default_factory=set)  # usernames of existing, active people
     hashtags: list[str] = field(default_factory=list)  # normalised, in order of appearance
+    # Each hashtag's first spelling in the text (`#Qualité` for `qualite`), kept as its name.
+    spellings: dict[str, str] = field(default_factory=dict)
 
 
 def _text_segments(html: str) -> list[tuple[bool, str]]:
@@ -108,6 +110,7 @@ def render_rich_text(body: str) -> Rendered:
             return match.group(0)
         if slug not in rendered.hashtags:
             rendered.hashtags.append(slug)
+            rendered.spellings[slug] = tag_spelling(match.group(1))
         href = reverse("tag", args=[slug])
         return f'<a class="tag" href="{escape(href)}">#{escape(match.group(1))}</a>'
 

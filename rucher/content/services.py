@@ -39,7 +39,7 @@ from rucher.content.models import (
     Tag,
 )
 from rucher.core.audit import audit_record
-from rucher.core.text import check_clean_text, check_single_line, normalise_tag
+from rucher.core.text import check_clean_text, check_single_line, normalise_tag, tag_spelling
 
 MAX_TAGS = 10
 MAX_COMMUNITIES = access.MAX_COMMUNITIES_PER_POST
@@ -66,8 +66,13 @@ def _check_text(
 
 
 def _clean_tags(
-    errors: dict[str, list[str]], tags: Iterable[str], hashtags: Sequence[str]
+    errors: dict[str, list[str]],
+    tags: Iterable[str],
+    hashtags: Sequence[str],
+    spellings: dict[str, str],
 ) -> list[str]:
+    """The tags' slugs, in order; `spellings` gets the first spelling of each tag typed in the
+    field (the text's #hashtags bring theirs from rendering)."""
     slugs: list[str] = []
     for raw in tags:
         if not isinstance(raw, str):
@@ -89,6 +94,7 @@ def _clean_tags(
             return []
         if slug not in slugs:
             slugs.append(slug)
+            spellings.setdefault(slug, tag_spelling(raw))
     for slug in hashtags:
         if slug not in slugs:
             slugs.append(slug)
@@ -106,10 +112,15 @@ def parse_tags(text: str) -> list[str]:
     return [part for part in text.replace(",", " ").split() if part.strip("#")]
 
 
-def _tags_for(slugs: list[str]) -> list[Tag]:
+def _tags_for(slugs: list[str], spellings: dict[str, str]) -> list[Tag]:
+    """The tags of these slugs; a new tag is named as it was first typed (`#Qualité`), an
+    existing one keeps its name whatever the spelling now."""
     if not slugs:
         return []
-    Tag.objects.bulk_create([Tag(name=slug, slug=slug) for slug in slugs], ignore_conflicts=True)
+    Tag.objects.bulk_create(
+        [Tag(name=(spellings.get(slug) or slug)[:50], slug=slug) for slug in slugs],
+        ignore_conflicts=True,
+    )
     return list(Tag.objects.filter(slug__in=slugs))
 
 
@@ -191,7 +202,8 @@ def post_create(
             _("Only managers of every chosen community publish announcements and must-reads.")
         ]
     rendered = render_rich_text(clean_body) if "body" not in errors else Rendered(html="")
-    slugs = _clean_tags(errors, tags, rendered.hashtags)
+    spellings = dict(rendered.spellings)
+    slugs = _clean_tags(errors, tags, rendered.hashtags, spellings)
     attachments = _attachments_for(errors, author, attachment_ids)
     if errors:
         raise ValidationError(errors)
@@ -209,7 +221,7 @@ def post_create(
             for community in unique.values()
         ]
     )
-    post.tags.set(_tags_for(slugs))
+    post.tags.set(_tags_for(slugs, spellings))
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
     return post
@@ -236,6 +248,7 @@ def post_update(
     if body is not None:
         new_body = _check_text(errors, "body", body, max_length=MAX_BODY_LENGTH, required=True)
     rendered = render_rich_text(new_body) if "body" not in errors else Rendered(html="")
+    spellings = dict(rendered.spellings)
     if tags is None:
         # The tags the old text's #hashtags gave go with that text; the others (given in the
         # tags field) stay. `#alpha` edited to `#beta` leaves only beta.
@@ -245,9 +258,9 @@ def post_update(
             for slug in post.tags.values_list("slug", flat=True)
             if slug not in old_hashtags or slug in rendered.hashtags
         ]
-        slugs = _clean_tags(errors, kept, rendered.hashtags)
+        slugs = _clean_tags(errors, kept, rendered.hashtags, spellings)
     else:
-        slugs = _clean_tags(errors, tags, rendered.hashtags)
+        slugs = _clean_tags(errors, tags, rendered.hashtags, spellings)
     if errors:
         raise ValidationError(errors)
     changed = new_title != post.title or new_body != post.body
@@ -258,7 +271,7 @@ def post_update(
         post.body_html = rendered.html
         post.edited_at = timezone.now()
         post.save(update_fields=["title", "body", "body_html", "edited_at"])
-    post.tags.set(_tags_for(slugs))
+    post.tags.set(_tags_for(slugs, spellings))
     return post
 
 

@@ -130,7 +130,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             initial={
                 "title": post.title,
                 "body": post.body,
-                "tags": " ".join(post.tags.order_by("slug").values_list("slug", flat=True)),
+                "tags": " ".join(post.tags.order_by("slug").values_list("name", flat=True)),
             }
         )
         return render(request, "content/post_edit.html", {"form": form, "post": post})

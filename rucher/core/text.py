@@ -78,13 +78,28 @@ def check_single_line(value: str, *, max_length: int | None = None) -> str:
     return check_clean_text(value, max_length=max_length)
 
 
+def fold_accents(value: str) -> str:
+    """`qualité` → `qualite`: the marks that decompose off a letter are dropped (ç, é, ñ, å…),
+    letters without a decomposition (ø, œ, ß) stay."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
+
+
+def tag_spelling(value: str) -> str:
+    """How a person typed a tag, as it is shown (`#Qualité`): the spelling of `normalise_tag`
+    without its folding of case and accents."""
+    return "-".join(value.strip().lstrip("#").strip().translate(_TAG_SEPARATORS).split())
+
+
 def normalise_tag(value: str) -> str:
-    """One spelling per tag: trimmed, lower-case, inner spaces (and slashes) as dashes, no
-    leading '#'. Always a single URL path segment: nothing when only dots remain ("." and ".."
-    would be read as the current or the parent folder). The migration
-    content/0004_tags_fit_in_urls keeps a frozen copy of this rule."""
-    tag = value.strip().lstrip("#").strip().lower().translate(_TAG_SEPARATORS)
-    tag = "-".join(tag.split())
+    """One slug per tag: trimmed, case and accents folded (`Qualité`, `qualite` and `QUALITÉ`
+    are one tag), inner spaces (and slashes) as dashes, no leading '#'. Always a single URL path
+    segment: nothing when only dots remain ("." and ".." would be read as the current or the
+    parent folder). The migrations content/0004_tags_fit_in_urls and content/0005_tags_fold_accents
+    keep frozen copies of this rule."""
+    tag = fold_accents(tag_spelling(value)).casefold()
     return "" if not tag.strip(".") else tag
 
 

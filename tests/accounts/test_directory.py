@@ -33,7 +33,7 @@ def people(db, member, colleague, departed):
         job_title="Développeuse",
     )
     DeclaredSkill.objects.create(person=python, name="Python", slug="python")
-    DeclaredSkill.objects.create(person=colleague, name="Négociation", slug="négociation")
+    DeclaredSkill.objects.create(person=colleague, name="Négociation", slug="negociation")
     return python
 
 

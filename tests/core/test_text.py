@@ -34,7 +34,7 @@ def test_it_accepts_text_at_the_max_length():
         ("  #Python  ", "python"),
         ("Lean   management", "lean-management"),
         ("# Data Science ", "data-science"),
-        ("Qualité ISO 9001", "qualité-iso-9001"),
+        ("Qualité ISO 9001", "qualite-iso-9001"),
     ],
 )
 def test_it_normalises_tags(raw, tag):
