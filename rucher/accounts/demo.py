@@ -247,4 +247,32 @@ def demo_load() -> dict[str, int]:
                 },
             )
         created += 1
+    _demo_org_chart()
     return {"created": created, "people": User.objects.count()}
+
+
+# Two network ambassadors welcome newcomers wherever no community leader does (Bienvenue,
+# Support / SAV): indexes into demo_people().
+DEMO_AMBASSADORS = (1, 16)
+
+
+def _demo_org_chart() -> None:
+    """The first person of each department heads it: the others report to them; two people are
+    the network's ambassadors. Only what is not set yet (a demo edited by hand stays)."""
+    specs = demo_people()
+    people = User.objects.in_bulk([str(spec["username"]) for spec in specs], field_name="username")
+    if not User.objects.filter(is_ambassador=True).exists():
+        for index in DEMO_AMBASSADORS:
+            ambassador = people.get(str(specs[index]["username"]))
+            if ambassador is not None:
+                ambassador.is_ambassador = True
+                ambassador.save(update_fields=["is_ambassador"])
+    heads: dict[str, User] = {}
+    for spec in specs:
+        person = people.get(str(spec["username"]))
+        if person is None:
+            continue
+        head = heads.setdefault(str(spec["department"]), person)
+        if head.pk != person.pk and person.manager_id is None:
+            person.manager = head
+            person.save(update_fields=["manager"])

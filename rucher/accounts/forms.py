@@ -49,6 +49,13 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    manager = forms.CharField(
+        label=_("Reports to"),
+        max_length=150,
+        required=False,
+        help_text=_("Your manager’s name or username."),
+    )
+
     def changes(self) -> dict[str, object]:
         data = dict(self.cleaned_data)
         for field in ("expertise", "interests"):
@@ -83,4 +90,22 @@ class CharterPublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         required=False,
         max_length=20000,
+    )
+
+
+class PersonAdminForm(forms.Form):
+    """What an administrator sets on a colleague's profile."""
+
+    is_ambassador = forms.BooleanField(
+        label=_("Network ambassador"),
+        required=False,
+        help_text=_(
+            "Welcomes newcomers and answers for the communities that have no leader of their own."
+        ),
+    )
+    manager = forms.CharField(
+        label=_("Reports to"),
+        max_length=150,
+        required=False,
+        help_text=_("Their manager’s name or username."),
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from rucher.accounts.lookup import people_named, reports_to
 from rucher.accounts.models import (
     AccessToken,
     Charter,
@@ -165,10 +166,24 @@ def profile_validate(changes: dict[str, Any]) -> dict[str, Any]:
             cleaned["meet_opt_out"] = changes["meet_opt_out"]
     if "manager" in changes:
         manager = changes["manager"]
-        if manager in (None, ""):
+        if manager is None or (isinstance(manager, str) and not manager.strip()):
             cleaned["manager"] = None
         elif isinstance(manager, User):
             cleaned["manager"] = manager
+        elif isinstance(manager, str):
+            found = people_named(manager.strip())
+            if len(found) == 1:
+                cleaned["manager"] = found[0]
+            elif found:
+                errors["manager"] = [
+                    _("Several colleagues are called “%(name)s”: give the username.")
+                    % {"name": manager.strip()}
+                ]
+            else:
+                errors["manager"] = [
+                    _("Nobody is called “%(name)s”: give a colleague’s name or username.")
+                    % {"name": manager.strip()[:150]}
+                ]
         else:
             errors["manager"] = [_("Unknown person.")]
     if errors:
@@ -179,8 +194,18 @@ def profile_validate(changes: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def profile_update(*, person: User, changes: dict[str, Any]) -> User:
     cleaned = profile_validate(changes)
-    if cleaned.get("manager") is not None and cleaned["manager"].pk == person.pk:
+    manager = cleaned.get("manager")
+    if manager is not None and manager.pk == person.pk:
         raise ValidationError({"manager": [_("A person cannot be their own manager.")]})
+    if manager is not None and reports_to(manager, person):
+        raise ValidationError(
+            {
+                "manager": [
+                    _("%(name)s already reports to %(person)s: the chain would go round.")
+                    % {"name": manager.display_name, "person": person.display_name}
+                ]
+            }
+        )
     expertise = cleaned.pop("expertise", None)
     for field, value in cleaned.items():
         setattr(person, field, value)
@@ -196,6 +221,27 @@ def profile_update(*, person: User, changes: dict[str, Any]) -> User:
     )
     update_fields = [*cleaned.keys(), "profile_completeness"]
     person.save(update_fields=update_fields)
+    return person
+
+
+@transaction.atomic
+def person_administer(
+    *, actor: User, person: User, is_ambassador: bool, manager: str | User | None
+) -> User:
+    """An administrator names a network ambassador (they stand in for the leaders of communities
+    nobody leads) and sets whom the person reports to; audited."""
+    if not actor.is_administrator:
+        raise PermissionDenied
+    person = profile_update(person=person, changes={"manager": manager})
+    if person.is_ambassador != is_ambassador:
+        person.is_ambassador = is_ambassador
+        person.save(update_fields=["is_ambassador"])
+        audit_record(
+            action="person.ambassador",
+            actor=actor,
+            target=person.username,
+            data={"is_ambassador": is_ambassador},
+        )
     return person
 
 

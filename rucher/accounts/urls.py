@@ -42,6 +42,7 @@ urlpatterns = [
     path("people/<str:username>/", views.profile, name="profile"),
     path("people/<str:username>/photo", views.profile_photo, name="profile_photo"),
     path("people/<str:username>/follow", views.follow_toggle, name="follow_toggle"),
+    path("people/<str:username>/administer", views.person_administer, name="person_administer"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/profile/", views.profile_edit, name="profile_edit"),
     path("settings/photo/", views.photo_upload, name="photo_upload"),

@@ -16,6 +16,7 @@ from rucher.accounts.access import access_charter_publish, access_current_charte
 from rucher.accounts.forms import (
     CharterPublishForm,
     LoginForm,
+    PersonAdminForm,
     PhotoForm,
     PreferencesForm,
     ProfileForm,
@@ -140,7 +141,23 @@ def directory(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = access_person(request.user, username)  # type: ignore[arg-type]
+    return _profile_page(request, person)
+
+
+def _profile_page(
+    request: HttpRequest,
+    person: User,
+    *,
+    admin_form: PersonAdminForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    viewer: User = request.user  # type: ignore[assignment]
+    if admin_form is None and viewer.is_administrator:
+        admin_form = PersonAdminForm(
+            initial={"is_ambassador": person.is_ambassador, "manager": _manager_initial(person)}
+        )
     context = {
+        "admin_form": admin_form,
         "person": person,
         "earned_skills": earned_skills(request.user, person, limit=20),  # type: ignore[arg-type]
         "is_me": person.pk == request.user.pk,
@@ -153,7 +170,46 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
             limit=PROFILE_KUDOS_SHOWN,
         ),
     }
-    return render(request, "accounts/profile.html", context)
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+def _manager_initial(person: User) -> str:
+    return person.manager.display_name if person.manager else ""
+
+
+def _manager_kept(person: User, form: ProfileForm | PersonAdminForm) -> dict[str, object]:
+    """The form's changes; the manager field left as shown means "unchanged" (their name may be
+    shared by a namesake, which would read as ambiguous)."""
+    changes = form.changes() if isinstance(form, ProfileForm) else dict(form.cleaned_data)
+    if person.manager and changes.get("manager") == _manager_initial(person):
+        changes["manager"] = person.manager
+    return changes
+
+
+@login_required
+@require_POST
+def person_administer(request: HttpRequest, username: str) -> HttpResponse:
+    """An administrator's settings on a colleague's profile: network ambassador, manager."""
+    viewer: User = request.user  # type: ignore[assignment]
+    person = access_person(viewer, username)
+    if not viewer.is_administrator:
+        raise Http404
+    form = PersonAdminForm(request.POST)
+    if form.is_valid():
+        changes = _manager_kept(person, form)
+        try:
+            services.person_administer(
+                actor=viewer,
+                person=person,
+                is_ambassador=bool(changes["is_ambassador"]),
+                manager=changes["manager"],  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The profile has been saved."))
+            return redirect("profile", person.username)
+    return _profile_page(request, person, admin_form=form, status=400)
 
 
 @login_required
@@ -207,6 +263,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         "interests": ", ".join(person.interests),
         "offers": person.offers,
         "reading": person.reading,
+        "manager": _manager_initial(person),
     }
     form = ProfileForm(request.POST or None, initial=initial)
     photo_form = PhotoForm()
@@ -214,7 +271,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.profile_update(person=person, changes=form.changes())
+                services.profile_update(person=person, changes=_manager_kept(person, form))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

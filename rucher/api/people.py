@@ -100,6 +100,12 @@ class MeUpdateIn(InputSchema):
     interests: list[ListEntry] | None = Field(default=None, max_length=MAX_LIST_ENTRIES)
     language: Literal["", "fr", "en"] | None = None
     meet_opt_out: StrictBool | None = None
+    manager: CleanStr | None = Field(
+        default=None,
+        max_length=150,
+        description="Whom the caller reports to: a username (or a unique display name); "
+        '"" for nobody.',
+    )
 
     @field_validator("*", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ from rucher.content import access as content_access
 from rucher.content.access import readers_among
 from rucher.content.models import Comment, Post, is_answer
 from rucher.core.audit import audit_record
+from rucher.notifications.fallback import stand_ins_for
 from rucher.notifications.services import notify_readers
 from rucher.qa.calendar import WorkCalendar, add_working_hours, organisation_calendar
 from rucher.qa.models import Question, RoutingNotice, RoutingStage
@@ -291,7 +292,9 @@ def question_route(*, question_id: int, now: datetime | None = None) -> int:
     if question.route_experts_at and question.route_experts_at <= now:
         stages.append((RoutingStage.EXPERTS, "question_routed", experts_for(post, tag_slugs)))
     if question.route_leaders_at and question.route_leaders_at <= now:
-        stages.append((RoutingStage.LEADERS, "question_due", leaders_for(post)))
+        # A question in communities nobody leads goes to the organisation's ambassadors.
+        leaders = leaders_for(post) or stand_ins_for(post, exclude=[post.author_id])
+        stages.append((RoutingStage.LEADERS, "question_due", leaders))
     done = question.routed_stage
     for stage, kind, recipients in stages:
         if stage <= question.routed_stage:

@@ -10,13 +10,24 @@ there, stay inside it (docs/decisions.md, "Earned skills count readable evidence
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from rucher.accounts.models import DeclaredSkill, User
 from rucher.communities.models import Community
 from rucher.content.access import readable_posts
-from rucher.content.models import Post, PostCommunity
+from rucher.content.models import Comment, Post, PostCommunity
 from rucher.core.pagination import Page, keyset_page
 from rucher.core.text import normalise_tag
 from rucher.recognition.models import ReputationEvent, SkillReputation
@@ -129,7 +140,13 @@ def first_posts_page(
     viewer: User, community: Community, *, cursor: str | None = None, limit: int = 20
 ) -> Page[PostCommunity]:
     """Recent first posts (their author had posted nothing before) in a community, newest first,
-    limited to posts the viewer may read. Two queries whatever the page size."""
+    limited to posts the viewer may read, each with who welcomed it: the first colleague who
+    replied (`welcomer`, None while nobody has) and how many did (`welcome_count`). Three
+    queries whatever the page size."""
+    # A visible reply by someone other than the newcomer.
+    welcomes = Comment.objects.filter(
+        post=OuterRef("post_id"), hidden_at__isnull=True, author__isnull=False
+    ).exclude(author=OuterRef("post__author"))
     earlier = Post.objects.filter(author=OuterRef("post__author")).filter(
         Q(created_at__lt=OuterRef("post__created_at"))
         | Q(created_at=OuterRef("post__created_at"), pk__lt=OuterRef("post_id"))
@@ -143,11 +160,27 @@ def first_posts_page(
         )
         .filter(~Exists(earlier))
         .select_related("post", "post__author")
+        .annotate(
+            welcomer_id=Subquery(welcomes.order_by("created_at", "pk").values("author_id")[:1]),
+            welcome_count=Coalesce(
+                Subquery(
+                    welcomes.order_by()
+                    .values("post_id")
+                    .annotate(n=Count("author_id", distinct=True))
+                    .values("n")
+                ),
+                0,
+            ),
+        )
     )
-    return keyset_page(
+    page = keyset_page(
         qs,
         keys=("-created_at", "-id"),
         cursor=cursor,
         limit=limit,
         scope=f"first-posts:{community.pk}",
     )
+    welcomers = User.objects.in_bulk({p.welcomer_id for p in page.items if p.welcomer_id})
+    for placement in page.items:
+        placement.welcomer = welcomers.get(placement.welcomer_id)
+    return page

@@ -25,6 +25,7 @@ from rucher.accounts.models import User
 from rucher.communities.models import Membership
 from rucher.content.models import Comment, Post, PostCommunity, is_answer
 from rucher.content.selectors import is_first_post
+from rucher.notifications.fallback import stand_ins_for
 from rucher.notifications.services import notify
 from rucher.recognition.models import ReputationEvent, SkillReputation
 
@@ -253,8 +254,9 @@ def first_contribution_published(*, post: Post) -> bool:
 
 def first_contribution_notify(*, post_id: int) -> int:
     """Notifies, for each community of the post, its ambassadors (its owners and managers when
-    it has none) of a person's first post. Idempotent: one notification per recipient and
-    person (key "first:<person id>"), so a retried job notifies nobody twice."""
+    it has none; the organisation's ambassadors, then administrators, when it has no leader at
+    all: rucher.notifications.fallback) of a person's first post. Idempotent: one notification
+    per recipient and person (key "first:<person id>"), so a retried job notifies nobody twice."""
     post = Post.objects.filter(pk=post_id).first()
     if post is None or post.is_hidden or post.author_id is None or not is_first_post(post):
         return 0
@@ -275,8 +277,12 @@ def first_contribution_notify(*, post_id: int) -> int:
         target = ambassadors if role == Membership.Role.AMBASSADOR else managers
         target[community_id].append(person_id)
     sent = 0
+    stand_ins: list[int] = []
     for community_id in community_ids:
         recipients = ambassadors.get(community_id) or managers.get(community_id) or []
+        if not recipients:  # a community nobody leads: the organisation's ambassadors
+            recipients = stand_ins or stand_ins_for(post, exclude=[post.author_id])
+            stand_ins = recipients
         sent += notify(
             recipient_ids=recipients,
             kind="first_contribution",

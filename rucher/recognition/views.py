@@ -58,10 +58,16 @@ def experts(request: HttpRequest) -> HttpResponse:
 
 
 def can_welcome(viewer: User, community: Community) -> bool:
-    """Ambassadors, owners and managers of the community (and administrators)."""
-    return community_access.can_manage(viewer, community) or (
-        community_access.is_member(viewer, community)
-        and getattr(community, "my_role", None) == Membership.Role.AMBASSADOR
+    """Ambassadors, owners and managers of the community (and administrators); the
+    organisation's ambassadors everywhere they read (they stand in for communities nobody
+    leads: rucher.notifications.fallback)."""
+    return (
+        viewer.is_ambassador
+        or community_access.can_manage(viewer, community)
+        or (
+            community_access.is_member(viewer, community)
+            and getattr(community, "my_role", None) == Membership.Role.AMBASSADOR
+        )
     )
 
 
