@@ -252,8 +252,8 @@ def demo_load() -> dict[str, int]:
 
 
 # Two network ambassadors welcome newcomers wherever no community leader does (Bienvenue,
-# Support / SAV): indexes into demo_people().
-DEMO_AMBASSADORS = (1, 16)
+# Support / SAV); the welcome post names them.
+DEMO_AMBASSADORS = ("chloe.thomas", "amadou.perrin")
 
 
 def _demo_org_chart() -> None:
@@ -262,8 +262,8 @@ def _demo_org_chart() -> None:
     specs = demo_people()
     people = User.objects.in_bulk([str(spec["username"]) for spec in specs], field_name="username")
     if not User.objects.filter(is_ambassador=True).exists():
-        for index in DEMO_AMBASSADORS:
-            ambassador = people.get(str(specs[index]["username"]))
+        for username in DEMO_AMBASSADORS:
+            ambassador = people.get(username)
             if ambassador is not None:
                 ambassador.is_ambassador = True
                 ambassador.save(update_fields=["is_ambassador"])

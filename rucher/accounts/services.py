@@ -1,7 +1,6 @@
 """Every write about people: accounts, profiles, photos, follows, charter, tokens, language."""
 
 import hashlib
-import io
 import secrets
 import uuid
 from typing import Any
@@ -15,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from rucher.accounts.lookup import people_named, reports_to
 from rucher.accounts.models import (
@@ -27,7 +25,7 @@ from rucher.accounts.models import (
     User,
 )
 from rucher.core.audit import audit_record
-from rucher.core.images import ImageTooLarge, open_image_checked
+from rucher.core.images import ImageTooLarge, NotAnImage, reencode_jpeg
 from rucher.core.text import check_clean_text, check_single_line, normalise_tag
 
 PROFILE_TEXT_FIELDS = (
@@ -332,33 +330,14 @@ def _photo_reencode(upload: UploadedFile) -> bytes:
     data = upload.read(settings.RUCHER_PHOTO_MAX_BYTES + 1)
     if len(data) > settings.RUCHER_PHOTO_MAX_BYTES:
         raise ValidationError({"photo": [_("The photo is too large.")]}, code="too_large")
-    not_image = ValidationError(
-        {"photo": [_("Upload a photo in JPEG, PNG, GIF or WebP format.")]}, code="not_image"
-    )
     try:
-        # The dimensions come from the header: a decompression bomb is refused undecoded.
-        with open_image_checked(data) as probe:
-            if probe.format not in {"JPEG", "PNG", "GIF", "WEBP"}:
-                raise not_image
-            probe.verify()
-        with open_image_checked(data) as source:
-            source.draft("RGB", (PHOTO_SIZE * 2, PHOTO_SIZE * 2))
-            # Re-encoding drops metadata (EXIF location) and any payload hidden in the file.
-            image = source.convert("RGB")
-            image.thumbnail((PHOTO_SIZE, PHOTO_SIZE))
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85, optimize=True)
-            return out.getvalue()
+        return reencode_jpeg(data, box=(PHOTO_SIZE, PHOTO_SIZE))
     except ImageTooLarge as exc:
         raise ValidationError({"photo": [exc.message]}, code="too_large") from exc
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as exc:
-        raise not_image from exc
+    except NotAnImage as exc:
+        raise ValidationError(
+            {"photo": [_("Upload a photo in JPEG, PNG, GIF or WebP format.")]}, code="not_image"
+        ) from exc
 
 
 def profile_photo_set(*, person: User, upload: UploadedFile) -> User:

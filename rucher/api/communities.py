@@ -2,11 +2,14 @@
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, File, Path, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import StrictBool, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -18,6 +21,7 @@ from rucher.api.schemas import ERRORS, CleanStr, ErrorOut, InputSchema, QuerySch
 from rucher.communities import access, selectors, services
 from rucher.communities.models import Community, Membership
 from rucher.core.markdown import render_markdown
+from rucher.mail.posting import posting_address_for
 
 router = Router(tags=["communities"])
 
@@ -48,6 +52,14 @@ class CommunityOut(Schema):
     )
     can_read: bool = Field(description="Whether the caller may read the stream and members.")
     can_manage: bool
+    cover_url: str | None = Field(
+        description="The cover image (a 3:1 JPEG band), for whoever may see the community; "
+        "null when it has none. Accepts the Bearer token."
+    )
+    email_address: str | None = Field(
+        description="The caller's own address for posting to this community by email "
+        "(F-POST-BY-EMAIL): members only; null for others, or when they turned it off."
+    )
 
 
 class CommunitySummaryOut(Schema):
@@ -161,7 +173,21 @@ def _community_out(request: AuthedRequest, community: Community) -> CommunityOut
         my_status=getattr(community, "my_status", None),
         can_read=access.can_read_content(request.auth, community),
         can_manage=access.can_manage(request.auth, community),
+        cover_url=_cover_url(community),
+        email_address=(
+            posting_address_for(person=request.auth, community=community)
+            if access.is_member(request.auth, community)
+            else None
+        ),
     )
+
+
+def _cover_url(community: Community) -> str | None:
+    if not community.cover:
+        return None
+    # The file's name changes with each upload: a new cover is never served from a cache.
+    version = quote(community.cover.name or "")
+    return f"{reverse('community_cover', args=[community.slug])}?v={version}"
 
 
 def _summary_out(community: Community) -> CommunitySummaryOut:
@@ -211,6 +237,23 @@ def communities_create(request: AuthedRequest, payload: CommunityCreateIn) -> St
 @router.get("/communities/{slug}", response={200: CommunityOut, ERRORS: ErrorOut})
 def communities_detail(request: AuthedRequest, slug: SlugPath) -> CommunityOut:
     return _community_out(request, access.access_community(request.auth, slug))
+
+
+@router.post("/communities/{slug}/cover", response={200: CommunityOut, ERRORS: ErrorOut})
+def communities_cover_set(
+    request: AuthedRequest, slug: SlugPath, file: File[UploadedFile]
+) -> CommunityOut:
+    """Managers upload the cover (multipart `file`): re-encoded as a 3:1 JPEG band."""
+    community = access.access_community(request.auth, slug, for_manage=True)
+    services.community_cover_set(actor=request.auth, community=community, upload=file)
+    return _community_out(request, _reload(request, slug))
+
+
+@router.delete("/communities/{slug}/cover", response={200: CommunityOut, ERRORS: ErrorOut})
+def communities_cover_remove(request: AuthedRequest, slug: SlugPath) -> CommunityOut:
+    community = access.access_community(request.auth, slug, for_manage=True)
+    services.community_cover_remove(actor=request.auth, community=community)
+    return _community_out(request, _reload(request, slug))
 
 
 @router.patch("/communities/{slug}", response={200: CommunityOut, ERRORS: ErrorOut})

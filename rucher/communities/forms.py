@@ -68,3 +68,10 @@ class MemberAddForm(forms.Form):
     invite = forms.BooleanField(
         label=_("Invite (they accept by joining) instead of adding at once"), required=False
     )
+
+
+class CoverForm(forms.Form):
+    cover = forms.FileField(
+        label=_("Cover image"),
+        help_text=_("JPEG, PNG, GIF or WebP, at most 5 MB; cut to a 3:1 band."),
+    )

@@ -61,6 +61,9 @@ class Community(models.Model):
     default_role = models.CharField(
         _("default community"), max_length=10, choices=DefaultRole.choices, blank=True, default=""
     )
+    # A band across the top of the community's page: always a JPEG Rucher drew itself
+    # (communities.services.community_cover_set), served to those who may see the community.
+    cover = models.ImageField(_("cover image"), upload_to="communities/", blank=True)
     member_count = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

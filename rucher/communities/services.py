@@ -4,11 +4,16 @@ Permission checks are done here as well as in the views: a service never lets a 
 manager's action, whichever face (web or API) called it.
 """
 
+import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -17,6 +22,7 @@ from rucher.communities import access
 from rucher.communities.models import MAX_ANSWER_PROMISE_HOURS, Community, Membership
 from rucher.core.audit import audit_record
 from rucher.core.errors import NotFound
+from rucher.core.images import ImageTooLarge, NotAnImage, reencode_jpeg
 from rucher.core.text import check_clean_text, check_single_line
 
 TEXT_FIELDS: dict[str, int] = {
@@ -192,6 +198,66 @@ def community_update(*, actor: User, community: Community, changes: dict[str, An
             target=community.slug,
             data={"fields": sorted(cleaned)},
         )
+    return community
+
+
+# A cover is a band: cut to 3:1 at most 1500 px wide (2x a desktop column, for sharp screens).
+COVER_SIZE = (1500, 500)
+
+
+def _cover_reencode(upload: UploadedFile) -> bytes:
+    limit = settings.RUCHER_PHOTO_MAX_BYTES
+    too_large = ValidationError(
+        {
+            "cover": [
+                _("The image is too large (at most %(size)s).") % {"size": filesizeformat(limit)}
+            ]
+        },
+        code="too_large",
+    )
+    if upload.size is not None and upload.size > limit:
+        raise too_large
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise too_large
+    try:
+        return reencode_jpeg(data, box=COVER_SIZE, crop=True)
+    except ImageTooLarge as exc:
+        raise ValidationError({"cover": [exc.message]}, code="too_large") from exc
+    except NotAnImage as exc:
+        raise ValidationError(
+            {"cover": [_("Upload an image in JPEG, PNG, GIF or WebP format.")]}, code="not_image"
+        ) from exc
+
+
+def community_cover_set(*, actor: User, community: Community, upload: UploadedFile) -> Community:
+    """Managers give their community a cover: re-encoded and cut to a band before anything is
+    written (the upload itself is never stored nor served)."""
+    _require_manager(actor, community)
+    content = _cover_reencode(upload)
+    old_name = community.cover.name if community.cover else ""
+    with transaction.atomic():
+        community.cover.save(
+            f"{community.pk}-{uuid.uuid4().hex[:12]}.jpg", ContentFile(content), save=False
+        )
+        community.save(update_fields=["cover"])
+        audit_record(action="community.cover", actor=actor, target=community.slug)
+        if old_name:
+            storage = community.cover.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return community
+
+
+@transaction.atomic
+def community_cover_remove(*, actor: User, community: Community) -> Community:
+    _require_manager(actor, community)
+    if community.cover:
+        old_name = community.cover.name or ""
+        storage = community.cover.storage
+        community.cover = ""
+        community.save(update_fields=["cover"])
+        audit_record(action="community.cover_remove", actor=actor, target=community.slug)
+        transaction.on_commit(lambda: storage.delete(old_name))
     return community
 
 

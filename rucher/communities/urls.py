@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("c/<str:slug>/manage/", views.manage, name="community_manage"),
     path("c/<str:slug>/manage/members", views.member_add, name="community_member_add"),
+    path("c/<str:slug>/manage/cover", views.cover_change, name="community_cover_change"),
+    path("c/<str:slug>/cover", views.cover, name="community_cover"),
     path(
         "c/<str:slug>/manage/requests/<str:username>/<str:decision>",
         views.request_decide,

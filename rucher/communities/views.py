@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http import HttpRequest as DjangoHttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.access import access_person
+from rucher.accounts.decorators import login_or_token_required
 from rucher.actions import memberships
 from rucher.communities import access, selectors, services
-from rucher.communities.forms import CommunityCreateForm, CommunityForm, MemberAddForm
+from rucher.communities.forms import CommunityCreateForm, CommunityForm, CoverForm, MemberAddForm
 from rucher.communities.models import Community, Membership
 from rucher.content import selectors as content_selectors
 from rucher.content.models import Post
@@ -93,7 +94,12 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
         cursor = request.GET.get("cursor") or None
         try:
             stream = content_selectors.community_stream(
-                viewer, found, kind=kind or None, cursor=cursor, limit=STREAM_PAGE_SIZE
+                viewer,
+                found,
+                kind=kind or None,
+                cursor=cursor,
+                limit=STREAM_PAGE_SIZE,
+                without_pinned=True,
             )
         except BadCursor:
             return http.bad_cursor()
@@ -197,6 +203,7 @@ def _manage_page(
     *,
     form: CommunityForm | None = None,
     add_form: MemberAddForm | None = None,
+    cover_form: CoverForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     if form is None:
@@ -218,6 +225,7 @@ def _manage_page(
         "c": found,
         "form": form,
         "add_form": add_form or MemberAddForm(),
+        "cover_form": cover_form or CoverForm(),
         "requests": selectors.pending_requests(found),
     }
     return render(request, "communities/manage.html", context, status=status)
@@ -241,6 +249,46 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The community has been saved."))
             return redirect("community_manage", slug=found.slug)
     return _manage_page(request, found, form=form, status=400)
+
+
+@login_required
+@require_POST
+def cover_change(request: HttpRequest, slug: str) -> HttpResponse:
+    """Managers upload (or remove) the community's cover."""
+    viewer = http.viewer(request)
+    found = access.access_community(viewer, slug, for_manage=True)
+    if request.POST.get("action") == "remove":
+        services.community_cover_remove(actor=viewer, community=found)
+        messages.success(request, _("The cover has been removed."))
+        return redirect("community_manage", slug=found.slug)
+    cover_form = CoverForm(request.POST, request.FILES)
+    if cover_form.is_valid():
+        try:
+            services.community_cover_set(
+                actor=viewer, community=found, upload=cover_form.cleaned_data["cover"]
+            )
+        except ValidationError as exc:
+            add_service_errors(cover_form, exc)
+        else:
+            messages.success(request, _("The cover has been saved."))
+            return redirect("community_manage", slug=found.slug)
+    return _manage_page(request, found, cover_form=cover_form, status=400)
+
+
+@login_or_token_required
+def cover(request: HttpRequest, slug: str) -> FileResponse:
+    """The cover, for whoever may see the community's card (never from a public URL)."""
+    found = access.access_community(http.viewer(request), slug)
+    if not found.cover:
+        raise Http404
+    try:
+        handle = found.cover.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 @login_required

@@ -7,21 +7,25 @@ with the ORM (no notification fan-out for invented activity) and every denormali
 (member_count, like_count, comment_count) is recomputed from the rows it counts.
 """
 
+import hashlib
+import io
 import random
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count
 from django.urls import NoReverseMatch
 from django.utils import timezone
+from PIL import Image
 
 from rucher.accounts.demo import ADMIN_USERNAME
 from rucher.accounts.models import User
 from rucher.communities.models import Community, Membership
-from rucher.communities.services import community_create
+from rucher.communities.services import community_cover_set, community_create
 from rucher.content.mentions import render_rich_text
 from rucher.content.models import (
     Comment,
@@ -730,6 +734,34 @@ def _communities(people: dict[str, User]) -> dict[str, Community]:
     return by_slug
 
 
+def _cover_png(seed: str) -> bytes:
+    """A soft two-colour gradient, its hues drawn from the community's slug (no image files
+    shipped with the demo)."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    start = (digest[0] // 2 + 60, digest[1] // 2 + 60, digest[2] // 2 + 60)
+    end = (digest[3] // 3 + 150, digest[4] // 3 + 150, digest[5] // 3 + 150)
+    width, height = 600, 200
+    band = Image.linear_gradient("L").rotate(90).resize((width, height))
+    image = Image.composite(
+        Image.new("RGB", (width, height), end), Image.new("RGB", (width, height), start), band
+    )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _covers(communities: dict[str, Community]) -> None:
+    """Every demo community gets a cover, set by the administrator."""
+    admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if admin is None:
+        return
+    for community in communities.values():
+        if community.cover:
+            continue
+        upload = SimpleUploadedFile("cover.png", _cover_png(community.slug), "image/png")
+        community_cover_set(actor=admin, community=community, upload=upload)
+
+
 def _memberships(plan: Plan, people: dict[str, User], communities: dict[str, Community]) -> int:
     wanted: list[Membership] = []
     for slug, rows in plan.members.items():
@@ -874,6 +906,7 @@ def demo_content_load(seed: int = SEED) -> dict[str, Any]:
     communities = _communities(people)
     memberships = _memberships(plan, people, communities)
     _recount_members(communities)
+    _covers(communities)
     now = timezone.now()
     created_posts = 0
     for index, spec in enumerate(POSTS):

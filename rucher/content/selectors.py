@@ -106,12 +106,17 @@ def community_stream(
     kind: str | None = None,
     cursor: str | None = None,
     limit: int = 20,
+    without_pinned: bool = False,
 ) -> Page[Post]:
     """Newest first; hidden posts only for the community's moderators. Five queries a page.
+    `without_pinned` leaves out the posts `community_pinned` shows above the stream (a page
+    that shows both would show them twice).
 
     `community` comes from access_community_content (the viewer's membership is annotated).
     """
     qs = _stream_placements(viewer, community)
+    if without_pinned:
+        qs = qs.filter(pinned_at__isnull=True)
     if kind:
         qs = qs.filter(post__kind=kind)
     page = keyset_page(

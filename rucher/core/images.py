@@ -8,7 +8,7 @@ import re
 from django.conf import settings
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 DEFAULT_MAX_PIXELS = 40_000_000
 
@@ -78,3 +78,40 @@ def open_image_checked(data: bytes) -> Image.Image:
         image.close()
         raise
     return image
+
+
+class NotAnImage(Exception):
+    """What was uploaded is not a JPEG, PNG, GIF or WebP image Pillow can read."""
+
+
+WEB_IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
+
+
+def reencode_jpeg(data: bytes, *, box: tuple[int, int], crop: bool = False) -> bytes:
+    """A new JPEG drawn from an uploaded image, never the upload itself: re-encoding drops the
+    metadata (EXIF location) and any payload hidden in the file. Shrunk to fit `box` (or, with
+    `crop`, to fill it and cut to it: a cover's band). Raises ImageTooLarge (pixel budget, from
+    the header, before decoding) or NotAnImage."""
+    try:
+        with open_image_checked(data) as probe:
+            if probe.format not in WEB_IMAGE_FORMATS:
+                raise NotAnImage
+            probe.verify()
+        with open_image_checked(data) as source:
+            source.draft("RGB", (box[0] * 2, box[1] * 2))
+            image = source.convert("RGB")
+            if crop:
+                image = ImageOps.fit(image, box)
+            else:
+                image.thumbnail(box)
+            out = io.BytesIO()
+            image.save(out, format="JPEG", quality=85, optimize=True)
+            return out.getvalue()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise NotAnImage from exc

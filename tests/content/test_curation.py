@@ -183,3 +183,24 @@ def test_the_read_receipt_include_shows_the_button_until_read(world, rf):
         request=request,
     )
     assert "I have read it" not in html
+
+
+def test_a_pinned_post_shows_once_on_the_community_page(world):
+    from django.test import Client
+
+    from rucher.actions import posts as post_actions
+    from rucher.content.curation import post_pin
+
+    community = world.communities["open"]
+    pinned = post_actions.post_publish(
+        author=world.people["member"], communities=[community], title="Pinned once", body="b"
+    )
+    post_actions.post_publish(
+        author=world.people["member"], communities=[community], title="Not pinned", body="b"
+    )
+    post_pin(actor=world.people["owner"], post=pinned, community_slug=community.slug)
+    client = Client()
+    client.force_login(world.people["member"])
+    page = client.get(f"/c/{community.slug}/").content.decode()
+    assert page.count(f'id="post-{pinned.pk}"') == 1
+    assert "Not pinned" in page
