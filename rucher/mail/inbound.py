@@ -18,7 +18,9 @@ or nothing but the log row. Each call logs one `InboundMessage` row and one log 
 message's text nor a reply token. Nothing raises: an unexpected error is a bounce ("could not be
 processed"); a database that is unavailable is a temporary failure (the MTA retries).
 
-Bounce messages are English: they travel in SMTP replies (ASCII) and MTA-generated bounces.
+Bounce messages speak the sender's language (their account's, else the organisation's: French
+by default), say why and what to do; they travel in SMTP replies (accents folded to ASCII) that
+the sender's server turns into its bounce.
 """
 
 import codecs
@@ -149,7 +151,13 @@ def _check_owner(person: User, sender: str | None, mismatch: str) -> None:
     if not sender or not person.email or sender.lower() != person.email.strip().lower():
         raise _bounce("sender_mismatch", mismatch)
     if not person.is_active:
-        raise _bounce("inactive", _("Your account is no longer active: nothing was published."))
+        raise _bounce(
+            "inactive",
+            _(
+                "Your account is no longer active: nothing was published. Ask an administrator "
+                "of the network if this is a mistake."
+            ),
+        )
 
 
 def _drop(reason: str, message: str) -> _Stop:
@@ -278,7 +286,10 @@ def _leaves(message: Message) -> list[Message]:
         if seen > limit:
             raise _bounce(
                 "too_many_parts",
-                _("The message has too many parts (at most %(max)d): nothing was published.")
+                _(
+                    "The message has too many parts (at most %(max)d): nothing was published. "
+                    "Send fewer files, or publish on the web."
+                )
                 % {"max": limit},
             )
         payload = part.get_payload()
@@ -543,7 +554,8 @@ def _not_authenticated() -> _Stop:
         "not_authenticated",
         _(
             "Your email could not be authenticated (DKIM/DMARC) as coming from your address: "
-            "nothing was published."
+            "nothing was published. Write to your personal posting address, shown on the "
+            "community's page."
         ),
     )
 
@@ -660,7 +672,7 @@ def _post(received: _Received, slug: str, detail: str, stored: list[str]) -> Inb
 
 
 def _no_such_address() -> _Stop:
-    return _bounce("no_such_address", _("No such address."))
+    return _bounce("no_such_address", _("No such address: check it on the community's page."))
 
 
 # --- the entry point ---------------------------------------------------------------------------
@@ -721,7 +733,10 @@ def _receive(
             trace.recipient = _redacted(_bare(recipients[0]))
         raise _bounce(
             "too_large",
-            _("The message is too large (at most %(size)s): nothing was published.")
+            _(
+                "The message is too large (at most %(size)s): nothing was published. Share "
+                "large files through a link, or publish on the web."
+            )
             % {"size": filesizeformat(max_bytes())},
         )
     message = BytesParser(policy=policy.default).parsebytes(raw)
@@ -819,6 +834,28 @@ def _handle(
     return result
 
 
+# The sender's address is in the headers, at the start of the message.
+_HEAD_BYTES = 64 * 1024
+
+
+def _sender_language(raw: bytes, envelope_sender: str | None) -> str:
+    """A bounce speaks the sender's language: their account's, else the organisation's
+    (LANGUAGE_CODE, French by default): an unknown sender is most likely a colleague writing
+    from another address."""
+    try:
+        head = BytesParser(policy=policy.default).parsebytes(raw[:_HEAD_BYTES], headersonly=True)
+        address = _from_address(head, envelope_sender)
+    except Exception:  # noqa: BLE001 - a header that cannot be read: the default language
+        address = ""
+    if address:
+        found = list(
+            User.objects.filter(email__iexact=address).values_list("language", flat=True)[:2]
+        )
+        if len(found) == 1 and found[0] in dict(settings.LANGUAGES):
+            return found[0]
+    return settings.LANGUAGE_CODE
+
+
 def handle_inbound(
     raw: bytes, *, recipients: list[str] | None = None, sender: str | None = None
 ) -> InboundResult:
@@ -829,8 +866,11 @@ def handle_inbound(
     first address in RUCHER_MAIL_DOMAIN among the recipients is the one served. Never raises.
     """
     trace = _Trace()
-    with translation.override("en"):
+    language = settings.LANGUAGE_CODE
+    with translation.override(language):
         try:
+            language = _sender_language(raw, sender)
+            translation.activate(language)
             return _handle(raw, recipients, sender, trace)
         except (OperationalError, InterfaceError, OSError) as exc:
             # The database or the file storage is unavailable: the MTA keeps the message.

@@ -24,6 +24,13 @@ from tests.mail.inbound_helpers import (  # noqa: F401 - fixtures
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_bounces(settings):
+    """These tests read the bounces in English: the sender's default language is made English
+    here (tests/mail/test_bounce_language.py checks the French default)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def send(inbound, visibility="private", *, position="member", to=None, sender=None, **kwargs):
     to = to or inbound.community(visibility)
     sender = sender or inbound.address(position)
@@ -193,7 +200,7 @@ def test_guessing_a_secret_community_is_the_same_as_a_missing_address(inbound, p
         missing.smtp_reply,
         missing.exit_code,
     )
-    assert secret.smtp_reply == "550 5.1.1 No such address."
+    assert secret.smtp_reply == "550 5.1.1 No such address: check it on the community's page."
     assert secret.exit_code == 67
     assert not new_posts().exists()
 

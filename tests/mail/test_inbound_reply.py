@@ -27,6 +27,13 @@ from tests.mail.inbound_helpers import (  # noqa: F401 - fixtures
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_bounces(settings):
+    """These tests read the bounces in English: the sender's default language is made English
+    here (tests/mail/test_bounce_language.py checks the French default)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def reply(inbound, *, position="member", sender=None, envelope=True, **kwargs):
     to = kwargs.pop("to", None) or inbound.reply_to(position)
     raw = email_bytes(to=to, sender=sender or inbound.address(position), **kwargs)

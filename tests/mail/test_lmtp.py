@@ -100,7 +100,8 @@ def test_a_bounce_case_gets_a_550_with_the_reason(inbound, server):
     with lmtp(server) as client, pytest.raises(smtplib.SMTPDataError) as refused:
         client.sendmail("member@evil.example", [to], raw)
     assert refused.value.smtp_code == 550
-    assert refused.value.smtp_error.startswith(b"5.7.1 The sender does not match")
+    # In the sender's language (French by default), accents folded for SMTP.
+    assert refused.value.smtp_error.startswith(b"5.7.1 L'expediteur ne correspond pas")
     assert Comment.objects.count() == 0
     assert InboundMessage.objects.get().reason == "sender_mismatch"
 
@@ -118,7 +119,7 @@ def test_each_recipient_gets_its_own_reply(inbound, server):
             assert client.rcpt(address)[0] == 250
         replies = [client.data(raw)] + [client.getreply() for _ in range(2)]
     assert [code for code, _text in replies] == [250, 250, 550]
-    assert replies[2][1] == b"5.1.1 No such address."
+    assert replies[2][1] == b"5.1.1 Adresse inconnue : verifiez-la sur la page de la communaute."
     assert Comment.objects.count() == 1
     assert Post.objects.filter(body="Count me in.").count() == 1
 
@@ -211,13 +212,16 @@ def test_stdin_bounces_with_sysexits_codes_and_the_reason(inbound, caplog):
     spoofed = email_bytes(to=to, sender="member@evil.example")
     code, stderr = run_stdin(spoofed, "--sender", "member@evil.example", "--recipient", to)
     assert code == 77  # EX_NOPERM
-    assert "sender does not match" in stderr
+    assert "L’expéditeur ne correspond pas" in stderr
     # The MTA puts the command's output in the bounce: the log line does not reach the
     # console handlers (it goes to syslog).
     assert "inbound email" not in caplog.text
     missing = email_bytes(to=f"nope@{DOMAIN}", sender="member@example.org")
     code, stderr = run_stdin(missing, "--recipient", f"nope@{DOMAIN}")
-    assert (code, stderr.strip()) == (67, "No such address.")  # EX_NOUSER
+    assert (code, stderr.strip()) == (  # EX_NOUSER
+        67,
+        "Adresse inconnue\u00a0: vérifiez-la sur la page de la communauté.",
+    )
     assert Comment.objects.count() == 0
 
 
@@ -235,7 +239,7 @@ def test_stdin_drops_loops_with_0_and_defers_with_75(inbound):
     with mock.patch.object(inbound_module, "reply_token_lookup", side_effect=OperationalError):
         code, stderr = run_stdin(raw, "--recipient", to)
     assert code == 75  # EX_TEMPFAIL
-    assert "try again later" in stderr
+    assert "réessayez plus tard" in stderr
     assert Comment.objects.count() == 0
 
 
@@ -246,7 +250,7 @@ def test_stdin_refuses_a_message_over_the_size_limit(inbound, settings):
     raw = email_bytes(to=to, sender="member@example.org", text="x" * 5000)
     code, stderr = run_stdin(raw, "--recipient", to)
     assert code == 77
-    assert "too large" in stderr
+    assert "trop volumineux" in stderr
 
 
 @live

@@ -30,6 +30,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _english_bounces(settings):
+    """These tests read the bounces in English: the sender's default language is made English
+    here (tests/mail/test_bounce_language.py checks the French default)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _personal_only(mail_settings):
     """The default configuration: no plain addresses, no authentication service."""
     mail_settings.RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES = False
