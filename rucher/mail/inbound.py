@@ -51,7 +51,7 @@ from rucher.communities.models import Membership
 from rucher.content import access as content_access
 from rucher.content import attachments
 from rucher.content.models import MAX_TITLE_LENGTH, Comment, Post, PostCommunity
-from rucher.core.text import is_lookup_key
+from rucher.core.text import is_lookup_key, without_hidden
 from rucher.mail.models import InboundMessage, InboundOutcome
 from rucher.mail.posting import posting_address_lookup
 from rucher.mail.quotes import html_to_text, strip_reply, strip_signature
@@ -561,7 +561,9 @@ def _not_authenticated() -> _Stop:
 
 
 def _title(subject: str) -> str:
-    title = " ".join(_SUBJECT_PREFIX.sub("", subject).split())
+    # Mail clients put direction marks and other invisible characters in subjects (a title on
+    # the web refuses them): they go rather than refuse the email.
+    title = without_hidden(" ".join(_SUBJECT_PREFIX.sub("", subject).split()))
     if len(title) > MAX_TITLE_LENGTH:
         title = title[: MAX_TITLE_LENGTH - 1].rstrip() + "…"
     return title

@@ -383,3 +383,10 @@ def test_a_decompression_bomb_attachment_refuses_the_email(inbound):
     assert "169 megapixels (at most 40)" in result.message
     assert not new_posts().exists()
     assert Attachment.objects.count() == 0
+
+
+def test_invisible_characters_of_a_subject_are_dropped_not_refused(inbound):
+    # A right-to-left mark and a zero-width space, as some mail clients write them.
+    result = send(inbound, subject="Réunion\u200f de\u200b lundi\u202e", text="Ordre du jour")
+    assert result.outcome == "posted", result.message
+    assert new_posts().get().title == "Réunion de lundi"
