@@ -59,9 +59,7 @@ def meet_colleague(viewer: User) -> User | None:
         elsewhere &= ~Q(site__iexact=viewer.site)
     somewhat_elsewhere = Q()
     if viewer.department and viewer.site:
-        somewhat_elsewhere = ~Q(department__iexact=viewer.department) | ~Q(
-            site__iexact=viewer.site
-        )
+        somewhat_elsewhere = ~Q(department__iexact=viewer.department) | ~Q(site__iexact=viewer.site)
     complete = Q(profile_completeness__gte=COMPLETE_PROFILE_THRESHOLD)
     # Preferences, not exclusions: someone who knows everyone still meets a colleague.
     tiers = (
