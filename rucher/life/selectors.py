@@ -81,9 +81,9 @@ def desks_page(
         qs, keys=("label", "id"), cursor=cursor, limit=limit, scope=f"desks:{site.pk}:{day}"
     )
     for desk in page.items:
-        bookings = desk.day_bookings  # type: ignore[attr-defined]
-        desk.day_booking = bookings[0] if bookings else None  # type: ignore[attr-defined]
-        desk.available = desk.is_offered and not bookings  # type: ignore[attr-defined]
+        bookings = desk.day_bookings
+        desk.day_booking = bookings[0] if bookings else None
+        desk.available = desk.is_offered and not bookings
     return page
 
 
@@ -254,13 +254,17 @@ def replies_page(
     return keyset_page(qs, keys=("id",), cursor=cursor, limit=limit, scope=f"replies:{service.pk}")
 
 
-def pool_contributors(service: Service) -> list[dict[str, Any]]:
+def pool_contributors(service: Service) -> list[dict[str, str]]:
     """A gift pool's list of contributors (names only: amounts stay between the two)."""
-    return list(
+    rows = (
         ServiceReply.objects.filter(service=service, pledge__isnull=False)
         .values("author__username", "author__display_name")
         .distinct()[:200]
     )
+    return [
+        {"username": row["author__username"], "display_name": row["author__display_name"]}
+        for row in rows
+    ]
 
 
 def coffees_page(

@@ -175,7 +175,7 @@ def service_reply(request: HttpRequest, service_id: int) -> HttpResponse:
     service = access.access_service(viewer, service_id)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("service", service_id=service.pk)
     try:
         services.service_reply(
@@ -252,7 +252,7 @@ def desks(request: HttpRequest) -> HttpResponse:
             return http.bad_cursor()
     query = request.GET.copy()
     query.pop("cursor", None)
-    context = {
+    context: dict[str, object] = {
         "sites": sites,
         "site": site,
         "day": day,
@@ -362,7 +362,7 @@ def desk_offer(request: HttpRequest, desk_id: int) -> HttpResponse:
         raise NotFound  # only the owner sees the offer form: nothing to reveal here
     form = DeskOfferForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return _back_to_desks(request)
     try:
         services.desk_offer_create(

@@ -42,7 +42,7 @@ def _post(author):
 )
 def test_it_avoids_people_one_has_interacted_with(member, interaction):
     known = PersonFactory(username="known", profile_completeness=100)
-    fresh = PersonFactory(username="fresh", profile_completeness=100)
+    PersonFactory(username="fresh", profile_completeness=100)
     me = member
     if interaction == "i_follow":
         Follow.objects.create(follower=me, followee=known)
