@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator, StrictBool, StrictInt
 
 from rucher.accounts.access import access_person
+from rucher.actions import desks as desk_actions
 from rucher.api.auth import AuthedRequest
 from rucher.api.content import PageFilters
 from rucher.api.errors import ApiError
@@ -509,7 +510,7 @@ def desks_book(request: AuthedRequest, desk_id: IdPath, payload: BookingIn) -> S
     `already_booked` when the desk is taken."""
     desk = access.access_desk(request.auth, desk_id)
     try:
-        booking = services.desk_book(actor=request.auth, desk=desk, day=payload.date)
+        booking = desk_actions.desk_book(actor=request.auth, desk=desk, day=payload.date)
     except AlreadyBooked as exc:
         raise ApiError(409, "already_booked", exc.message) from exc
     return Status(201, _booking_out(access.access_booking(request.auth, booking.pk)))

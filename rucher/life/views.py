@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rucher.accounts.access import access_person
+from rucher.actions import desks as desk_actions
 from rucher.core import http
 from rucher.core.errors import NotFound
 from rucher.core.pagination import BadCursor
@@ -327,7 +328,7 @@ def desk_book(request: HttpRequest, desk_id: int) -> HttpResponse:
         messages.error(request, _("Give a date."))
         return _back_to_desks(request)
     try:
-        services.desk_book(actor=viewer, desk=desk, day=day)
+        desk_actions.desk_book(actor=viewer, desk=desk, day=day)
     except AlreadyBooked as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
