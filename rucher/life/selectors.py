@@ -294,3 +294,19 @@ def new_services_near(person: User, *, since: Any, limit: int = 5) -> list[Servi
         .select_related("author")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def services_published_between(*, since: Any, until: Any, limit: int = 500) -> list[Service]:
+    """For the weekly digest's "new near you": open services with a site published in the
+    period (one query for a whole batch of digests), newest first."""
+    return list(
+        Service.objects.filter(
+            status=ServiceStatus.OPEN,
+            site__isnull=False,
+            created_at__gte=since,
+            created_at__lt=until,
+            author__is_active=True,
+        )
+        .select_related("site")
+        .order_by("-created_at", "-id")[:limit]
+    )
