@@ -4,6 +4,7 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -14,6 +15,7 @@ from rucher.actions import desks as desk_actions
 from rucher.api.auth import AuthedRequest
 from rucher.api.content import PageFilters
 from rucher.api.errors import ApiError
+from rucher.api.moderation import ReportCreatedOut, ReportIn
 from rucher.api.schemas import ERRORS, CleanStr, ErrorOut, IdPath, InputSchema, UsernamePath
 from rucher.core.errors import NotFound
 from rucher.life import access, selectors, services
@@ -611,3 +613,92 @@ def coffees_answer(request: AuthedRequest, coffee_id: IdPath, payload: CoffeeAns
     proposal = access.access_coffee(request.auth, coffee_id)
     services.coffee_answer(actor=request.auth, proposal=proposal, accept=payload.accept)
     return _coffee_out(access.access_coffee(request.auth, coffee_id))
+
+
+# --- reports and moderation of services (administrators moderate) ---
+
+
+class ServiceReportOut(Schema):
+    id: int
+    service: int
+    service_title: str
+    reporter: PersonRefOut | None
+    reason: str
+    status: str
+    created_at: datetime
+
+
+class ServiceReportPageOut(Schema):
+    items: list[ServiceReportOut]
+    next: str | None
+
+
+class ServiceModerationOut(Schema):
+    id: int
+    hidden: bool
+    hidden_at: datetime | None
+
+
+@router.post(
+    "/services/{service_id}/report",
+    response={200: ReportCreatedOut, 201: ReportCreatedOut, ERRORS: ErrorOut},
+)
+def services_report(
+    request: AuthedRequest, service_id: IdPath, payload: ReportIn
+) -> Status[ReportCreatedOut]:
+    """201 for a new report; 200 with the same report when one's report is still open."""
+    service = access.access_service(request.auth, service_id)
+    report, created = services.service_report_create(
+        reporter=request.auth, service=service, reason=payload.reason
+    )
+    return Status(201 if created else 200, ReportCreatedOut(id=report.pk, status=report.status))
+
+
+@router.get("/moderation/service-reports", response={200: ServiceReportPageOut, ERRORS: ErrorOut})
+def moderation_service_reports(
+    request: AuthedRequest, filters: Query[PageFilters]
+) -> ServiceReportPageOut:
+    """Open reports of services, oldest first (administrators; 403 for others)."""
+    if not request.auth.is_administrator:
+        raise PermissionDenied
+    page = selectors.service_reports_page(cursor=filters.cursor, limit=filters.limit)
+    return ServiceReportPageOut(
+        items=[
+            ServiceReportOut(
+                id=r.pk,
+                service=r.service_id,
+                service_title=r.service.title,
+                reporter=_person(r.reporter),
+                reason=r.reason,
+                status=r.status,
+                created_at=r.created_at,
+            )
+            for r in page.items
+        ],
+        next=page.next_cursor,
+    )
+
+
+@router.post("/services/{service_id}/hide", response={200: ServiceModerationOut, ERRORS: ErrorOut})
+def services_hide(request: AuthedRequest, service_id: IdPath) -> ServiceModerationOut:
+    service = access.access_service(request.auth, service_id)
+    service = services.service_hide(actor=request.auth, service=service, request=request)
+    return ServiceModerationOut(id=service.pk, hidden=True, hidden_at=service.hidden_at)
+
+
+@router.post(
+    "/services/{service_id}/restore", response={200: ServiceModerationOut, ERRORS: ErrorOut}
+)
+def services_restore(request: AuthedRequest, service_id: IdPath) -> ServiceModerationOut:
+    service = access.access_service(request.auth, service_id)
+    service = services.service_restore(actor=request.auth, service=service, request=request)
+    return ServiceModerationOut(id=service.pk, hidden=False, hidden_at=None)
+
+
+@router.post(
+    "/service-reports/{report_id}/dismiss", response={200: ReportCreatedOut, ERRORS: ErrorOut}
+)
+def service_reports_dismiss(request: AuthedRequest, report_id: IdPath) -> ReportCreatedOut:
+    report = access.access_service_report(request.auth, report_id)
+    report = services.service_report_dismiss(actor=request.auth, report=report, request=request)
+    return ReportCreatedOut(id=report.pk, status=report.status)

@@ -15,6 +15,7 @@ from rucher.life.models import (
     Floor,
     Service,
     ServiceReply,
+    ServiceReport,
     Site,
 )
 
@@ -90,7 +91,24 @@ def access_service(viewer: User, service_id: int) -> Service:
     )
     if service is None:
         raise NotFound
+    if (
+        service.hidden_at is not None
+        and service.author_id != viewer.pk
+        and not viewer.is_administrator
+    ):
+        raise NotFound
     return service
+
+
+def access_service_report(viewer: User, report_id: int) -> ServiceReport:
+    """Administrators moderate services (they belong to no community)."""
+    _member(viewer)
+    if not viewer.is_administrator:
+        raise NotFound
+    report = ServiceReport.objects.filter(pk=_id(report_id)).select_related("service").first()
+    if report is None:
+        raise NotFound
+    return report
 
 
 def visible_replies_filter(viewer: User, service: Service) -> Q:

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from rucher.moderation.models import MAX_REASON_LENGTH, ReportStatus
+
 MAX_TITLE_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_REPLY_LENGTH = 2000
@@ -199,6 +201,8 @@ class Service(models.Model):
     reply_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Hidden by a moderator after a report: only its author and administrators still see it.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("service")
@@ -246,6 +250,42 @@ class ServiceReply(models.Model):
 
     def __str__(self) -> str:
         return f"reply {self.pk} to {self.service_id}"
+
+
+class ServiceReport(models.Model):
+    """A person's report of a service, in the moderators' queue (rucher.moderation's statuses
+    and reason rules; services belong to no community, so administrators moderate them)."""
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="reports")
+    reason = models.TextField(_("reason"), max_length=MAX_REASON_LENGTH)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("service report")
+        verbose_name_plural = _("service reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "service"],
+                condition=Q(status="open"),
+                name="service_report_open_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(status="open"), name="service_reports_open")
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} of service {self.service_id}"
 
 
 class ServicePhoto(models.Model):

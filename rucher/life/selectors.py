@@ -18,9 +18,11 @@ from rucher.life.models import (
     Floor,
     Service,
     ServiceReply,
+    ServiceReport,
     ServiceStatus,
     Site,
 )
+from rucher.moderation.models import ReportStatus
 
 
 def sites_page(*, cursor: str | None, limit: int) -> Page[Site]:
@@ -202,7 +204,9 @@ def services_page(
     limit: int,
 ) -> Page[Service]:
     """Newest first; with `near_me`, the services of the viewer's site come first."""
-    qs = Service.objects.filter(author__is_active=True).select_related("author", "site")
+    qs = Service.objects.filter(author__is_active=True, hidden_at__isnull=True).select_related(
+        "author", "site"
+    )
     if category:
         qs = qs.filter(category=category)
     if kind:
@@ -288,7 +292,11 @@ def new_services_near(person: User, *, since: Any, limit: int = 5) -> list[Servi
         return []
     return list(
         Service.objects.filter(
-            site=home, status=ServiceStatus.OPEN, created_at__gte=since, author__is_active=True
+            site=home,
+            status=ServiceStatus.OPEN,
+            created_at__gte=since,
+            author__is_active=True,
+            hidden_at__isnull=True,
         )
         .exclude(author=person)
         .select_related("author")
@@ -306,7 +314,16 @@ def services_published_between(*, since: Any, until: Any, limit: int = 500) -> l
             created_at__gte=since,
             created_at__lt=until,
             author__is_active=True,
+            hidden_at__isnull=True,
         )
         .select_related("site")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def service_reports_page(*, cursor: str | None, limit: int) -> Page[ServiceReport]:
+    """The open reports of services, oldest first (administrators' queue)."""
+    qs = ServiceReport.objects.filter(status=ReportStatus.OPEN).select_related(
+        "reporter", "service__author"
+    )
+    return keyset_page(qs, keys=("id",), cursor=cursor, limit=limit, scope="service-reports")

@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rucher.accounts.models import User
+from rucher.core.audit import audit_record
 from rucher.core.images import ImageTooLarge, open_image_checked
 from rucher.core.text import check_clean_text
 from rucher.life.models import (
@@ -33,9 +35,12 @@ from rucher.life.models import (
     ServiceKind,
     ServicePhoto,
     ServiceReply,
+    ServiceReport,
     ServiceStatus,
     Site,
 )
+from rucher.moderation.models import ReportStatus
+from rucher.moderation.services import report_validate_reason
 from rucher.notifications.models import Notification
 from rucher.notifications.services import notify
 
@@ -603,3 +608,86 @@ def coffee_answer(*, actor: User, proposal: CoffeeProposal, accept: bool) -> Cof
         )
     )
     return proposal
+
+
+# --- reports and moderation (rucher.moderation's rules, administrators moderate) ---
+
+
+@transaction.atomic
+def service_report_create(
+    *, reporter: User, service: Service, reason: object
+) -> tuple[ServiceReport, bool]:
+    """(report, created): one open report per person and service; reporting again while it
+    is open returns the same report."""
+    reason = report_validate_reason(reason)
+    existing = ServiceReport.objects.filter(
+        reporter=reporter, service=service, status=ReportStatus.OPEN
+    ).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            report = ServiceReport.objects.create(reporter=reporter, service=service, reason=reason)
+    except IntegrityError:
+        return ServiceReport.objects.get(
+            reporter=reporter, service=service, status=ReportStatus.OPEN
+        ), False
+    return report, True
+
+
+def _resolve_service_reports(*, actor: User, service: Service, status: str) -> int:
+    return ServiceReport.objects.filter(service=service, status=ReportStatus.OPEN).update(
+        status=status, resolved_at=timezone.now(), resolved_by=actor
+    )
+
+
+@transaction.atomic
+def service_hide(*, actor: User, service: Service, request: HttpRequest | None = None) -> Service:
+    _require_admin(actor)
+    if service.hidden_at is None:
+        service.hidden_at = timezone.now()
+        service.save(update_fields=["hidden_at"])
+    resolved = _resolve_service_reports(actor=actor, service=service, status=ReportStatus.HIDDEN)
+    audit_record(
+        action="service.hide",
+        actor=actor,
+        target=f"service:{service.pk}",
+        data={"reports": resolved},
+        request=request,
+    )
+    return service
+
+
+@transaction.atomic
+def service_restore(
+    *, actor: User, service: Service, request: HttpRequest | None = None
+) -> Service:
+    _require_admin(actor)
+    service.hidden_at = None
+    service.save(update_fields=["hidden_at"])
+    audit_record(
+        action="service.restore", actor=actor, target=f"service:{service.pk}", request=request
+    )
+    return service
+
+
+@transaction.atomic
+def service_report_dismiss(
+    *, actor: User, report: ServiceReport, request: HttpRequest | None = None
+) -> ServiceReport:
+    _require_admin(actor)
+    if report.status == ReportStatus.OPEN:
+        report.status, report.resolved_at, report.resolved_by = (
+            ReportStatus.DISMISSED,
+            timezone.now(),
+            actor,
+        )
+        report.save(update_fields=["status", "resolved_at", "resolved_by"])
+        audit_record(
+            action="service_report.dismiss",
+            actor=actor,
+            target=f"service:{report.service_id}",
+            data={"report": report.pk},
+            request=request,
+        )
+    return report

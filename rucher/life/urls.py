@@ -15,6 +15,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.service_reply_accept,
         name="service_reply_accept",
     ),
+    path("services/<int:service_id>/report/", views.service_report, name="service_report"),
+    path("moderation/services/<int:service_id>/hide", views.service_hide, name="service_hide"),
+    path(
+        "moderation/services/<int:service_id>/restore",
+        views.service_restore,
+        name="service_restore",
+    ),
+    path(
+        "moderation/service-reports/<int:report_id>/dismiss",
+        views.service_report_dismiss,
+        name="service_report_dismiss",
+    ),
     path("desks/", views.desks, name="desks"),
     path("desks/import/", views.desks_import, name="desks_import"),
     path("desks/sites/<int:site_id>/week/", views.desks_week, name="desks_week"),

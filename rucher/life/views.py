@@ -16,6 +16,7 @@ from rucher.accounts.access import access_person
 from rucher.actions import desks as desk_actions
 from rucher.core import http
 from rucher.core.errors import NotFound
+from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
 from rucher.life import access, selectors, services
 from rucher.life.forms import (
@@ -28,6 +29,7 @@ from rucher.life.forms import (
 )
 from rucher.life.models import ServiceCategory, ServiceKind, Site
 from rucher.life.services import AlreadyBooked
+from rucher.moderation.forms import ReportForm
 
 PAGE_SIZE = 20
 DESKS_PAGE_SIZE = 50
@@ -501,3 +503,65 @@ def coffee_answer(request: HttpRequest, coffee_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Your answer is sent."))
     return redirect("coffee")
+
+
+# --- reports and moderation of services ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_report(request: HttpRequest, service_id: int) -> HttpResponse:
+    viewer = http.viewer(request)
+    service = access.access_service(viewer, service_id)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _report, created = services.service_report_create(
+                reporter=viewer, service=service, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if created:
+                messages.success(request, _("Thank you: the moderators will look at it."))
+            else:
+                messages.info(request, _("You have already reported this; it is in hand."))
+            return redirect("service", service_id=service.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "life/service_report.html", {"service": service, "form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def service_hide(request: HttpRequest, service_id: int) -> HttpResponse:
+    viewer = http.viewer(request)
+    if not viewer.is_administrator:
+        raise NotFound
+    service = access.access_service(viewer, service_id)
+    services.service_hide(actor=viewer, service=service, request=request)
+    messages.success(request, _("The offer or request is hidden."))
+    return http.safe_back(request, "moderation_queue")
+
+
+@login_required
+@require_POST
+def service_restore(request: HttpRequest, service_id: int) -> HttpResponse:
+    viewer = http.viewer(request)
+    if not viewer.is_administrator:
+        raise NotFound
+    service = access.access_service(viewer, service_id)
+    services.service_restore(actor=viewer, service=service, request=request)
+    messages.success(request, _("The offer or request is visible again."))
+    return http.safe_back(request, "moderation_queue")
+
+
+@login_required
+@require_POST
+def service_report_dismiss(request: HttpRequest, report_id: int) -> HttpResponse:
+    viewer = http.viewer(request)
+    report = access.access_service_report(viewer, report_id)
+    services.service_report_dismiss(actor=viewer, report=report, request=request)
+    messages.success(request, _("Report dismissed."))
+    return http.safe_back(request, "moderation_queue")
