@@ -644,7 +644,10 @@ def _prepare(people: Sequence[User], *, period: str, period_start: date, until: 
         events=upcoming_events(content_people, since=earliest, until=until)
         if content_people
         else {},
-        nearby=_nearby(earliest, until) if period == WEEKLY and with_content else {},
+        # Only people with a site on their profile can have services "near" them.
+        nearby=_nearby(earliest, until)
+        if period == WEEKLY and any(person.site for person in content_people)
+        else {},
     )
 
 
