@@ -57,3 +57,12 @@ def freeze_weekly_top() -> None:
     from rucher.recognition.leaderboard import weekly_top_freeze
 
     weekly_top_freeze()
+
+
+@db_periodic_task(crontab(minute="23", hour="*/6"))
+def expire_services() -> None:
+    """Every 6 hours: open services whose end date has passed become expired (F-SERVICES);
+    one guarded UPDATE, so a repeated or concurrent run changes nothing twice."""
+    from rucher.life.services import services_expire
+
+    services_expire()

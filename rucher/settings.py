@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rucher.qa",
     "rucher.notifications",
     "rucher.moderation",
+    "rucher.life",
     "rucher.mail",
     "rucher.api",
 ]

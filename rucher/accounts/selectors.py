@@ -1,6 +1,5 @@
 """Reads about people: directory, profile, meet a colleague, checklist, charter."""
 
-import random
 from typing import Any
 
 from django.core.cache import cache
@@ -125,30 +124,6 @@ def directory_facets() -> dict[str, list[str]]:
 
 def is_following(viewer: User, person: User) -> bool:
     return Follow.objects.filter(follower=viewer, followee=person).exists()
-
-
-def meet_colleague(viewer: User) -> User | None:
-    """One colleague at random, preferring complete profiles and people not yet followed.
-
-    Picks a random point in the id range and takes the next match: a few cheap indexed queries
-    per preference tier, instead of ORDER BY RANDOM() over everyone.
-    """
-    everyone = User.objects.filter(is_active=True, meet_opt_out=False).exclude(pk=viewer.pk)
-    not_followed = everyone.exclude(follower_links__follower=viewer)
-    complete = {"profile_completeness__gte": COMPLETE_PROFILE_THRESHOLD}
-    # Preferences, not exclusions: someone who follows everyone still meets a colleague.
-    tiers = (not_followed.filter(**complete), not_followed, everyone.filter(**complete), everyone)
-    for qs in tiers:
-        bounds = qs.order_by("pk").values_list("pk", flat=True)
-        first = bounds.first()
-        if first is None:
-            continue
-        last = bounds.last() or first
-        pivot = random.randint(first, last)
-        person = qs.filter(pk__gte=pivot).order_by("pk").first()
-        if person is not None:
-            return person
-    return None
 
 
 def tokens_for_person(person: User) -> QuerySet[AccessToken]:

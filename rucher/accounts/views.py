@@ -36,6 +36,7 @@ from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.markdown import render_markdown
 from rucher.core.pagination import BadCursor
+from rucher.life.meet import meet_colleague
 from rucher.qa.selectors import questions_i_can_answer
 from rucher.recognition.kudos import PROFILE_KUDOS_SHOWN, kudos_received_readable
 from rucher.recognition.selectors import earned_skills, readable_evidence
@@ -110,7 +111,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "checklist": checklist,
             "checklist_done": all(item.done for item in checklist),
-            "colleague": selectors.meet_colleague(person),
+            "colleague": meet_colleague(person),
             "feed": feed,
             "can_answer": questions_i_can_answer(person),
         },

@@ -9,6 +9,7 @@ from rucher.api import (
     content,
     curation,
     leaderboard,
+    life,
     mail,
     moderation,
     notifications,
@@ -57,3 +58,4 @@ api.add_router("", qa.router)
 api.add_router("", recognition.router)
 api.add_router("", leaderboard.router)
 api.add_router("", mail.router)
+api.add_router("", life.router)

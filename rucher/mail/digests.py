@@ -27,6 +27,8 @@ from rucher.accounts.models import DeclaredSkill, User
 from rucher.communities.models import Community, Membership
 from rucher.content.access import ViewerScope, readable_through
 from rucher.content.models import Post, PostCommunity
+from rucher.life.models import ServiceCategory
+from rucher.life.selectors import services_published_between
 from rucher.mail import outbox, preferences
 from rucher.mail.models import Delivery, DigestPeriod, DigestRun, EmailPreference, OutboxMessage
 from rucher.notifications.messages import notification_message, notification_url
@@ -162,6 +164,16 @@ class DigestEvent:
 
 
 @dataclass
+class DigestService:
+    """A new offer or request between colleagues at the person's site (F-SERVICES)."""
+
+    title: str
+    category: Any
+    site: str
+    url: str
+
+
+@dataclass
 class DigestNotice:
     notification_id: int
     kind: str
@@ -188,6 +200,8 @@ class Digest:
     top3_week: date | None = None
     notices: list[DigestNotice] = field(default_factory=list)
     more_notices: int = 0
+    # Weekly only: "new near you", the services published at the person's site.
+    nearby: list[DigestService] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -202,6 +216,7 @@ class Digest:
             + sum(1 for event in self.events if event.is_new)
             + len(self.notices)
             + self.more_notices
+            + len(self.nearby)
         )
 
     @property
@@ -317,6 +332,8 @@ class _Batch:
     notifications: dict[int, list[Notification]]
     notification_places: dict[int, list[tuple[int, str]]]  # post id → (community, visibility)
     events: dict[int, list[DigestEvent]]
+    # Site name (casefolded) → (published at, author id, service) of the period, newest first.
+    nearby: dict[str, list[tuple[datetime, int, DigestService]]] = field(default_factory=dict)
     # Posts as shown, by (post, community): built once, shared by every reader of the batch.
     shown_posts: dict[tuple[int, int], DigestPost] = field(default_factory=dict)
     # Each person's access scope, built on first use from `communities` and `removed`.
@@ -627,7 +644,37 @@ def _prepare(people: Sequence[User], *, period: str, period_start: date, until: 
         events=upcoming_events(content_people, since=earliest, until=until)
         if content_people
         else {},
+        # Only people with a site on their profile can have services "near" them.
+        nearby=_nearby(earliest, until)
+        if period == WEEKLY and any(person.site for person in content_people)
+        else {},
     )
+
+
+NEARBY_SHOWN = 5
+
+
+def _nearby(
+    since: datetime, until: datetime
+) -> dict[str, list[tuple[datetime, int, DigestService]]]:
+    """One query for the whole batch: the open services of the period, grouped by site."""
+    grouped: dict[str, list[tuple[datetime, int, DigestService]]] = defaultdict(list)
+    for service in services_published_between(since=since, until=until):
+        site = service.site.name if service.site else ""
+        grouped[site.casefold()].append(
+            (
+                service.created_at,
+                service.author_id,
+                DigestService(
+                    title=service.title,
+                    # Lazy: rendered in each reader's language.
+                    category=ServiceCategory(service.category).label,
+                    site=site,
+                    url=_absolute(reverse("service", args=[service.pk])),
+                ),
+            )
+        )
+    return grouped
 
 
 # --- building one person's digest (no query) ----------------------------------------------------
@@ -805,6 +852,12 @@ def _build(batch: _Batch, person: User) -> Digest:
         batch, person, since, skip={q.post_id for q in digest.questions}
     )
     digest.events = batch.events.get(person.pk, [])
+    if person.site:
+        digest.nearby = [
+            shown
+            for created_at, author_id, shown in batch.nearby.get(person.site.casefold(), [])
+            if created_at >= since and author_id != person.pk
+        ][:NEARBY_SHOWN]
     if batch.top3_frozen_at is not None and since < batch.top3_frozen_at <= batch.until:
         digest.top3, digest.top3_week = batch.top3, batch.top3_week
     return digest

@@ -82,6 +82,9 @@ class OutboxMessage(models.Model):
     body_html = models.TextField(blank=True)
     # Extra headers: List-Unsubscribe, In-Reply-To, References, Reply-To…
     headers = models.JSONField(default=dict, blank=True)
+    # Small text files sent with the email: [{"filename", "content_type", "content"}] (e.g. a
+    # desk booking's .ics). Stored with the message so a retry sends the same bytes.
+    attachments = models.JSONField(default=list, blank=True)
     message_id = models.CharField(max_length=255)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -112,6 +112,7 @@ def outbox_put(
     notification: Notification | None = None,
     thread_post: Post | None = None,
     reply_post: Post | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutboxMessage | None:
     """Renders and queues one email; None (nothing created) when the key is already queued,
     the recipient is inactive or has no address, or their address is paused.
@@ -173,6 +174,7 @@ def outbox_put(
                 body_text=text,
                 body_html=html,
                 headers=headers,
+                attachments=attachments or [],
                 message_id=message_id,
                 not_before=due,
                 created_at=now,
@@ -236,6 +238,8 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
     )
     if message.body_html:
         mail.attach_alternative(message.body_html, "text/html")
+    for item in message.attachments or []:
+        mail.attach(item["filename"], item["content"], item["content_type"])
     return mail
 
 

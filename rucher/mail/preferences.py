@@ -34,6 +34,12 @@ IMMEDIATE_BY_DEFAULT = frozenset(
         Notification.Kind.QUESTION_ROUTED,
         Notification.Kind.QUESTION_DUE,
         Notification.Kind.ANNOUNCEMENT,
+        # Everyday life: a booking of one's desk, replies and coffees wait for an answer.
+        Notification.Kind.SERVICE_REPLY,
+        Notification.Kind.SERVICE_ACCEPTED,
+        Notification.Kind.DESK_BOOKED,
+        Notification.Kind.COFFEE,
+        Notification.Kind.COFFEE_ANSWER,
     }
 )
 DIGEST_DEFAULT = Delivery.WEEKLY

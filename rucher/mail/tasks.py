@@ -5,12 +5,17 @@ from datetime import date, datetime
 from django.db import transaction
 from django.tasks import task
 
-from rucher.mail import digests, notification_emails, outbox
+from rucher.mail import desk_emails, digests, notification_emails, outbox
 
 
 @task
 def outbox_send_task(message_id: int) -> str:
     return outbox.outbox_send(message_id=message_id)
+
+
+@task
+def desk_booking_email_task(booking_id: int) -> bool:
+    return desk_emails.booking_email_put(booking_id=booking_id) is not None
 
 
 @task

@@ -15,6 +15,7 @@ from rucher.content.models import Comment, Post
 from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
+from rucher.life.selectors import service_reports_page
 from rucher.moderation import selectors, services
 from rucher.moderation.access import access_report
 from rucher.moderation.forms import ReportForm
@@ -81,6 +82,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "hidden_posts": selectors.hidden_posts(viewer),
         "hidden_comments": selectors.hidden_comments(viewer),
         "is_admin": is_administrator(viewer),
+        # Services belong to no community: their reports are the administrators'.
+        "service_reports": service_reports_page(cursor=None, limit=QUEUE_PAGE_SIZE)
+        if viewer.is_administrator
+        else None,
     }
     if getattr(request, "htmx", False) and request.GET.get("cursor"):
         return render(request, "moderation/queue.html#reports-page", context)

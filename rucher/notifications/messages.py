@@ -1,8 +1,11 @@
 """The sentence and the link of each notification, in the reader's language."""
 
 from collections.abc import Callable
+from datetime import date, datetime
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -84,7 +87,50 @@ def notification_message(notification: Notification) -> str:
             "rank": n.data.get("rank", ""),
             "points": n.data.get("points", ""),
         }
+    if kind == Notification.Kind.SERVICE_REPLY:
+        return _("%(actor)s replied to “%(title)s”") % {**words, "title": n.data.get("title", "")}
+    if kind == Notification.Kind.SERVICE_ACCEPTED:
+        return _("%(actor)s accepted you in “%(title)s”") % {
+            **words,
+            "title": n.data.get("title", ""),
+        }
+    if kind == Notification.Kind.DESK_BOOKED:
+        return _("%(actor)s booked your desk %(desk)s on %(day)s") % {
+            **words,
+            "desk": n.data.get("desk", ""),
+            "day": _day(n.data.get("day")),
+        }
+    if kind == Notification.Kind.COFFEE:
+        return _("%(actor)s proposes a coffee on %(at)s") % {
+            **words,
+            "at": _moment(n.data.get("at")),
+        }
+    if kind == Notification.Kind.COFFEE_ANSWER:
+        if n.data.get("accepted"):
+            return _("%(actor)s accepted your coffee on %(at)s") % {
+                **words,
+                "at": _moment(n.data.get("at")),
+            }
+        return _("%(actor)s declined your coffee on %(at)s") % {
+            **words,
+            "at": _moment(n.data.get("at")),
+        }
     return _("New activity")
+
+
+def _day(value: object) -> str:
+    try:
+        return date_format(date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return ""
+
+
+def _moment(value: object) -> str:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return ""
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def notification_url(notification: Notification) -> str:
@@ -96,6 +142,15 @@ def notification_url(notification: Notification) -> str:
         return reverse("profile", args=[n.data["username"]])
     if n.kind == Notification.Kind.WEEKLY_TOP:
         return reverse("leaderboard")
+    if (
+        n.kind in (Notification.Kind.SERVICE_REPLY, Notification.Kind.SERVICE_ACCEPTED)
+        and str(n.data.get("service_id", "")).isdigit()
+    ):
+        return reverse("service", args=[int(n.data["service_id"])])
+    if n.kind == Notification.Kind.DESK_BOOKED:
+        return reverse("desks")
+    if n.kind in (Notification.Kind.COFFEE, Notification.Kind.COFFEE_ANSWER):
+        return reverse("coffee")
     if n.community is not None:
         if n.kind == Notification.Kind.JOIN_REQUEST:
             return reverse("community_manage", args=[n.community.slug])

@@ -26,6 +26,11 @@ class NotificationKind(models.TextChoices):
     BADGE = "badge", _("Badge earned")
     WEEKLY_TOP = "weekly_top", _("In the top 3 of the week")
     KUDOS = "kudos", _("Thanks received")
+    SERVICE_REPLY = "service_reply", _("Reply to my offer or request")
+    SERVICE_ACCEPTED = "service_accepted", _("My reply was accepted")
+    DESK_BOOKED = "desk_booked", _("Desk booking")
+    COFFEE = "coffee", _("Coffee proposal")
+    COFFEE_ANSWER = "coffee_answer", _("Answer to my coffee proposal")
 
 
 class Notification(models.Model):

@@ -6,11 +6,12 @@ from django.test.utils import CaptureQueriesContext
 
 from rucher.accounts import services
 from rucher.accounts.models import DeclaredSkill
-from rucher.accounts.selectors import COMPLETE_PROFILE_THRESHOLD, meet_colleague
+from rucher.accounts.selectors import COMPLETE_PROFILE_THRESHOLD
 from rucher.actions import memberships as membership_actions
 from rucher.communities import services as community_services
 from rucher.content.models import Post, PostCommunity
 from rucher.core.factories import PersonFactory
+from rucher.life.meet import meet_colleague
 
 TRIES = 40
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
 from rucher.content.demo import demo_content_load
+from rucher.life.demo import demo_life_load
 from rucher.qa.demo import demo_questions_load
 from rucher.recognition.demo import demo_recognition_load
 
@@ -33,6 +34,11 @@ class Command(BaseCommand):
             f"Demo recognition: {recognition['points']} points entries, "
             f"{recognition['thanks']} thanks, {recognition['badges']} badges and "
             f"{recognition['top3']} people in last week's top 3 created now."
+        )
+        life = demo_life_load()
+        self.stdout.write(
+            f"Demo everyday life: {life['sites']} sites, {life['desks']} desks and "
+            f"{life['services']} services created now."
         )
         self.stdout.write(
             self.style.SUCCESS(
