@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rucher.qa",
     "rucher.notifications",
     "rucher.moderation",
+    "rucher.toolbox",
     "rucher.mail",
     "rucher.api",
 ]

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("rucher.notifications.urls")),
     path("", include("rucher.moderation.urls")),
     path("", include("rucher.recognition.urls")),
+    path("", include("rucher.toolbox.urls")),
     path("", include("rucher.mail.urls")),
 ]

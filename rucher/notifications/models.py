@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     BADGE = "badge", _("Badge earned")
     WEEKLY_TOP = "weekly_top", _("In the top 3 of the week")
     KUDOS = "kudos", _("Thanks received")
+    IDEA_STATUS = "idea_status", _("News of an idea I proposed or voted for")
 
 
 class Notification(models.Model):
