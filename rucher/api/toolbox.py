@@ -223,7 +223,7 @@ def _idea_read(request: AuthedRequest, post_id: int) -> IdeaOut:
     post = access.access_post(request.auth, post_id)
     state = selectors.post_tool_state(request.auth, post, can_moderate=False)
     full = content_selectors.post_page(request.auth, post).post
-    row = full.idea_rows.first()  # type: ignore[attr-defined]
+    row = full.idea_rows.first()
     return IdeaOut(
         **_post_out(full).model_dump(),
         status=state.status if state else IdeaStatus.NEW,

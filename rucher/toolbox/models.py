@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rucher.communities.models import Community
 from rucher.content.models import MAX_TITLE_LENGTH, Post
@@ -65,11 +66,12 @@ class TopicVisit(models.Model):
 
 
 class IdeaStatus(models.TextChoices):
-    NEW = "new", _("New")
-    UNDER_STUDY = "under_study", _("Under study")
-    ACCEPTED = "accepted", _("Accepted")
-    DONE = "done", _("Done")
-    DECLINED = "declined", _("Declined")
+    # Their own context: "Accepted" elsewhere is a plural column of questions.
+    NEW = "new", pgettext_lazy("idea status", "New")
+    UNDER_STUDY = "under_study", pgettext_lazy("idea status", "Under study")
+    ACCEPTED = "accepted", pgettext_lazy("idea status", "Accepted")
+    DONE = "done", pgettext_lazy("idea status", "Done")
+    DECLINED = "declined", pgettext_lazy("idea status", "Declined")
 
 
 class Idea(models.Model):

@@ -4,6 +4,7 @@ fixed number of queries whatever its size; readability is content.access's rule.
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     Exists,
@@ -37,8 +38,8 @@ IDEA_SORTS = ("votes", "recent")
 TOC_MIN_HEADINGS = 3
 
 
-def _rows(model: type, viewer: User, community: Community) -> QuerySet:  # type: ignore[type-arg]
-    qs = model.objects.filter(community=community)
+def _rows(model: type[Topic | Idea | Article], viewer: User, community: Community) -> QuerySet[Any]:
+    qs = model._default_manager.filter(community=community)
     if not community_access.can_manage(viewer, community):
         qs = qs.filter(post__hidden_at__isnull=True)
     return qs.select_related("post", "post__author").annotate(
@@ -46,7 +47,7 @@ def _rows(model: type, viewer: User, community: Community) -> QuerySet:  # type:
     )
 
 
-def _decorate(viewer: User, rows: list) -> list[Post]:  # type: ignore[type-arg]
+def _decorate(viewer: User, rows: list[Any]) -> list[Post]:
     """The posts of the rows, each knowing its row (`tool`), with what a list shows and the API
     returns: tags, files, communities the viewer reads, liked_by_me (three queries)."""
     posts = []
@@ -155,8 +156,8 @@ def person_blog_page(
     posts = list(page.items)
     _prefetch(viewer, posts)
     for post in posts:
-        post.reading_minutes = reading_minutes(post.body)  # type: ignore[attr-defined]
-        post.published_at = post.created_at  # type: ignore[attr-defined]
+        post.reading_minutes = reading_minutes(post.body)
+        post.published_at = post.created_at
     return Page(items=posts, next_cursor=page.next_cursor)
 
 
@@ -230,13 +231,13 @@ def post_tool_state(viewer: User, post: Post, *, can_moderate: bool) -> ToolStat
             kind=post.kind,
             can_manage=can_moderate,
             status=row.status,
-            status_label=IdeaStatus(row.status).label,
+            status_label=str(IdeaStatus(row.status).label),
             vote_count=row.vote_count,
-            voted=bool(row.voted),  # type: ignore[attr-defined]
+            voted=bool(row.voted),
             can_vote=post.author_id != viewer.pk,
             answer_html=row.answer_html,
             answered_by=row.answered_by,
-            statuses=list(IdeaStatus.choices),
+            statuses=[(value, str(label)) for value, label in IdeaStatus.choices],
         )
     if post.kind == PostKind.ARTICLE:
         html, toc = article_outline(post.body_html)
