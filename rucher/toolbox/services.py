@@ -419,3 +419,48 @@ def draft_cover(draft: ArticleDraft) -> Cover | None:
         return None
     with draft.cover.open("rb") as handle:
         return Cover(content=handle.read(), width=draft.cover_width, height=draft.cover_height)
+
+
+# --- rows for posts written without rucher.actions (demo, seed, imports, older data) --------
+
+
+@transaction.atomic
+def tool_rows_backfill() -> int:
+    """Creates the missing forum, idea and blog rows of existing posts (idempotent): for posts
+    written straight into the content tables (demo content, `rucher seed`, importers) and for
+    databases older than the toolbox. A topic's last activity is its newest reply's time.
+    Returns how many rows were created."""
+    from django.db.models import Exists, OuterRef
+
+    from rucher.content.models import PostCommunity
+
+    created = 0
+    for kind, model in ((PostKind.ARTICLE, Article), (PostKind.IDEA, Idea)):
+        missing = PostCommunity.objects.filter(post__kind=kind).exclude(
+            Exists(
+                model.objects.filter(post=OuterRef("post_id"), community=OuterRef("community_id"))
+            )
+        )
+        rows: list[Article | Idea] = []
+        for post_id, community_id, at in missing.values_list(
+            "post_id", "community_id", "created_at"
+        ):
+            if model is Article:
+                rows.append(Article(post_id=post_id, community_id=community_id, published_at=at))
+            else:
+                rows.append(Idea(post_id=post_id, community_id=community_id, created_at=at))
+        model.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)  # type: ignore[attr-defined]
+        created += len(rows)
+    missing_topics = PostCommunity.objects.filter(post__kind=PostKind.DISCUSSION).exclude(
+        Exists(Topic.objects.filter(post=OuterRef("post_id"), community=OuterRef("community_id")))
+    )
+    topics = [
+        Topic(post_id=post_id, community_id=community_id, last_activity_at=at)
+        for post_id, community_id, at in missing_topics.values_list(
+            "post_id", "community_id", "created_at"
+        )
+    ]
+    Topic.objects.bulk_create(topics, batch_size=1000, ignore_conflicts=True)
+    for post in Post.objects.filter(pk__in={t.post_id for t in topics}, comment_count__gt=0):
+        topic_activity_refresh(post=post)
+    return created + len(topics)
