@@ -4,6 +4,7 @@ fixed number of queries whatever its size; readability is content.access's rule.
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import (
@@ -249,3 +250,52 @@ def post_tool_state(viewer: User, post: Post, *, can_moderate: bool) -> ToolStat
             body_html=html,
         )
     return None
+
+
+@dataclass
+class AcceptedIdea:
+    post_id: int
+    community_id: int
+    visibility: str
+    title: str
+    answer_html: str
+    accepted_at: datetime
+
+
+def ideas_accepted_between(
+    community_ids: list[int], since: datetime, until: datetime, *, limit: int = 200
+) -> list[AcceptedIdea]:
+    """Ideas set to accepted in the window, in these communities (one query; digests filter
+    them per reader with content.access.readable_through). Hidden posts never appear."""
+    if not community_ids:
+        return []
+    rows = (
+        Idea.objects.filter(
+            community_id__in=community_ids,
+            status=IdeaStatus.ACCEPTED,
+            status_changed_at__gt=since,
+            status_changed_at__lte=until,
+            post__hidden_at__isnull=True,
+        )
+        .order_by("-status_changed_at", "-post_id")
+        .values_list(
+            "post_id",
+            "community_id",
+            "community__visibility",
+            "post__title",
+            "post__body",
+            "answer_html",
+            "status_changed_at",
+        )[:limit]
+    )
+    return [
+        AcceptedIdea(
+            post_id=post_id,
+            community_id=community_id,
+            visibility=visibility,
+            title=title or body[:80],
+            answer_html=answer_html,
+            accepted_at=at,
+        )
+        for post_id, community_id, visibility, title, body, answer_html, at in rows
+    ]
