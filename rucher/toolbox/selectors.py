@@ -295,7 +295,7 @@ def ideas_accepted_between(
             visibility=visibility,
             title=title or body[:80],
             answer_html=answer_html,
-            accepted_at=at,
+            accepted_at=at or until,  # never None: the filter bounds it
         )
         for post_id, community_id, visibility, title, body, answer_html, at in rows
     ]

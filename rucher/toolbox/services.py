@@ -428,39 +428,46 @@ def draft_cover(draft: ArticleDraft) -> Cover | None:
 def tool_rows_backfill() -> int:
     """Creates the missing forum, idea and blog rows of existing posts (idempotent): for posts
     written straight into the content tables (demo content, `rucher seed`, importers) and for
-    databases older than the toolbox. A topic's last activity is its newest reply's time.
-    Returns how many rows were created."""
-    from django.db.models import Exists, OuterRef
+    databases older than the toolbox. Set-based (an INSERT … SELECT per tool, then one UPDATE
+    for the topics' last replies), so it scales to a seeded million posts. Returns how many
+    rows were created."""
+    from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
     from rucher.content.models import PostCommunity
 
     created = 0
-    for kind, model in ((PostKind.ARTICLE, Article), (PostKind.IDEA, Idea)):
-        missing = PostCommunity.objects.filter(post__kind=kind).exclude(
-            Exists(
-                model.objects.filter(post=OuterRef("post_id"), community=OuterRef("community_id"))
+    for kind, model, time_field in (
+        (PostKind.ARTICLE, Article, "published_at"),
+        (PostKind.IDEA, Idea, "created_at"),
+        (PostKind.DISCUSSION, Topic, "last_activity_at"),
+    ):
+        missing = (
+            PostCommunity.objects.filter(post__kind=kind)
+            .exclude(
+                Exists(
+                    model._default_manager.filter(
+                        post=OuterRef("post_id"), community=OuterRef("community_id")
+                    )
+                )
             )
+            .order_by("pk")
+            .values_list("post_id", "community_id", "created_at")
         )
-        rows: list[Article | Idea] = []
-        for post_id, community_id, at in missing.values_list(
-            "post_id", "community_id", "created_at"
-        ):
-            if model is Article:
-                rows.append(Article(post_id=post_id, community_id=community_id, published_at=at))
-            else:
-                rows.append(Idea(post_id=post_id, community_id=community_id, created_at=at))
-        model.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)  # type: ignore[attr-defined]
-        created += len(rows)
-    missing_topics = PostCommunity.objects.filter(post__kind=PostKind.DISCUSSION).exclude(
-        Exists(Topic.objects.filter(post=OuterRef("post_id"), community=OuterRef("community_id")))
+        batch: list[Article | Idea | Topic] = []
+        for post_id, community_id, at in missing.iterator(chunk_size=5000):
+            batch.append(model(post_id=post_id, community_id=community_id, **{time_field: at}))
+            if len(batch) >= 5000:
+                model._default_manager.bulk_create(batch, ignore_conflicts=True)  # type: ignore[arg-type]
+                created += len(batch)
+                batch = []
+        model._default_manager.bulk_create(batch, ignore_conflicts=True)  # type: ignore[arg-type]
+        created += len(batch)
+    newest = Comment.objects.filter(post=OuterRef("post_id"), hidden_at__isnull=True).order_by(
+        "-created_at", "-id"
     )
-    topics = [
-        Topic(post_id=post_id, community_id=community_id, last_activity_at=at)
-        for post_id, community_id, at in missing_topics.values_list(
-            "post_id", "community_id", "created_at"
-        )
-    ]
-    Topic.objects.bulk_create(topics, batch_size=1000, ignore_conflicts=True)
-    for post in Post.objects.filter(pk__in={t.post_id for t in topics}, comment_count__gt=0):
-        topic_activity_refresh(post=post)
-    return created + len(topics)
+    Topic.objects.filter(last_replier__isnull=True, post__comment_count__gt=0).update(
+        last_activity_at=Coalesce(Subquery(newest.values("created_at")[:1]), "last_activity_at"),
+        last_replier_id=Subquery(newest.values("author_id")[:1]),
+    )
+    return created

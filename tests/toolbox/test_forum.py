@@ -105,3 +105,24 @@ def test_the_forum_page_has_a_query_budget(world, open_club, web, django_assert_
     publish(member, open_club, "discussion", "One more")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/c/{open_club.slug}/forum/")
+
+
+def test_posts_written_without_the_actions_get_their_rows_once(world, open_club):
+    """Seed, demo content and importers write posts straight into the content tables."""
+    from rucher.content.models import Comment, Post, PostCommunity
+    from rucher.toolbox.models import Article, Idea
+
+    member, manager = world.people["member"], world.people["manager"]
+    rows = {}
+    for kind in ("discussion", "idea", "article", "post"):
+        post = Post.objects.create(author=member, kind=kind, title=kind, body="x")
+        PostCommunity.objects.create(post=post, community=open_club, created_at=post.created_at)
+        rows[kind] = post
+    reply = Comment.objects.create(post=rows["discussion"], author=manager, body="late")
+    Post.objects.filter(pk=rows["discussion"].pk).update(comment_count=1)
+    assert services.tool_rows_backfill() == 3
+    assert services.tool_rows_backfill() == 0
+    topic = Topic.objects.get(post=rows["discussion"])
+    assert (topic.last_replier, topic.last_activity_at) == (manager, reply.created_at)
+    assert Idea.objects.filter(post=rows["idea"]).exists()
+    assert Article.objects.filter(post=rows["article"]).exists()
