@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rucher.notifications",
     "rucher.moderation",
     "rucher.life",
+    "rucher.toolbox",
     "rucher.mail",
     "rucher.api",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("rucher.notifications.urls")),
     path("", include("rucher.moderation.urls")),
     path("", include("rucher.recognition.urls")),
+    path("", include("rucher.toolbox.urls")),
     path("", include("rucher.mail.urls")),
     path("", include("rucher.life.urls")),
 ]

@@ -12,6 +12,7 @@ from rucher.content.models import Comment, Post, PostKind
 from rucher.qa import services as qa
 from rucher.recognition import points
 from rucher.recognition import services as recognition
+from rucher.toolbox import services as toolbox
 
 
 @transaction.atomic
@@ -24,12 +25,15 @@ def comment_publish(
     attachment_ids: Sequence[int] = (),
 ) -> Comment:
     """The comment's rows, then the question's first answer (qa), then the points; after
-    commit the mentions, the reply and the post's author are notified in the background."""
+    commit the mentions, the reply and the post's author are notified in the background. A forum
+    topic refuses replies once closed (409 topic_closed), and moves up its forum."""
+    toolbox.topic_check_open(post=post)
     comment = content.comment_create(
         author=author, post=post, body=body, parent=parent, attachment_ids=attachment_ids
     )
     if post.kind == PostKind.QUESTION:
         qa.answer_recorded(comment=comment, post=post)
+    toolbox.topic_activity_refresh(post=post)
     points.points_on_comment_created(comment=comment, post=post)
     comment_id = comment.pk
     transaction.on_commit(lambda: content_tasks.notify_comment_created.enqueue(comment_id))
@@ -56,3 +60,4 @@ def comment_remove(*, actor: User, comment: Comment) -> None:
     content.comment_delete(actor=actor, comment=comment)
     if comment.post.kind == PostKind.QUESTION:
         qa.answer_removed(post_id=comment.post_id)
+    toolbox.topic_activity_refresh(post=comment.post)

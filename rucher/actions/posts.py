@@ -14,6 +14,7 @@ from rucher.notifications.announcements import announcement_published
 from rucher.qa import services as qa
 from rucher.recognition import points
 from rucher.recognition import services as recognition
+from rucher.toolbox import services as toolbox
 
 
 @transaction.atomic
@@ -48,6 +49,7 @@ def post_publish(
 def post_published(*, post: Post, communities: Sequence[Community]) -> None:
     """The effects of a new post whose rows exist (also for thanks, whose rows
     rucher.recognition.kudos writes)."""
+    toolbox.tool_rows_create(post=post, communities=communities)
     if post.kind == PostKind.QUESTION:
         qa.question_open(post=post, communities=list({c.pk: c for c in communities}.values()))
     recognition.first_contribution_published(post=post)

@@ -33,7 +33,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
-from rucher.core.errors import NotFound
+from rucher.core.errors import Conflict, NotFound
 from rucher.core.pagination import BadCursor
 
 logger = logging.getLogger("rucher.api")
@@ -248,6 +248,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         detail = messages[0] if len(messages) == 1 else _("Some fields are invalid.")
         return respond(request, 400, detail, "invalid", fields)
 
+    def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        return respond(request, 409, exc.messages[0], exc.code or "conflict")
+
     def on_not_found(request: HttpRequest, exc: Http404 | NotFound) -> HttpResponse:
         return respond(request, 404, _("Not found."), "not_found")
 
@@ -306,6 +309,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
         (NinjaValidationError, on_ninja_validation),
+        (Conflict, on_conflict),
         (DjangoValidationError, on_django_validation),
         (Http404, on_not_found),
         (NotFound, on_not_found),

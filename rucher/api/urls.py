@@ -17,6 +17,7 @@ from rucher.api import (
     qa,
     recognition,
     tokens,
+    toolbox,
 )
 from rucher.api.auth import BearerTokenAuth, SessionCsrfAuth, members_only
 from rucher.api.errors import JsonParser, api_not_found, install_error_handlers, json_http_errors
@@ -59,3 +60,4 @@ api.add_router("", recognition.router)
 api.add_router("", leaderboard.router)
 api.add_router("", mail.router)
 api.add_router("", life.router)
+api.add_router("", toolbox.router)

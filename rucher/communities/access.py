@@ -109,6 +109,15 @@ def access_community_content(viewer: User, slug: str) -> Community:
     return community
 
 
+def access_community_tab(viewer: User, slug: str, tab: str) -> Community:
+    """`access_community_content` for a tab of the community page (blog, forum, ideas,
+    questions, members): a tab its managers turned off is 404, like a missing page."""
+    community = access_community_content(viewer, slug)
+    if not community.tab_on(tab):
+        raise Http404
+    return community
+
+
 def refresh_viewer_membership(viewer: User, community: Community) -> Community:
     """Re-reads the viewer's role and status after a write changed them."""
     membership = (

@@ -30,6 +30,17 @@ class CommunityVisibility(models.TextChoices):
     SECRET = "secret", _("Secret: invitation only, invisible to non-members")
 
 
+class CommunityTab(models.TextChoices):
+    """The tabs of a community page that its managers may turn off (the stream, with the
+    about text, is always on). A tab that is off answers 404 and leaves the menu."""
+
+    BLOG = "blog", _("Blog")
+    FORUM = "forum", _("Forum")
+    IDEAS = "ideas", _("Ideas")
+    QUESTIONS = "questions", _("Questions")
+    MEMBERS = "members", _("Members")
+
+
 class DefaultCommunityRole(models.TextChoices):
     NONE = "", _("None")
     WELCOME = "welcome", _("Welcome community for newcomers")
@@ -38,6 +49,7 @@ class DefaultCommunityRole(models.TextChoices):
 
 class Community(models.Model):
     Kind = CommunityKind
+    Tab = CommunityTab
     Visibility = CommunityVisibility
     DefaultRole = DefaultCommunityRole
 
@@ -65,6 +77,8 @@ class Community(models.Model):
     # (communities.services.community_cover_set), served to those who may see the community.
     cover = models.ImageField(_("cover image"), upload_to="communities/", blank=True)
     member_count = models.PositiveIntegerField(default=0, editable=False)
+    # Comma-separated CommunityTab values turned off (empty: every tab on, the default).
+    tabs_off = models.CharField(max_length=100, blank=True, default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -108,6 +122,14 @@ class Community(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         memo_clear()
         return super().delete(*args, **kwargs)
+
+    def tab_on(self, tab: str) -> bool:
+        return tab not in self.tabs_off.split(",")
+
+    @property
+    def tabs_shown(self) -> list[str]:
+        """The tabs that are on (templates: `{% if "blog" in c.tabs_shown %}`)."""
+        return [tab for tab in CommunityTab.values if self.tab_on(tab)]
 
     @property
     def is_open(self) -> bool:

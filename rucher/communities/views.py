@@ -158,7 +158,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.access_community_content(http.viewer(request), slug)
+    found = access.access_community_tab(http.viewer(request), slug, Community.Tab.MEMBERS)
     try:
         page = selectors.members_page(
             found, cursor=request.GET.get("cursor") or None, limit=MEMBERS_PAGE_SIZE

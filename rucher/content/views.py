@@ -23,6 +23,8 @@ from rucher.core.forms import add_service_errors
 from rucher.core.pagination import BadCursor
 from rucher.core.text import normalise_tag
 from rucher.qa import selectors as qa_selectors
+from rucher.toolbox import selectors as toolbox_selectors
+from rucher.toolbox import services as toolbox_services
 
 COMMENTS_PAGE_SIZE = 50
 TAG_PAGE_SIZE = 20
@@ -45,7 +47,10 @@ def post_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         community_choices=_community_choices(viewer),
-        initial={"communities": [initial_slug] if initial_slug else []},
+        initial={
+            "communities": [initial_slug] if initial_slug else [],
+            "kind": request.GET.get("kind", PostKind.POST),
+        },
     )
     status = 200
     if request.method == "POST":
@@ -108,6 +113,10 @@ def _post_page(
         else None,
         "comments": comments,
         "comment_form": comment_form or CommentForm(),
+        # Blog, forum, idea box: cover, contents, closed state, votes and status (or None).
+        "tool": toolbox_selectors.post_tool_state(
+            viewer, page.post, can_moderate=page.can_moderate
+        ),
     }
     if request.htmx and request.GET.get("cursor"):
         return render(request, "content/post.html#comments-page", context)
@@ -117,7 +126,10 @@ def _post_page(
 @login_required
 @require_GET
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    return _post_page(request, access.access_post(http.viewer(request), post_id))
+    post = access.access_post(http.viewer(request), post_id)
+    if post.kind == PostKind.DISCUSSION and not request.GET.get("cursor"):
+        toolbox_services.topic_visit(person=http.viewer(request), post=post)
+    return _post_page(request, post)
 
 
 @login_required

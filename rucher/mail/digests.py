@@ -35,6 +35,7 @@ from rucher.notifications.messages import notification_message, notification_url
 from rucher.notifications.models import Notification
 from rucher.qa.models import Question
 from rucher.recognition.models import SkillReputation, WeeklyTop
+from rucher.toolbox.selectors import AcceptedIdea, ideas_accepted_between
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +175,17 @@ class DigestService:
 
 
 @dataclass
+class DigestIdea:
+    """An idea accepted in one of the person's communities (weekly digest, F-IDEAS)."""
+
+    post_id: int
+    title: str
+    url: str
+    community: str
+    answer: str
+
+
+@dataclass
 class DigestNotice:
     notification_id: int
     kind: str
@@ -198,6 +210,7 @@ class Digest:
     events: list[DigestEvent] = field(default_factory=list)
     top3: list[DigestTopEntry] = field(default_factory=list)
     top3_week: date | None = None
+    ideas: list[DigestIdea] = field(default_factory=list)
     notices: list[DigestNotice] = field(default_factory=list)
     more_notices: int = 0
     # Weekly only: "new near you", the services published at the person's site.
@@ -214,6 +227,7 @@ class Digest:
             + len(self.newest)
             + len(self.questions)
             + sum(1 for event in self.events if event.is_new)
+            + len(self.ideas)
             + len(self.notices)
             + self.more_notices
             + len(self.nearby)
@@ -334,6 +348,7 @@ class _Batch:
     events: dict[int, list[DigestEvent]]
     # Site name (casefolded) → (published at, author id, service) of the period, newest first.
     nearby: dict[str, list[tuple[datetime, int, DigestService]]] = field(default_factory=dict)
+    ideas: list[AcceptedIdea] = field(default_factory=list)
     # Posts as shown, by (post, community): built once, shared by every reader of the batch.
     shown_posts: dict[tuple[int, int], DigestPost] = field(default_factory=dict)
     # Each person's access scope, built on first use from `communities` and `removed`.
@@ -648,6 +663,12 @@ def _prepare(people: Sequence[User], *, period: str, period_start: date, until: 
         nearby=_nearby(earliest, until)
         if period == WEEKLY and any(person.site for person in content_people)
         else {},
+        # The idea box's week: ideas accepted in the readers' communities (weekly digest only).
+        ideas=ideas_accepted_between(
+            sorted({c for pk in with_content for c in communities.get(pk, [])}), earliest, until
+        )
+        if with_content and period == DigestPeriod.WEEKLY
+        else [],
     )
 
 
@@ -829,6 +850,37 @@ def person_language(person: User) -> str:
     return person.language or settings.LANGUAGE_CODE
 
 
+MAX_DIGEST_IDEAS = 5
+
+
+def _person_ideas(batch: _Batch, person: User, since: datetime) -> list[DigestIdea]:
+    """Ideas accepted since the person's last digest in their communities, each once."""
+    mine = set(batch.communities.get(person.pk, []))
+    scope = _scope(batch, person)
+    found: list[DigestIdea] = []
+    seen: set[int] = set()
+    for idea in batch.ideas:
+        if len(found) >= MAX_DIGEST_IDEAS:
+            break
+        if idea.post_id in seen or idea.community_id not in mine:
+            continue
+        if idea.accepted_at <= since or not readable_through(
+            scope, [(idea.community_id, idea.visibility)]
+        ):
+            continue
+        seen.add(idea.post_id)
+        found.append(
+            DigestIdea(
+                post_id=idea.post_id,
+                title=idea.title,
+                url=_post_url(idea.post_id),
+                community=batch.community_names.get(idea.community_id, ""),
+                answer=_plain(idea.answer_html, 200),
+            )
+        )
+    return found
+
+
 def _build(batch: _Batch, person: User) -> Digest:
     since = batch.since[person.pk]
     choice = batch.deliveries[person.pk][preferences.DIGEST]
@@ -858,6 +910,7 @@ def _build(batch: _Batch, person: User) -> Digest:
             for created_at, author_id, shown in batch.nearby.get(person.site.casefold(), [])
             if created_at >= since and author_id != person.pk
         ][:NEARBY_SHOWN]
+    digest.ideas = _person_ideas(batch, person, since)
     if batch.top3_frozen_at is not None and since < batch.top3_frozen_at <= batch.until:
         digest.top3, digest.top3_week = batch.top3, batch.top3_week
     return digest

@@ -31,6 +31,17 @@ def badge_labeller_set(labeller: Callable[[str, str | None], str]) -> None:
     _badge_label = labeller
 
 
+def _idea_status_label(code: str) -> str:
+    labels = {
+        "new": _("new"),
+        "under_study": _("under study"),
+        "accepted": _("accepted"),
+        "done": _("done"),
+        "declined": _("declined"),
+    }
+    return labels.get(code, code)
+
+
 def notification_message(notification: Notification) -> str:
     """E.g. "Camille mentioned you in “Budget 2027”"; plain text (templates escape it)."""
     n = notification
@@ -78,6 +89,12 @@ def notification_message(notification: Notification) -> str:
                 "value": n.data["value"],
             }
         return _("%(actor)s thanked you publicly: “%(post)s”") % words
+    if kind == Notification.Kind.IDEA_STATUS:
+        # The status label belongs to rucher.toolbox (above): the data carries its code.
+        return _("%(actor)s answered the idea “%(post)s”: %(status)s") % {
+            **words,
+            "status": _idea_status_label(str(n.data.get("status", ""))),
+        }
     if kind == Notification.Kind.BADGE:
         code, tag = str(n.data.get("badge", "")), str(n.data.get("tag") or "") or None
         badge = _badge_label(code, tag) if _badge_label is not None else code

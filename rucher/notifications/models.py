@@ -31,6 +31,7 @@ class NotificationKind(models.TextChoices):
     DESK_BOOKED = "desk_booked", _("Desk booking")
     COFFEE = "coffee", _("Coffee proposal")
     COFFEE_ANSWER = "coffee_answer", _("Answer to my coffee proposal")
+    IDEA_STATUS = "idea_status", _("News of an idea I proposed or voted for")
 
 
 class Notification(models.Model):

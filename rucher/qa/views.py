@@ -70,7 +70,10 @@ def questions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def community_questions(request: HttpRequest, slug: str) -> HttpResponse:
-    return _list(request, community_access.access_community_content(http.viewer(request), slug))
+    return _list(
+        request,
+        community_access.access_community_tab(http.viewer(request), slug, Community.Tab.QUESTIONS),
+    )
 
 
 @login_required

@@ -118,6 +118,7 @@ class PointsReason(models.TextChoices):
     FIRST_CONTRIBUTION = "first_contribution", _("First contribution")
     KUDOS_RECEIVED = "kudos_received", _("Thanks received")
     EVENT_ATTENDED = "event_attended", _("Event attended")
+    IDEA_ACCEPTED = "idea_accepted", _("Idea accepted")
 
 
 # The absurd-value guard for administrators: a single contribution is never worth more.

@@ -47,6 +47,7 @@ DEFAULT_VALUES: dict[str, int] = {
     Reason.FIRST_CONTRIBUTION: 10,
     Reason.KUDOS_RECEIVED: 10,
     Reason.EVENT_ATTENDED: 5,
+    Reason.IDEA_ACCEPTED: 20,
 }
 # Points per person, reason and day; 0 means no cap.
 DEFAULT_DAILY_CAPS: dict[str, int] = {
@@ -59,6 +60,7 @@ DEFAULT_DAILY_CAPS: dict[str, int] = {
     Reason.FIRST_CONTRIBUTION: 0,
     Reason.KUDOS_RECEIVED: 30,
     Reason.EVENT_ATTENDED: 25,
+    Reason.IDEA_ACCEPTED: 100,
 }
 DEFAULT_PAIR_DAILY_CAP = 3
 # Thanks between the same two people earn points once a day.

@@ -93,6 +93,8 @@ from rucher.recognition.points import POST_REASONS, pair_daily_cap, points_rules
 from rucher.seed import corpus
 from rucher.seed.progress import Progress
 from rucher.seed.writer import Sink, Table, utc_text
+from rucher.toolbox.models import Article, Idea, Topic
+from rucher.toolbox.services import tool_rows_backfill
 
 SEED_ACTION = "seed.run"
 # Bumped when the same plan and seed would give different rows: `make bench` then reseeds.
@@ -1370,7 +1372,17 @@ def seed_organisation(
     written = period_scores_rebuild(person_ids=org.person_id)
     org.sink.rows["recognition.PeriodScore"] += written
     org.sink.seconds["recognition.PeriodScore"] += time.perf_counter() - step
-    org.vacuum(PeriodScore._meta.db_table)
+    # The blog, forum and idea box rows of the articles, discussions and ideas just written
+    # (rucher.toolbox keeps one per placement; set-based, a few statements).
+    step = time.perf_counter()
+    org.sink.rows["toolbox rows"] += tool_rows_backfill()
+    org.sink.seconds["toolbox rows"] += time.perf_counter() - step
+    org.vacuum(
+        PeriodScore._meta.db_table,
+        Topic._meta.db_table,
+        Idea._meta.db_table,
+        Article._meta.db_table,
+    )
     report = SeedReport(
         plan=plan,
         vendor=connection.vendor,

@@ -313,6 +313,9 @@ def _rows(s: Subjects) -> list[Row]:
         Row(
             "thread", f"post with {s.thread.comment_count} comments", path=f"/posts/{s.thread.pk}/"
         ),
+        Row("blog", "community blog", path=f"/c/{s.community.slug}/blog/"),
+        Row("forum", "community forum, by last reply", path=f"/c/{s.community.slug}/forum/"),
+        Row("ideas", "idea box, by votes", path=f"/c/{s.community.slug}/ideas/?sort=votes"),
         Row("questions", "questions, unanswered", path="/questions/?status=unanswered"),
         Row("directory", "people directory", path="/people/"),
         Row(

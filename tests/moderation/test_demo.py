@@ -5,19 +5,21 @@ import random
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Count, Q
-from django.test.utils import CaptureQueriesContext
 
 from rucher.accounts.demo import demo_people
 from rucher.communities.models import Community, Membership
 from rucher.content.demo import COMMUNITIES, POSTS, _plan
 from rucher.content.models import Comment, CommentLike, Post, PostCommunity, PostLike, PostRead
+from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 
-# `rucher demo` on an empty database, all demos together: 6 968 queries on SQLite when measured.
-DEMO_QUERY_BUDGET = 8_000
+# `rucher demo` on an empty database, all demos together: 6 968 queries on SQLite when measured,
+# about 10 250 (counting every statement) with the community toolbox, whose posts also earn
+# points through the ledger.
+# Counted by an execute wrapper: CaptureQueriesContext keeps only the last 9 000.
+DEMO_QUERY_BUDGET = 12_000
 
 
 def _snapshot():
@@ -29,11 +31,11 @@ def _snapshot():
 
 def test_it_loads_the_content_once_with_exact_counters():
     out = io.StringIO()
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         call_command("demo", stdout=out)
     # Its work is bounded (about 7 000 queries today); its time is measured apart, not asserted
     # (docs/performance.md, "Test suite").
-    assert len(queries) < DEMO_QUERY_BUDGET
+    assert queries.count < DEMO_QUERY_BUDGET
     assert f"{len(POSTS)} posts created now" in out.getvalue()
     first = _snapshot()
     out = io.StringIO()

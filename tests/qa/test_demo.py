@@ -4,9 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import F
-from django.test.utils import CaptureQueriesContext
 
 from rucher.accounts.models import User
 from rucher.communities.models import Membership
@@ -23,11 +21,15 @@ from rucher.qa.models import Question
 from rucher.qa.selectors import answer_time_report
 from rucher.recognition.models import ReputationEvent, SkillReputation
 from rucher.recognition.selectors import experts_page
+from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 
-# `rucher demo` on an empty database, all demos together: 6 968 queries on SQLite when measured.
-DEMO_QUERY_BUDGET = 8_000
+# `rucher demo` on an empty database, all demos together: 6 968 queries on SQLite when measured,
+# about 10 250 (counting every statement) with the community toolbox, whose posts also earn
+# points through the ledger.
+# Counted by an execute wrapper: CaptureQueriesContext keeps only the last 9 000.
+DEMO_QUERY_BUDGET = 12_000
 
 MODELS = (
     Post,
@@ -57,11 +59,11 @@ def _snapshot() -> dict[str, object]:
 
 def test_the_demo_questions_are_created_once_in_every_state():
     out = io.StringIO()
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         call_command("demo", stdout=out)
     # Its work is bounded (about 7 000 queries today); its time is measured apart, not asserted
     # (docs/performance.md, "Test suite").
-    assert len(queries) < DEMO_QUERY_BUDGET
+    assert queries.count < DEMO_QUERY_BUDGET
     assert f"Demo questions: {len(QUESTIONS)} questions created now" in out.getvalue()
     first = _snapshot()
 

@@ -9,6 +9,7 @@ from rucher.content.demo import demo_content_load
 from rucher.life.demo import demo_life_load
 from rucher.qa.demo import demo_questions_load
 from rucher.recognition.demo import demo_recognition_load
+from rucher.toolbox.demo import demo_toolbox_load
 
 
 class Command(BaseCommand):
@@ -28,6 +29,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo questions: {questions['questions']} questions created now "
             f"({questions['promises']} answer-time promises set)."
+        )
+        # Before recognition: its demo grants the points of the posts it finds.
+        toolbox = demo_toolbox_load()
+        self.stdout.write(
+            f"Demo toolbox: {toolbox['articles']} articles, {toolbox['topics']} forum topics "
+            f"and {toolbox['ideas']} ideas created now."
         )
         recognition = demo_recognition_load()
         self.stdout.write(
