@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rucher.notifications",
     "rucher.moderation",
     "rucher.mail",
+    "rucher.analytics",
     "rucher.api",
 ]
 
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "rucher.core.memo.RequestMemoMiddleware",
     "rucher.accounts.middleware.PersonLanguageMiddleware",
     "rucher.accounts.middleware.CharterMiddleware",
+    "rucher.analytics.facts.ActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rucher.core.http.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
