@@ -16,6 +16,7 @@ What counts (documented in docs/analytics.md):
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -82,6 +83,7 @@ def _question_figures(
 def rollup_day(*, day: date) -> int:
     """Rebuilds the day's rows; returns the number of community rows written (network excluded)."""
     start, end = day_bounds(day)
+    row: Any  # the rows of several values() queries below
     window = {"created_at__gte": start, "created_at__lt": end}
     per_community: dict[int, _Figures] = defaultdict(_Figures)
     network = _Figures()
