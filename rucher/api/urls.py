@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
 from rucher.api import (
+    analytics,
     charter,
     communities,
     content,
@@ -57,3 +58,4 @@ api.add_router("", qa.router)
 api.add_router("", recognition.router)
 api.add_router("", leaderboard.router)
 api.add_router("", mail.router)
+api.add_router("", analytics.router)
