@@ -6,8 +6,8 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.contrib.auth.views import redirect_to_login
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
