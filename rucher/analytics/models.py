@@ -123,3 +123,24 @@ class SuccessReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"success report of the week of {self.week_start}"
+
+
+class SuccessReportPost(models.Model):
+    """The weekly report posted in one opted-in community, once per week."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    post = models.ForeignKey(
+        "content.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "week_start"], name="success_report_post_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"report of {self.week_start} in {self.community_id}"

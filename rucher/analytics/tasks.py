@@ -4,7 +4,8 @@ from datetime import date
 
 from django.tasks import task
 
-from rucher.analytics import report, rollups
+from rucher.actions.reports import success_report_run
+from rucher.analytics import rollups
 
 
 @task
@@ -14,4 +15,5 @@ def rollup_day_task(day_iso: str) -> int:
 
 @task
 def success_report_task(week_start_iso: str) -> int:
-    return report.success_report_send(week_start=date.fromisoformat(week_start_iso))
+    queued, _posted = success_report_run(week_start=date.fromisoformat(week_start_iso))
+    return queued
