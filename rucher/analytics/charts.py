@@ -132,7 +132,7 @@ def funnel_chart(stages: Sequence[tuple[str, int]], *, title: str) -> SafeString
     height = row * len(stages) + 8
     total = sum(v for _, v in stages) or 1
     widest = max((v for _, v in stages), default=0) or 1
-    description = ", ".join(f"{label} {v} ({round(100 * v / total)} %)" for label, v in stages)
+    description = ", ".join(f"{label} {v} ({round(100 * v / total)}\u00a0%)" for label, v in stages)
     _, parts = _open(title, description, WIDTH, height)
     for i, (label, value) in enumerate(stages):
         width = max((WIDTH - 40) * value / widest, 4)
@@ -143,7 +143,7 @@ def funnel_chart(stages: Sequence[tuple[str, int]], *, title: str) -> SafeString
             f'fill="{FUNNEL[i % len(FUNNEL)]}" rx="3"/>'
             f'<text x="{WIDTH // 2}" y="{y + 23}" font-size="13" text-anchor="middle" '
             f'fill="{INK}">'
-            f"{escape(label)} · {value} ({round(100 * value / total)} %)</text>"
+            f"{escape(label)} · {value} ({round(100 * value / total)}\u00a0%)</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -128,7 +128,7 @@ class Report:
                 _("Questions answered within the promise"),
                 None if share is None else round(100 * share),
                 None if share_before is None else round(100 * share_before),
-                " %",
+                "\u00a0%",
             ),
         ]
 

@@ -56,7 +56,7 @@ def _kpis(data: selectors.Dashboard) -> list[dict[str, Any]]:
             _("Answered within the promise"),
             _percent(now.answered_within_promise_share),
             _percent(before.answered_within_promise_share),
-            " %",
+            "\u00a0%",
         ),
     ]  # fmt: skip
     return [
@@ -104,7 +104,7 @@ def _charts(data: selectors.Dashboard) -> dict[str, Any]:
         "adoption": charts.bar_chart(
             [(a.department or _("(no department)"), round(100 * (a.share or 0))) for a in adoption],
             title=_("Share of people active, per department"),
-            unit=" %",
+            unit="\u00a0%",
         ),
     }
 
