@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
+from rucher.analytics.demo import demo_analytics_load
 from rucher.content.demo import demo_content_load
 from rucher.qa.demo import demo_questions_load
 from rucher.recognition.demo import demo_recognition_load
@@ -33,6 +34,11 @@ class Command(BaseCommand):
             f"Demo recognition: {recognition['points']} points entries, "
             f"{recognition['thanks']} thanks, {recognition['badges']} badges and "
             f"{recognition['top3']} people in last week's top 3 created now."
+        )
+        analytics = demo_analytics_load()
+        self.stdout.write(
+            f"Demo analytics: {analytics['facts']} activity facts created now, "
+            f"{analytics['days']} days of rollups rebuilt."
         )
         self.stdout.write(
             self.style.SUCCESS(
