@@ -12,10 +12,10 @@ from itertools import count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
+WIDTH = 480
 HEIGHT = 220
-MARGIN_LEFT = 44
-MARGIN_BOTTOM = 28
+MARGIN_LEFT = 40
+MARGIN_BOTTOM = 30
 MARGIN_TOP = 12
 INK = "#5b4a00"
 HONEY = "#d9a400"
@@ -41,13 +41,18 @@ def _open(title: str, description: str, width: int, height: int) -> tuple[str, l
     return uid, [head]
 
 
+NICE_STEPS = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 250, 300, 400, 500)
+
+
 def _scale_max(values: Sequence[float]) -> float:
+    """The top of the y axis: four whole steps of a round size above the highest value."""
     top = max(values, default=0)
     if top <= 0:
-        return 1
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if top <= step * 4:
-            return step * 4 if top > step * 3 else step * 3 if top > step * 2 else step * 2
+        return 4
+    for magnitude in (1, 1000, 1_000_000):
+        for step in NICE_STEPS:
+            if step * magnitude * 4 >= top:
+                return step * magnitude * 4
     return top
 
 
@@ -57,7 +62,7 @@ def line_chart(
     """Several lines over the same x labels (one colour each, a legend under the chart)."""
     values = [v for _, line in series for v in line]
     top = _scale_max(values)
-    legend_height = 18 * ((len(series) + 2) // 3)
+    legend_height = 20 * ((len(series) + 1) // 2)
     height = HEIGHT + legend_height
     plot_w, plot_h = WIDTH - MARGIN_LEFT - 10, HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     description = "; ".join(
@@ -70,7 +75,7 @@ def line_chart(
         parts.append(
             f'<line x1="{MARGIN_LEFT}" y1="{_n(y)}" x2="{WIDTH - 10}" y2="{_n(y)}" '
             f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{MARGIN_LEFT - 6}" y="{_n(y + 4)}" font-size="11" text-anchor="end" '
+            f'<text x="{MARGIN_LEFT - 6}" y="{_n(y + 4)}" font-size="13" text-anchor="end" '
             f'fill="{INK}">{_n(top * step / 4)}</text>'
         )
     n = max(len(labels), 1)
@@ -79,7 +84,7 @@ def line_chart(
         if i < len(labels):
             anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
             parts.append(
-                f'<text x="{_n(xs[i])}" y="{HEIGHT - 8}" font-size="11" text-anchor="{anchor}" '
+                f'<text x="{_n(xs[i])}" y="{HEIGHT - 8}" font-size="13" text-anchor="{anchor}" '
                 f'fill="{INK}">{escape(labels[i])}</text>'
             )
     for index, (name, line) in enumerate(series):
@@ -91,11 +96,11 @@ def line_chart(
             f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5" '
             f'stroke-linejoin="round"/>'
         )
-        lx = 10 + (index % 3) * (WIDTH // 3)
-        ly = HEIGHT + 14 + 18 * (index // 3)
+        lx = 10 + (index % 2) * (WIDTH // 2)
+        ly = HEIGHT + 14 + 20 * (index // 2)
         parts.append(
             f'<rect x="{lx}" y="{ly - 9}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{lx + 18}" y="{ly + 1}" font-size="12" fill="{INK}">{escape(name)}</text>'
+            f'<text x="{lx + 18}" y="{ly + 1}" font-size="14" fill="{INK}">{escape(name)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -104,22 +109,22 @@ def line_chart(
 def bar_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = "") -> SafeString:
     """Horizontal bars, one per item, the value written at the end of each bar."""
     row = 26
-    label_w = 200
+    label_w = 170
     height = max(row * len(items), row) + 8
     top = max((v for _, v in items), default=0) or 1
     description = ", ".join(f"{label} {_n(v)}{unit}" for label, v in items)
     _, parts = _open(title, description, WIDTH, height)
-    bar_max = WIDTH - label_w - 70
+    bar_max = WIDTH - label_w - 64
     for i, (label, value) in enumerate(items):
         y = 4 + i * row
         width = bar_max * value / top
-        short = label if len(label) <= 28 else label[:27] + "…"
+        short = label if len(label) <= 22 else label[:21] + "…"
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 16}" font-size="12" text-anchor="end" '
+            f'<text x="{label_w - 8}" y="{y + 16}" font-size="14" text-anchor="end" '
             f'fill="{INK}">{escape(short)}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{_n(max(width, 1))}" height="{row - 8}" '
             f'fill="{HONEY}" rx="2"/>'
-            f'<text x="{_n(label_w + max(width, 1) + 6)}" y="{y + 16}" font-size="12" '
+            f'<text x="{_n(label_w + max(width, 1) + 6)}" y="{y + 16}" font-size="14" '
             f'fill="{INK}">{_n(value)}{escape(unit)}</text>'
         )
     parts.append("</svg>")
@@ -141,7 +146,7 @@ def funnel_chart(stages: Sequence[tuple[str, int]], *, title: str) -> SafeString
         parts.append(
             f'<rect x="{_n(x)}" y="{y}" width="{_n(width)}" height="{row - 8}" '
             f'fill="{FUNNEL[i % len(FUNNEL)]}" rx="3"/>'
-            f'<text x="{WIDTH // 2}" y="{y + 23}" font-size="13" text-anchor="middle" '
+            f'<text x="{WIDTH // 2}" y="{y + 23}" font-size="15" text-anchor="middle" '
             f'fill="{INK}">'
             f"{escape(label)} · {value} ({round(100 * value / total)}\u00a0%)</text>"
         )
