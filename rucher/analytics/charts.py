@@ -118,7 +118,7 @@ def bar_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = "")
     for i, (label, value) in enumerate(items):
         y = 4 + i * row
         width = bar_max * value / top
-        short = label if len(label) <= 22 else label[:21] + "…"
+        short = label if len(label) <= 19 else label[:18] + "…"
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 16}" font-size="14" text-anchor="end" '
             f'fill="{INK}">{escape(short)}</text>'
