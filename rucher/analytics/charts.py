@@ -41,7 +41,7 @@ def _open(title: str, description: str, width: int, height: int) -> tuple[str, l
     return uid, [head]
 
 
-NICE_STEPS = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 250, 300, 400, 500)
+NICE_STEPS = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 250, 400, 500)
 
 
 def _scale_max(values: Sequence[float]) -> float:

@@ -55,7 +55,7 @@ def test_an_administrator_changes_the_period_and_downloads_a_csv(page: Page, liv
         health.get_by_role("link", name="Télécharger (CSV)").click()
     download = download_info.value
     assert download.suggested_filename.startswith("rucher-communities-")
-    text = open(download.path(), encoding="utf-8").read()
+    text = download.path().read_text(encoding="utf-8")
     assert text.startswith("\ufeffcommunauté;")
     assert "Jardin partagé;jardin;" in text
 
