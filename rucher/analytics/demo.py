@@ -73,7 +73,7 @@ def demo_analytics_load(seed: int = SEED) -> dict[str, Any]:
             if arrivals[person.pk].date() > day:
                 continue
             if rng.random() < habits[person.pk] * growth * weekend:
-                facts.append(ActivityDay(person_id=person.pk, day=day))
+                facts.append(ActivityDay.of(person.pk, day))
     before = ActivityDay.objects.count()
     ActivityDay.objects.bulk_create(facts, ignore_conflicts=True, batch_size=1000)
     created = ActivityDay.objects.count() - before

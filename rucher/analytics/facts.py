@@ -52,9 +52,7 @@ def activity_record(*, person_id: int, day: date | None = None) -> bool:
     if cache.get(key):
         return False
     with transaction.atomic():
-        ActivityDay.objects.bulk_create(
-            [ActivityDay(person_id=person_id, day=day)], ignore_conflicts=True
-        )
+        ActivityDay.objects.bulk_create([ActivityDay.of(person_id, day)], ignore_conflicts=True)
     cache.set(key, 1, GUARD_SECONDS)
     return True
 

@@ -15,6 +15,9 @@ Days are local days in the organisation's time zone (TIME_ZONE). Every rollup ro
 rebuilt from the source tables by `rollup_day`, so any past day can be rebuilt at any time.
 """
 
+from datetime import date, timedelta
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,6 +31,9 @@ class ActivityDay(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_days"
     )
     day = models.DateField()
+    # The Monday of the day's week, stored: weekly distinct counts group on a plain column
+    # (SQLite truncates dates with a Python function, row by row).
+    week = models.DateField()
 
     class Meta:
         constraints = [
@@ -37,6 +43,15 @@ class ActivityDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} active on {self.day}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.week is None:
+            self.week = self.day - timedelta(days=self.day.weekday())
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def of(cls, person_id: int, day: date) -> "ActivityDay":
+        return cls(person_id=person_id, day=day, week=day - timedelta(days=day.weekday()))
 
 
 class ContributionDay(models.Model):

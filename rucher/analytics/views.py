@@ -38,6 +38,9 @@ def _label(day: Any) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
+HEALTH_SHOWN = 30
+
+
 def _percent(share: float | None) -> int | None:
     return None if share is None else round(100 * share)
 
@@ -131,6 +134,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         until=period.until.isoformat(),
         kpis=_kpis(data),
         charts=_charts(data),
+        # The page shows the most active communities (500 rows would cost the page a second
+        # of rendering); the CSV holds them all.
+        health_shown=data.health[:HEALTH_SHOWN],
         by_department=selectors.adoption_by(data.adoption, "department"),
         by_site=selectors.adoption_by(data.adoption, "site"),
         query=request.GET.urlencode(),
