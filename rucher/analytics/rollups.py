@@ -204,7 +204,7 @@ def _insert_contributions(day: date, contributions: dict[tuple[int, int], dict[s
     columns = ["person_id", "community_id", "day", *COUNTS]
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
-    rows = [
+    rows: list[tuple[int | date, ...]] = [
         (pid, cid, day, *(counts[name] for name in COUNTS))
         for (pid, cid), counts in sorted(contributions.items())
     ]
