@@ -66,3 +66,26 @@ def expire_services() -> None:
     from rucher.life.services import services_expire
 
     services_expire()
+
+
+@db_periodic_task(crontab(minute="29"))
+def build_analytics_rollups() -> None:
+    """Hourly (crontabs are UTC): once the local day is over, one task per day to (re)build —
+    yesterday and the days before it whose late answers may have changed (F-ANALYTICS)."""
+    from rucher.analytics.rollups import rollup_days_due
+    from rucher.analytics.tasks import rollup_day_task
+
+    for day in rollup_days_due():
+        rollup_day_task.enqueue(day.isoformat())
+
+
+@db_periodic_task(crontab(minute="41"))
+def send_success_report() -> None:
+    """Hourly (crontabs are UTC): the weekly success report once Monday morning has come in
+    TIME_ZONE (F-SUCCESS-REPORT); a week already sent costs one indexed read."""
+    from rucher.analytics.report import success_report_due_week
+    from rucher.analytics.tasks import success_report_task
+
+    week = success_report_due_week()
+    if week is not None:
+        success_report_task.enqueue(week.isoformat())

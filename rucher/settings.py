@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rucher.life",
     "rucher.toolbox",
     "rucher.mail",
+    "rucher.analytics",
     "rucher.api",
 ]
 
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "rucher.core.memo.RequestMemoMiddleware",
     "rucher.accounts.middleware.PersonLanguageMiddleware",
     "rucher.accounts.middleware.CharterMiddleware",
+    "rucher.analytics.facts.ActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "rucher.core.http.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -337,6 +339,8 @@ RUCHER_EMAIL_MAX_ATTEMPTS = int(os.environ.get("RUCHER_EMAIL_MAX_ATTEMPTS", "8")
 # Digests (F-DIGEST) go out at this local hour (TIME_ZONE), the weekly one on this ISO weekday.
 RUCHER_DIGEST_HOUR = int(os.environ.get("RUCHER_DIGEST_HOUR", "7"))
 RUCHER_DIGEST_WEEKDAY = int(os.environ.get("RUCHER_DIGEST_WEEKDAY", "1"))
+# The weekly success report (F-SUCCESS-REPORT) goes out on Monday at this local hour.
+RUCHER_SUCCESS_REPORT_HOUR = int(os.environ.get("RUCHER_SUCCESS_REPORT_HOUR", "7"))
 
 # Strict CSP with nonces: no inline script or style without the page's nonce, nothing external.
 SECURE_CSP = {

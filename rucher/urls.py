@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("rucher.toolbox.urls")),
     path("", include("rucher.mail.urls")),
     path("", include("rucher.life.urls")),
+    path("", include("rucher.analytics.urls")),
 ]

@@ -1,11 +1,13 @@
 """Who is calling: a personal access token (Bearer) or the browser session (with CSRF)."""
 
+import contextlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from ninja.utils import check_csrf
 
 from rucher.accounts.models import User
 from rucher.accounts.services import token_authenticate
+from rucher.analytics.facts import activity_record
 from rucher.api.errors import ApiError, error_response
 
 
@@ -58,8 +61,11 @@ class SessionCsrfAuth(APIKeyCookie):
 
 
 def _adopt(request: HttpRequest, person: User) -> None:
-    # Token callers skip the session, so give them what the middleware gives signed-in people.
+    # Token callers skip the session, so give them what the middleware gives signed-in people
+    # (their language, and the day's activity fact).
     request.user = person
+    with contextlib.suppress(DatabaseError):
+        activity_record(person_id=person.pk)
     if person.language:
         translation.activate(person.language)
         request.LANGUAGE_CODE = person.language

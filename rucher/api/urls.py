@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
 from rucher.api import (
+    analytics,
     charter,
     communities,
     content,
@@ -61,3 +62,4 @@ api.add_router("", leaderboard.router)
 api.add_router("", mail.router)
 api.add_router("", life.router)
 api.add_router("", toolbox.router)
+api.add_router("", analytics.router)

@@ -45,30 +45,41 @@ IMMEDIATE_BY_DEFAULT = frozenset(
 DIGEST_DEFAULT = Delivery.WEEKLY
 DIGEST_DELIVERIES = (Delivery.DAILY, Delivery.WEEKLY, Delivery.NEVER)
 DIGEST_LABEL = gettext_lazy("Digest of my communities")
+# The weekly success report of administrators and managers (F-SUCCESS-REPORT): sent on
+# Monday ("immediately" when due) or never; never a digest item.
+SUCCESS_REPORT = "success_report"
+SUCCESS_REPORT_DELIVERIES = (Delivery.IMMEDIATE, Delivery.NEVER)
+SUCCESS_REPORT_LABEL = gettext_lazy("Weekly success report (managers and administrators)")
 
 UNSUBSCRIBE_SALT = "rucher.mail.unsubscribe"
 
 
 def preference_kinds() -> list[str]:
     """Every kind a person can set, in display order: the notification kinds, then "digest"."""
-    return [*Notification.Kind.values, DIGEST]
+    return [*Notification.Kind.values, DIGEST, SUCCESS_REPORT]
 
 
 def kind_label(kind: str) -> str:
     if kind == DIGEST:
         return str(DIGEST_LABEL)
+    if kind == SUCCESS_REPORT:
+        return str(SUCCESS_REPORT_LABEL)
     return str(Notification.Kind(kind).label)
 
 
 def allowed_deliveries(kind: str) -> tuple[str, ...]:
     if kind == DIGEST:
         return tuple(DIGEST_DELIVERIES)
+    if kind == SUCCESS_REPORT:
+        return tuple(SUCCESS_REPORT_DELIVERIES)
     return tuple(Delivery.values)
 
 
 def default_delivery(kind: str) -> str:
     if kind == DIGEST:
         return DIGEST_DEFAULT
+    if kind == SUCCESS_REPORT:
+        return Delivery.IMMEDIATE
     return Delivery.IMMEDIATE if kind in IMMEDIATE_BY_DEFAULT else Delivery.WEEKLY
 
 
@@ -79,6 +90,8 @@ def preference_kind(outbox_kind: str) -> str | None:
         return outbox_kind
     if outbox_kind in ("digest", "digest_daily", "digest_weekly"):
         return DIGEST
+    if outbox_kind == SUCCESS_REPORT:
+        return SUCCESS_REPORT
     return None
 
 

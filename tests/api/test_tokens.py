@@ -156,7 +156,14 @@ def test_reading_me_writes_the_token_at_most_once_a_minute(anon_api, member):
         ):
             response = anon_api.call("GET", "/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
         assert response.status_code == 200
-        return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+        # The day's activity fact (analytics) is its own once-a-day write, behind a cache guard.
+        return [
+            q["sql"]
+            for q in queries.captured_queries
+            if not q["sql"].startswith("SELECT")
+            and "SAVEPOINT" not in q["sql"]
+            and "analytics_activityday" not in q["sql"]
+        ]
 
     assert len(writes_of(start)) == 1
     assert writes_of(start + timedelta(seconds=30)) == []

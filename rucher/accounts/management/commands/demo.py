@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
+from rucher.analytics.demo import demo_analytics_load
 from rucher.content.demo import demo_content_load
 from rucher.life.demo import demo_life_load
 from rucher.qa.demo import demo_questions_load
@@ -46,6 +47,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo everyday life: {life['sites']} sites, {life['desks']} desks and "
             f"{life['services']} services created now."
+        )
+        analytics = demo_analytics_load()
+        self.stdout.write(
+            f"Demo analytics: {analytics['facts']} activity facts created now, "
+            f"{analytics['days']} days of rollups rebuilt."
         )
         self.stdout.write(
             self.style.SUCCESS(
