@@ -57,3 +57,12 @@ def freeze_weekly_top() -> None:
     from rucher.recognition.leaderboard import weekly_top_freeze
 
     weekly_top_freeze()
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_webhook_retries() -> None:
+    """Every minute: webhook deliveries whose retry time has come, and claims of dead workers
+    (at-least-once: receivers deduplicate on the delivery id)."""
+    from rucher.integrations.tasks import deliveries_due_enqueue
+
+    deliveries_due_enqueue()

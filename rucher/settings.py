@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rucher.qa",
     "rucher.notifications",
     "rucher.moderation",
+    "rucher.integrations",
     "rucher.mail",
     "rucher.api",
 ]
@@ -287,6 +288,8 @@ RUCHER_POINTS_PAIR_DAILY_CAP = int(os.environ.get("RUCHER_POINTS_PAIR_DAILY_CAP"
 # here (`host` or `host:port`, comma-separated) may resolve to private addresses (intranet).
 RUCHER_OUTBOUND_ALLOWED_HOSTS = os.environ.get("RUCHER_OUTBOUND_ALLOWED_HOSTS", "")
 RUCHER_OUTBOUND_TIMEOUT = float(os.environ.get("RUCHER_OUTBOUND_TIMEOUT", "10"))
+# The largest request an incoming webhook accepts (413 beyond).
+RUCHER_INCOMING_MAX_BYTES = int(os.environ.get("RUCHER_INCOMING_MAX_BYTES", str(100 * 1024)))
 RUCHER_OUTBOUND_MAX_BYTES = int(os.environ.get("RUCHER_OUTBOUND_MAX_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -38,6 +38,9 @@ class User(AbstractUser):
     )
     meet_opt_out = models.BooleanField(_("do not suggest me in “meet a colleague”"), default=False)
     is_ambassador = models.BooleanField(_("network ambassador"), default=False)
+    # An integration posting through an incoming webhook (rucher.integrations): never signs
+    # in, earns no points, absent from the directory and the leaderboards.
+    is_bot = models.BooleanField(_("bot"), default=False, editable=False)
     accepted_charter_version = models.PositiveIntegerField(default=0, editable=False)
     profile_completeness = models.PositiveSmallIntegerField(default=0, editable=False)
     follower_count = models.PositiveIntegerField(default=0, editable=False)

@@ -41,7 +41,7 @@ def charter_is_accepted(person: User) -> bool:
 
 
 def people_queryset() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).prefetch_related("declared_skills")
+    return User.objects.filter(is_active=True, is_bot=False).prefetch_related("declared_skills")
 
 
 def directory_page(
@@ -112,7 +112,7 @@ def directory_facets() -> dict[str, list[str]]:
     """Departments and sites for the filters, cached briefly (a handful of distinct values)."""
     facets = cache.get("rucher:directory:facets")
     if facets is None:
-        active = User.objects.filter(is_active=True)
+        active = User.objects.filter(is_active=True, is_bot=False)
         facets = {
             "departments": sorted(
                 d for d in active.values_list("department", flat=True).distinct() if d
@@ -133,7 +133,9 @@ def meet_colleague(viewer: User) -> User | None:
     Picks a random point in the id range and takes the next match: a few cheap indexed queries
     per preference tier, instead of ORDER BY RANDOM() over everyone.
     """
-    everyone = User.objects.filter(is_active=True, meet_opt_out=False).exclude(pk=viewer.pk)
+    everyone = User.objects.filter(is_active=True, is_bot=False, meet_opt_out=False).exclude(
+        pk=viewer.pk
+    )
     not_followed = everyone.exclude(follower_links__follower=viewer)
     complete = {"profile_completeness__gte": COMPLETE_PROFILE_THRESHOLD}
     # Preferences, not exclusions: someone who follows everyone still meets a colleague.

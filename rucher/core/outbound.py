@@ -92,7 +92,7 @@ class _Target:
     path: str  # path and query, as sent on the request line
 
 
-def _parse(url: str) -> _Target:
+def parse_url(url: str) -> _Target:
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -202,7 +202,7 @@ def fetch(
     redirects: list[str] = []
     current = url
     while True:
-        target = _parse(current)
+        target = parse_url(current)
         address = resolve_checked(target.host, target.port)
         status, response_headers, content = _exchange(
             target,

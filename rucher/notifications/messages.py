@@ -84,6 +84,10 @@ def notification_message(notification: Notification) -> str:
             "rank": n.data.get("rank", ""),
             "points": n.data.get("points", ""),
         }
+    if kind == Notification.Kind.WEBHOOK_DISABLED:
+        return _("The webhook to %(url)s failed for 24 hours and was disabled") % {
+            "url": n.data.get("url", "")
+        }
     return _("New activity")
 
 
@@ -96,6 +100,8 @@ def notification_url(notification: Notification) -> str:
         return reverse("profile", args=[n.data["username"]])
     if n.kind == Notification.Kind.WEEKLY_TOP:
         return reverse("leaderboard")
+    if n.kind == Notification.Kind.WEBHOOK_DISABLED and n.data.get("webhook"):
+        return reverse("webhook_detail", args=[n.data["webhook"]])
     if n.community is not None:
         if n.kind == Notification.Kind.JOIN_REQUEST:
             return reverse("community_manage", args=[n.community.slug])

@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     BADGE = "badge", _("Badge earned")
     WEEKLY_TOP = "weekly_top", _("In the top 3 of the week")
     KUDOS = "kudos", _("Thanks received")
+    WEBHOOK_DISABLED = "webhook_disabled", _("A webhook was disabled after failing")
 
 
 class Notification(models.Model):
