@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from rucher.core.testing import run_queued_tasks
+from tests.api.conftest import anon_api, client_for, token_for  # noqa: F401 - shared fixtures
 from tests.communities.personas import build_world
 from tests.httpserver import local_server
 from tests.shared import shared_fixture

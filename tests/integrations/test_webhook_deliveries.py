@@ -200,9 +200,7 @@ def test_a_hook_failing_for_24_hours_is_disabled_and_administrators_told(
     assert delivery.delivery_send(delivery_id=first.pk, now=start) == "pending"
     later = delivery.delivery_create(webhook=hook, event="post.created", key="b", data={})
     waiting = delivery.delivery_create(webhook=hook, event="post.created", key="c", data={})
-    assert (
-        delivery.delivery_send(delivery_id=later.pk, now=start + timedelta(hours=25)) == "failed"
-    )
+    assert delivery.delivery_send(delivery_id=later.pk, now=start + timedelta(hours=25)) == "failed"
     hook.refresh_from_db()
     assert not hook.is_active
     assert hook.disabled_at is not None
