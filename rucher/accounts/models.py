@@ -147,6 +147,15 @@ class CharterAcceptance(models.Model):
         return f"{self.person_id} accepted {self.charter_id}"
 
 
+TOKEN_READ = "read"
+TOKEN_WRITE = "write"
+TOKEN_SCOPES = (TOKEN_READ, TOKEN_WRITE)
+
+
+def default_token_scopes() -> list[str]:
+    return [TOKEN_READ, TOKEN_WRITE]
+
+
 class AccessToken(models.Model):
     """A personal API token; only its SHA-256 is stored, the secret is shown once."""
 
@@ -156,9 +165,16 @@ class AccessToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # "read" and/or "write": a read-only token answers 403 insufficient_scope to any write.
+    scopes = models.JSONField(default=default_token_scopes)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return TOKEN_WRITE in self.scopes

@@ -156,3 +156,14 @@ def meet_colleague(viewer: User) -> User | None:
 def tokens_for_person(person: User) -> QuerySet[AccessToken]:
     """A person's own API tokens, newest first (only prefixes: the secrets are not stored)."""
     return AccessToken.objects.filter(person=person)
+
+
+def all_tokens_page(*, cursor: str | None, limit: int) -> Page[AccessToken]:
+    """Every personal token of the organisation, newest first (administrators)."""
+    return keyset_page(
+        AccessToken.objects.select_related("person"),
+        keys=("-id",),
+        cursor=cursor,
+        limit=limit,
+        scope="all-tokens",
+    )
