@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rucher.moderation",
     "rucher.integrations",
     "rucher.mail",
+    "mozilla_django_oidc",
     "rucher.api",
 ]
 
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rucher.core.context_processors.rucher",
                 "rucher.notifications.context_processors.notifications",
+                "rucher.accounts.oidc.login_options",
             ],
         },
     },
@@ -200,6 +202,27 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# Sign-in: local passwords (RUCHER_LOCAL_LOGIN=false keeps them for break-glass administrators
+# only), OpenID Connect (RUCHER_OIDC_*) and LDAP / Active Directory (RUCHER_LDAP_*);
+# docs/operations.md explains each variable.
+RUCHER_LOCAL_LOGIN = env_bool("RUCHER_LOCAL_LOGIN", True)
+RUCHER_BREAK_GLASS_ADMINS = os.environ.get("RUCHER_BREAK_GLASS_ADMINS", "")
+RUCHER_OIDC_ISSUER = os.environ.get("RUCHER_OIDC_ISSUER", "").rstrip("/")
+RUCHER_OIDC_CLIENT_ID = os.environ.get("RUCHER_OIDC_CLIENT_ID", "")
+RUCHER_OIDC_CLIENT_SECRET = os.environ.get("RUCHER_OIDC_CLIENT_SECRET", "")
+RUCHER_OIDC_PROVIDER_NAME = os.environ.get("RUCHER_OIDC_PROVIDER_NAME", "")
+RUCHER_OIDC_ALLOWED_DOMAINS = os.environ.get("RUCHER_OIDC_ALLOWED_DOMAINS", "")
+RUCHER_OIDC_SCOPES = os.environ.get("RUCHER_OIDC_SCOPES", "openid email profile")
+RUCHER_OIDC_SIGN_ALGO = os.environ.get("RUCHER_OIDC_SIGN_ALGO", "RS256")
+RUCHER_OIDC_USERNAME_CLAIM = os.environ.get("RUCHER_OIDC_USERNAME_CLAIM", "preferred_username")
+RUCHER_OIDC_NAME_CLAIM = os.environ.get("RUCHER_OIDC_NAME_CLAIM", "name")
+RUCHER_OIDC_DEPARTMENT_CLAIM = os.environ.get("RUCHER_OIDC_DEPARTMENT_CLAIM", "department")
+RUCHER_OIDC_SITE_CLAIM = os.environ.get("RUCHER_OIDC_SITE_CLAIM", "")
+RUCHER_OIDC_JOB_TITLE_CLAIM = os.environ.get("RUCHER_OIDC_JOB_TITLE_CLAIM", "")
+AUTHENTICATION_BACKENDS = [
+    "rucher.accounts.backends.LocalPasswordBackend",
+    "rucher.actions.sso.OIDCBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
