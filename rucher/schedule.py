@@ -66,3 +66,15 @@ def send_webhook_retries() -> None:
     from rucher.integrations.tasks import deliveries_due_enqueue
 
     deliveries_due_enqueue()
+
+
+@db_periodic_task(crontab(minute="41", hour="2"))
+def sync_directory() -> None:
+    """Nightly, when LDAP is configured: attributes and group memberships of the directory's
+    people refreshed, people no longer in the directory deactivated (their content stays)."""
+    from django.conf import settings
+
+    if getattr(settings, "AUTH_LDAP_SERVER_URI", ""):
+        from rucher.actions.sso import directory_sync
+
+        directory_sync()

@@ -223,6 +223,13 @@ AUTHENTICATION_BACKENDS = [
     "rucher.accounts.backends.LocalPasswordBackend",
     "rucher.actions.sso.OIDCBackend",
 ]
+RUCHER_LDAP_COMMUNITY_GROUPS: dict[str, str] = {}
+RUCHER_LDAP_ADMIN_GROUP = ""
+if os.environ.get("RUCHER_LDAP_SERVER_URI"):
+    from rucher.accounts.ldap_config import ldap_settings
+
+    globals().update(ldap_settings(os.environ))
+    AUTHENTICATION_BACKENDS.append("rucher.actions.sso.DirectoryBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

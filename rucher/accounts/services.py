@@ -495,3 +495,16 @@ def token_authenticate(raw: str) -> User | None:
 
 def language_set(*, person: User, language: str) -> None:
     profile_update(person=person, changes={"language": language})
+
+
+@transaction.atomic
+def person_deactivate(*, person: User, reason: str, actor: User | None = None) -> bool:
+    """Deactivates an account (they can no longer sign in; their content stays). True when
+    it was active."""
+    if not User.objects.filter(pk=person.pk, is_active=True).update(is_active=False):
+        return False
+    person.is_active = False
+    audit_record(
+        action="person.deactivate", actor=actor, target=person.username, data={"reason": reason}
+    )
+    return True

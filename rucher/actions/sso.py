@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django_auth_ldap.backend import LDAPBackend, ldap_error
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from rucher.accounts.models import User
@@ -128,6 +129,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
         except ValidationError as exc:
             logger.warning("single sign-on could not create the person: %s", exc)
             raise SuspiciousOperation("invalid claims") from exc
+        User.objects.filter(pk=person.pk).update(auth_source="oidc")
         audit_record(
             action="sso.person_created",
             actor=person,
@@ -158,3 +160,143 @@ class OIDCBackend(OIDCAuthenticationBackend):
             request=self.request,
         )
         return user
+
+
+# LDAP / Active Directory ------------------------------------------------------------------
+
+DIRECTORY_DOWN_ATTRIBUTE = "_rucher_directory_down"
+
+
+def _directory_error(
+    sender: Any, context: str, user: Any, request: Any, exception: Exception, **kwargs: Any
+) -> None:
+    """django-auth-ldap swallows its errors (the sign-in just fails); remember that the
+    directory did not answer so that the login page can say so instead of "wrong password"."""
+    import ldap
+
+    if request is not None and isinstance(exception, ldap.SERVER_DOWN | ldap.TIMEOUT):
+        setattr(request, DIRECTORY_DOWN_ATTRIBUTE, True)
+    _errors.append(exception)
+
+
+_errors: list[Exception] = []
+
+
+def directory_down(request: HttpRequest) -> bool:
+    return bool(getattr(request, DIRECTORY_DOWN_ATTRIBUTE, False))
+
+
+def _community_sync(person: User, group_dns: set[str]) -> None:
+    """Group → community membership (RUCHER_LDAP_COMMUNITY_GROUPS): the directory's groups
+    decide the plain membership of the mapped communities."""
+    from rucher.communities.models import Community
+    from rucher.communities.services import membership_directory_sync
+
+    mapping: dict[str, str] = getattr(settings, "RUCHER_LDAP_COMMUNITY_GROUPS", {}) or {}
+    if not mapping:
+        return
+    communities = Community.objects.in_bulk(list(set(mapping.values())), field_name="slug")
+    for dn, slug in mapping.items():
+        community = communities.get(slug)
+        if community is not None:
+            membership_directory_sync(community=community, person=person, member=dn in group_dns)
+
+
+ldap_error.connect(_directory_error, dispatch_uid="rucher-directory-error")
+
+
+class DirectoryBackend(LDAPBackend):
+    """django-auth-ldap, with Rucher's people: a new person joins the welcome community, the
+    account is marked as the directory's, and group memberships are synchronised at login."""
+
+    def get_or_build_user(self, username: str, ldap_user: Any) -> tuple[User, bool]:
+        user, built = super().get_or_build_user(username, ldap_user)
+        if built:
+            user.auth_source = "ldap"
+        return user, built
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if not getattr(settings, "AUTH_LDAP_SERVER_URI", ""):
+            return None
+        person = super().authenticate(request, username=username, password=password, **kwargs)
+        if not isinstance(person, User):
+            return None
+        ldap_user = getattr(person, "ldap_user")  # noqa: B009 - set by django-auth-ldap
+        directory_signed_in(person=person, group_dns=set(ldap_user.group_dns))
+        return person
+
+
+@transaction.atomic
+def directory_signed_in(*, person: User, group_dns: set[str]) -> None:
+    """After an LDAP sign-in: a newcomer gets the welcome community (as every new person),
+    and the mapped communities follow the directory's groups."""
+    from rucher.actions.memberships import community_join
+    from rucher.communities.models import Community, Membership
+
+    if not Membership.objects.filter(person=person).exists():
+        welcome = Community.objects.filter(default_role=Community.DefaultRole.WELCOME).first()
+        if welcome is not None:
+            community_join(person=person, community=welcome)
+        audit_record(
+            action="sso.person_created",
+            actor=person,
+            target=person.username,
+            data={"method": "ldap"},
+        )
+    _community_sync(person, group_dns)
+
+
+def directory_reachable() -> bool:
+    """One bind with the service account: the nightly sync runs only when it succeeds (a
+    directory that is down must never deactivate everyone)."""
+    import ldap
+
+    try:
+        connection = ldap.initialize(getattr(settings, "AUTH_LDAP_SERVER_URI", ""))
+        connection.set_option(ldap.OPT_NETWORK_TIMEOUT, 5)
+        if getattr(settings, "AUTH_LDAP_START_TLS", False):
+            connection.start_tls_s()
+        connection.simple_bind_s(
+            getattr(settings, "AUTH_LDAP_BIND_DN", ""),
+            getattr(settings, "AUTH_LDAP_BIND_PASSWORD", ""),
+        )
+        connection.unbind_s()
+    except ldap.LDAPError:
+        return False
+    return True
+
+
+def directory_sync(*, usernames: list[str] | None = None) -> dict[str, int]:
+    """The nightly job (and `rucher ldap_sync`): for each account that came from the
+    directory, refresh its attributes and group memberships, and deactivate those the
+    directory no longer lists (their content stays). Nothing happens when the directory
+    cannot be reached."""
+    from rucher.accounts.services import person_deactivate
+
+    counts = {"updated": 0, "deactivated": 0, "skipped": 0}
+    if not getattr(settings, "AUTH_LDAP_SERVER_URI", "") or not directory_reachable():
+        counts["skipped"] = -1
+        return counts
+    people = User.objects.filter(auth_source="ldap", is_active=True).order_by("pk")
+    if usernames is not None:
+        people = people.filter(username__in=usernames)
+    backend = DirectoryBackend()
+    for person in people.iterator():
+        _errors.clear()
+        found = backend.populate_user(person.username)
+        if _errors:
+            counts["skipped"] += 1  # an error for this one: decide nothing about them
+            continue
+        if found is None:
+            person_deactivate(person=person, reason="removed from the directory")
+            counts["deactivated"] += 1
+            continue
+        _community_sync(found, set(getattr(found, "ldap_user").group_dns))  # noqa: B009
+        counts["updated"] += 1
+    return counts

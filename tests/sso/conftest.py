@@ -85,3 +85,39 @@ def oidc(settings, oidc_provider):
     settings.RUCHER_OIDC_SITE_CLAIM = "office"
     settings.RUCHER_OIDC_ALLOWED_DOMAINS = ""
     return oidc_provider
+
+
+@pytest.fixture(scope="session")
+def ldap_directory(tmp_path_factory):
+    from tests.sso import ldap_server
+
+    if not ldap_server.available():
+        pytest.skip("slapd is not installed here (CI installs it: .ci/run)")
+    with ldap_server.slapd(tmp_path_factory.mktemp("slapd")) as directory:
+        yield directory
+
+
+@pytest.fixture
+def ldap_settings(settings, ldap_directory):
+    """Rucher configured for the test directory exactly as RUCHER_LDAP_* would."""
+    from rucher.accounts.ldap_config import ldap_settings as build
+
+    env = {
+        "RUCHER_LDAP_SERVER_URI": ldap_directory.uri,
+        "RUCHER_LDAP_BIND_DN": ldap_directory.root_dn,
+        "RUCHER_LDAP_BIND_PASSWORD": ldap_directory.root_password,
+        "RUCHER_LDAP_USER_SEARCH_BASE": f"ou=people,{ldap_directory.base}",
+        "RUCHER_LDAP_USER_FILTER": "(uid=%(user)s)",
+        "RUCHER_LDAP_GROUP_SEARCH_BASE": f"ou=groups,{ldap_directory.base}",
+        "RUCHER_LDAP_GROUP_TYPE": "groupOfNames",
+        "RUCHER_LDAP_ADMIN_GROUP": f"cn=rucher-admins,ou=groups,{ldap_directory.base}",
+        "RUCHER_LDAP_COMMUNITY_GROUPS": f"cn=developers,ou=groups,{ldap_directory.base}|developers",
+        "RUCHER_LDAP_TIMEOUT": "2",
+    }
+    for name, value in build(env).items():
+        setattr(settings, name, value)
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "rucher.actions.sso.DirectoryBackend",
+    ]
+    return ldap_directory
