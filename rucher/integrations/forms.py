@@ -34,7 +34,7 @@ class WebhookForm(forms.Form):
         ),
     )
     secret = forms.CharField(
-        label=_("Secret"),
+        label=_("Signing secret"),
         required=False,
         max_length=200,
         help_text=_(
@@ -49,6 +49,7 @@ class WebhookForm(forms.Form):
         field = self.fields["community"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = communities.order_by("sort_name", "id")
+        field.empty_label = str(_("Whole organisation"))
         if not organisation:
             field.required = True
             field.empty_label = None
