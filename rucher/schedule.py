@@ -78,3 +78,11 @@ def sync_directory() -> None:
         from rucher.actions.sso import directory_sync
 
         directory_sync()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def announce_overdue_questions() -> None:
+    """Every 15 minutes: `question.overdue` webhooks for questions that missed their promise."""
+    from rucher.integrations.tasks import questions_overdue_enqueue
+
+    questions_overdue_enqueue()

@@ -93,7 +93,7 @@ def event_fan_out(*, name: str, object_id: int, extra: dict[str, Any] | None = N
         data = events.deliverable(event, hook.community_id, communities)
         if data is None:
             continue
-        delivery = delivery_create(webhook=hook, event=name, key=event.key, data=data)
+        delivery = delivery_create(webhook=hook, event=name, key=f"{name}:{event.key}", data=data)
         if delivery is not None:
             created.append(delivery.pk)
     return created
@@ -220,4 +220,27 @@ def deliveries_due(*, now: datetime | None = None) -> list[int]:
         )
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:DUE_BATCH]
+    )
+
+
+OVERDUE_WINDOW = timedelta(days=1)
+
+
+def overdue_questions(*, now: datetime) -> list[int]:
+    """Posts of questions whose answer-time promise passed within the last day without an
+    answer, when some hook listens for `question.overdue` (the deliveries' unique key makes
+    each question's event leave once per hook however often this runs)."""
+    from rucher.qa.models import Question
+
+    if not _subscribed(events.QUESTION_OVERDUE):
+        return []
+    return list(
+        Question.objects.filter(
+            first_answer_at__isnull=True,
+            post__hidden_at__isnull=True,
+            due_at__lte=now,
+            due_at__gt=now - OVERDUE_WINDOW,
+        )
+        .order_by("pk")
+        .values_list("post_id", flat=True)
     )

@@ -1,12 +1,14 @@
 """Background work of webhooks: each task is one call into rucher.integrations.delivery
 (the fan-out is enqueued by rucher.actions after commit)."""
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.tasks import task
+from django.utils import timezone
 
-from rucher.integrations import delivery
+from rucher.integrations import delivery, events
 
 
 @task
@@ -40,3 +42,12 @@ def webhook_event_after_commit(
     """For rucher.actions: the event fans out in the background once the action committed
     (nothing leaves for a write that rolled back)."""
     transaction.on_commit(lambda: webhook_event.enqueue(name, object_id, extra))
+
+
+def questions_overdue_enqueue(*, now: datetime | None = None) -> int:
+    """Every 15 minutes (rucher.schedule): `question.overdue` for questions that just missed
+    their answer-time promise."""
+    post_ids = delivery.overdue_questions(now=now or timezone.now())
+    for post_id in post_ids:
+        webhook_event.enqueue(events.QUESTION_OVERDUE, post_id)
+    return len(post_ids)

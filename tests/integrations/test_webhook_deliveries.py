@@ -244,7 +244,7 @@ def test_the_guard_applies_at_each_delivery(world, receiver, drain, admin_user, 
     assert receiver.received == []
     row = WebhookDelivery.objects.get()
     assert row.status == "pending"
-    assert "private" in row.error
+    assert "RUCHER_OUTBOUND_ALLOWED_HOSTS" in row.error  # the guard's refusal, stored
 
 
 def test_a_fan_out_run_twice_creates_each_delivery_once(world, receiver, admin_user):
@@ -263,3 +263,24 @@ def test_a_dead_workers_claim_is_sent_again(world, receiver, admin_user):
     )
     assert delivery.deliveries_due() == [row.pk]
     assert delivery.delivery_send(delivery_id=row.pk) == "succeeded"
+
+
+def test_a_question_that_missed_its_promise_is_announced_once(world, receiver, drain, admin_user):
+    from rucher.integrations.tasks import questions_overdue_enqueue
+    from rucher.qa.models import Question
+
+    _hook(admin_user, receiver, ["question.overdue", "post.created"])
+    question = _publish(world, "open", kind="question", title="Anyone?")
+    answered = _publish(world, "open", kind="question", title="Answered")
+    comment_actions.comment_publish(author=world.people["member"], post=answered, body="Yes")
+    past = timezone.now() - timedelta(minutes=5)
+    Question.objects.filter(post__in=[question, answered]).update(due_at=past)
+    drain()
+    assert questions_overdue_enqueue() == 1
+    drain()
+    assert questions_overdue_enqueue() == 1  # runs again: nothing new leaves
+    drain()
+    overdue = [b for b in _received(receiver) if b["event"] == "question.overdue"]
+    assert [b["data"]["post"]["id"] for b in overdue] == [question.pk]
+    # The same post's post.created went out too (distinct events, distinct deliveries).
+    assert {b["event"] for b in _received(receiver)} == {"post.created", "question.overdue"}
