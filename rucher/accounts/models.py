@@ -40,10 +40,14 @@ class User(AbstractUser):
     is_ambassador = models.BooleanField(_("network ambassador"), default=False)
     # An integration posting through an incoming webhook (rucher.integrations): never signs
     # in, earns no points, absent from the directory and the leaderboards.
-    is_bot = models.BooleanField(_("bot"), default=False, editable=False)
+    # Database defaults too: rows written by code that predates these columns (older
+    # migrations' historical models, a rolling deploy) stay valid.
+    is_bot = models.BooleanField(_("bot"), default=False, db_default=False, editable=False)
     # Where the account comes from: "" (local), "oidc" or "ldap". The nightly directory sync
     # looks only at "ldap" accounts (deactivating those the directory no longer lists).
-    auth_source = models.CharField(max_length=10, blank=True, default="", editable=False)
+    auth_source = models.CharField(
+        max_length=10, blank=True, default="", db_default="", editable=False
+    )
     accepted_charter_version = models.PositiveIntegerField(default=0, editable=False)
     profile_completeness = models.PositiveSmallIntegerField(default=0, editable=False)
     follower_count = models.PositiveIntegerField(default=0, editable=False)
