@@ -89,3 +89,32 @@ def send_success_report() -> None:
     week = success_report_due_week()
     if week is not None:
         success_report_task.enqueue(week.isoformat())
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_webhook_retries() -> None:
+    """Every minute: webhook deliveries whose retry time has come, and claims of dead workers
+    (at-least-once: receivers deduplicate on the delivery id)."""
+    from rucher.integrations.tasks import deliveries_due_enqueue
+
+    deliveries_due_enqueue()
+
+
+@db_periodic_task(crontab(minute="41", hour="2"))
+def sync_directory() -> None:
+    """Nightly, when LDAP is configured: attributes and group memberships of the directory's
+    people refreshed, people no longer in the directory deactivated (their content stays)."""
+    from django.conf import settings
+
+    if getattr(settings, "AUTH_LDAP_SERVER_URI", ""):
+        from rucher.actions.sso import directory_sync
+
+        directory_sync()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def announce_overdue_questions() -> None:
+    """Every 15 minutes: `question.overdue` webhooks for questions that missed their promise."""
+    from rucher.integrations.tasks import questions_overdue_enqueue
+
+    questions_overdue_enqueue()

@@ -71,8 +71,10 @@ INSTALLED_APPS = [
     "rucher.moderation",
     "rucher.life",
     "rucher.toolbox",
+    "rucher.integrations",
     "rucher.mail",
     "rucher.analytics",
+    "mozilla_django_oidc",
     "rucher.api",
 ]
 
@@ -112,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rucher.core.context_processors.rucher",
                 "rucher.notifications.context_processors.notifications",
+                "rucher.accounts.oidc.login_options",
             ],
         },
     },
@@ -203,6 +206,34 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# Sign-in: local passwords (RUCHER_LOCAL_LOGIN=false keeps them for break-glass administrators
+# only), OpenID Connect (RUCHER_OIDC_*) and LDAP / Active Directory (RUCHER_LDAP_*);
+# docs/operations.md explains each variable.
+RUCHER_LOCAL_LOGIN = env_bool("RUCHER_LOCAL_LOGIN", True)
+RUCHER_BREAK_GLASS_ADMINS = os.environ.get("RUCHER_BREAK_GLASS_ADMINS", "")
+RUCHER_OIDC_ISSUER = os.environ.get("RUCHER_OIDC_ISSUER", "").rstrip("/")
+RUCHER_OIDC_CLIENT_ID = os.environ.get("RUCHER_OIDC_CLIENT_ID", "")
+RUCHER_OIDC_CLIENT_SECRET = os.environ.get("RUCHER_OIDC_CLIENT_SECRET", "")
+RUCHER_OIDC_PROVIDER_NAME = os.environ.get("RUCHER_OIDC_PROVIDER_NAME", "")
+RUCHER_OIDC_ALLOWED_DOMAINS = os.environ.get("RUCHER_OIDC_ALLOWED_DOMAINS", "")
+RUCHER_OIDC_SCOPES = os.environ.get("RUCHER_OIDC_SCOPES", "openid email profile")
+RUCHER_OIDC_SIGN_ALGO = os.environ.get("RUCHER_OIDC_SIGN_ALGO", "RS256")
+RUCHER_OIDC_USERNAME_CLAIM = os.environ.get("RUCHER_OIDC_USERNAME_CLAIM", "preferred_username")
+RUCHER_OIDC_NAME_CLAIM = os.environ.get("RUCHER_OIDC_NAME_CLAIM", "name")
+RUCHER_OIDC_DEPARTMENT_CLAIM = os.environ.get("RUCHER_OIDC_DEPARTMENT_CLAIM", "department")
+RUCHER_OIDC_SITE_CLAIM = os.environ.get("RUCHER_OIDC_SITE_CLAIM", "")
+RUCHER_OIDC_JOB_TITLE_CLAIM = os.environ.get("RUCHER_OIDC_JOB_TITLE_CLAIM", "")
+AUTHENTICATION_BACKENDS = [
+    "rucher.accounts.backends.LocalPasswordBackend",
+    "rucher.actions.sso.OIDCBackend",
+]
+RUCHER_LDAP_COMMUNITY_GROUPS: dict[str, str] = {}
+RUCHER_LDAP_ADMIN_GROUP = ""
+if os.environ.get("RUCHER_LDAP_SERVER_URI"):
+    from rucher.accounts.ldap_config import ldap_settings
+
+    globals().update(ldap_settings(os.environ))
+    AUTHENTICATION_BACKENDS.append("rucher.actions.sso.DirectoryBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -287,6 +318,13 @@ RUCHER_MAILIN_AUTHSERV_ID = os.environ.get("RUCHER_MAILIN_AUTHSERV_ID", "")
 RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES = env_bool("RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES", False)
 # Likes from one person to the same colleague that earn points in one day (F-POINTS).
 RUCHER_POINTS_PAIR_DAILY_CAP = int(os.environ.get("RUCHER_POINTS_PAIR_DAILY_CAP", "3"))
+# The guarded outbound HTTP client (rucher.core.outbound: webhooks, watch feeds). Hosts listed
+# here (`host` or `host:port`, comma-separated) may resolve to private addresses (intranet).
+RUCHER_OUTBOUND_ALLOWED_HOSTS = os.environ.get("RUCHER_OUTBOUND_ALLOWED_HOSTS", "")
+RUCHER_OUTBOUND_TIMEOUT = float(os.environ.get("RUCHER_OUTBOUND_TIMEOUT", "10"))
+# The largest request an incoming webhook accepts (413 beyond).
+RUCHER_INCOMING_MAX_BYTES = int(os.environ.get("RUCHER_INCOMING_MAX_BYTES", str(100 * 1024)))
+RUCHER_OUTBOUND_MAX_BYTES = int(os.environ.get("RUCHER_OUTBOUND_MAX_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

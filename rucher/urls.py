@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("rucher.mail.urls")),
     path("", include("rucher.life.urls")),
     path("", include("rucher.analytics.urls")),
+    path("", include("rucher.integrations.urls")),
 ]

@@ -38,6 +38,16 @@ class User(AbstractUser):
     )
     meet_opt_out = models.BooleanField(_("do not suggest me in “meet a colleague”"), default=False)
     is_ambassador = models.BooleanField(_("network ambassador"), default=False)
+    # An integration posting through an incoming webhook (rucher.integrations): never signs
+    # in, earns no points, absent from the directory and the leaderboards.
+    # Database defaults too: rows written by code that predates these columns (older
+    # migrations' historical models, a rolling deploy) stay valid.
+    is_bot = models.BooleanField(_("bot"), default=False, db_default=False, editable=False)
+    # Where the account comes from: "" (local), "oidc" or "ldap". The nightly directory sync
+    # looks only at "ldap" accounts (deactivating those the directory no longer lists).
+    auth_source = models.CharField(
+        max_length=10, blank=True, default="", db_default="", editable=False
+    )
     accepted_charter_version = models.PositiveIntegerField(default=0, editable=False)
     profile_completeness = models.PositiveSmallIntegerField(default=0, editable=False)
     follower_count = models.PositiveIntegerField(default=0, editable=False)
@@ -144,6 +154,15 @@ class CharterAcceptance(models.Model):
         return f"{self.person_id} accepted {self.charter_id}"
 
 
+TOKEN_READ = "read"
+TOKEN_WRITE = "write"
+TOKEN_SCOPES = (TOKEN_READ, TOKEN_WRITE)
+
+
+def default_token_scopes() -> list[str]:
+    return [TOKEN_READ, TOKEN_WRITE]
+
+
 class AccessToken(models.Model):
     """A personal API token; only its SHA-256 is stored, the secret is shown once."""
 
@@ -153,9 +172,16 @@ class AccessToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # "read" and/or "write": a read-only token answers 403 insufficient_scope to any write.
+    scopes = models.JSONField(default=default_token_scopes)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return TOKEN_WRITE in self.scopes

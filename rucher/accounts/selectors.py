@@ -40,7 +40,7 @@ def charter_is_accepted(person: User) -> bool:
 
 
 def people_queryset() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).prefetch_related("declared_skills")
+    return User.objects.filter(is_active=True, is_bot=False).prefetch_related("declared_skills")
 
 
 def directory_page(
@@ -111,7 +111,7 @@ def directory_facets() -> dict[str, list[str]]:
     """Departments and sites for the filters, cached briefly (a handful of distinct values)."""
     facets = cache.get("rucher:directory:facets")
     if facets is None:
-        active = User.objects.filter(is_active=True)
+        active = User.objects.filter(is_active=True, is_bot=False)
         facets = {
             "departments": sorted(
                 d for d in active.values_list("department", flat=True).distinct() if d
@@ -129,3 +129,14 @@ def is_following(viewer: User, person: User) -> bool:
 def tokens_for_person(person: User) -> QuerySet[AccessToken]:
     """A person's own API tokens, newest first (only prefixes: the secrets are not stored)."""
     return AccessToken.objects.filter(person=person)
+
+
+def all_tokens_page(*, cursor: str | None, limit: int) -> Page[AccessToken]:
+    """Every personal token of the organisation, newest first (administrators)."""
+    return keyset_page(
+        AccessToken.objects.select_related("person"),
+        keys=("-id",),
+        cursor=cursor,
+        limit=limit,
+        scope="all-tokens",
+    )

@@ -3,6 +3,8 @@
 import hashlib
 import secrets
 import uuid
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,12 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rucher.accounts.lookup import people_named, reports_to
 from rucher.accounts.models import (
+    TOKEN_SCOPES,
     AccessToken,
     Charter,
     CharterAcceptance,
@@ -425,20 +429,60 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# A token lives at most two years when an expiry is asked for.
+MAX_TOKEN_DAYS = 730
+
+
 @transaction.atomic
-def token_create(*, person: User, name: str) -> tuple[AccessToken, str]:
-    """Creates a personal access token; the raw secret is returned once and never stored."""
+def token_create(
+    *,
+    person: User,
+    name: str,
+    scopes: Sequence[str] | None = None,
+    expires_in_days: int | None = None,
+) -> tuple[AccessToken, str]:
+    """Creates a personal access token; the raw secret is returned once and never stored.
+    Scopes default to read and write; no expiry unless asked."""
+    errors: dict[str, list[str]] = {}
     name = (name or "").strip() or "API"
     try:
         check_single_line(name, max_length=100)
     except ValidationError as exc:
-        raise ValidationError({"name": list(exc.messages)}) from exc
+        errors["name"] = list(exc.messages)
+    wanted = list(dict.fromkeys(scopes)) if scopes is not None else list(TOKEN_SCOPES)
+    if not wanted or any(s not in TOKEN_SCOPES for s in wanted):
+        errors["scopes"] = [_("Choose among read and write.")]
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        errors["expires_in_days"] = [_("Between 1 and %(max)d days.") % {"max": MAX_TOKEN_DAYS}]
+    if errors:
+        raise ValidationError(errors)
     raw = "rch_" + secrets.token_urlsafe(32)
     token = AccessToken.objects.create(
-        person=person, name=name, prefix=raw[:10], token_hash=_token_hash(raw)
+        person=person,
+        name=name,
+        prefix=raw[:10],
+        token_hash=_token_hash(raw),
+        scopes=wanted,
+        expires_at=timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None,
     )
-    audit_record(action="token.create", actor=person, target=token.prefix)
+    audit_record(action="token.create", actor=person, target=token.prefix, data={"scopes": wanted})
     return token, raw
+
+
+@transaction.atomic
+def token_revoke_any(*, actor: User, token_id: int) -> bool:
+    """Administrators revoke anyone's token (a lost laptop, a leaked script)."""
+    token = AccessToken.objects.filter(pk=token_id).select_related("person").first()
+    if token is None:
+        return False
+    token.delete()
+    audit_record(
+        action="token.revoke",
+        actor=actor,
+        target=token.prefix,
+        data={"person": token.person.username},
+    )
+    return True
 
 
 @transaction.atomic
@@ -449,24 +493,43 @@ def token_revoke(*, person: User, token_id: int) -> bool:
     return bool(deleted)
 
 
-def token_authenticate(raw: str) -> User | None:
+def token_lookup(raw: str) -> AccessToken | None:
+    """The live token (with its person) behind a raw secret: unknown, expired tokens and
+    those of departed people are None."""
     if not raw.startswith("rch_") or len(raw) > 100:
         return None
+    now = timezone.now()
     token = (
         AccessToken.objects.select_related("person")
         .filter(token_hash=_token_hash(raw), person__is_active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .first()
     )
     if token is None:
         return None
-    from django.utils import timezone
-
-    now = timezone.now()
     # Touch at most once a minute: a hot token must not write on every request.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.person
+    return token
+
+
+def token_authenticate(raw: str) -> User | None:
+    token = token_lookup(raw)
+    return token.person if token is not None else None
 
 
 def language_set(*, person: User, language: str) -> None:
     profile_update(person=person, changes={"language": language})
+
+
+@transaction.atomic
+def person_deactivate(*, person: User, reason: str, actor: User | None = None) -> bool:
+    """Deactivates an account (they can no longer sign in; their content stays). True when
+    it was active."""
+    if not User.objects.filter(pk=person.pk, is_active=True).update(is_active=False):
+        return False
+    person.is_active = False
+    audit_record(
+        action="person.deactivate", actor=actor, target=person.username, data={"reason": reason}
+    )
+    return True

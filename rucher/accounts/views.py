@@ -30,6 +30,7 @@ from rucher.accounts.throttle import (
     login_succeeded,
     remember_device,
 )
+from rucher.actions.sso import directory_down
 from rucher.content.feed import home_feed
 from rucher.content.newcomers import newcomer_checklist
 from rucher.core import http
@@ -84,6 +85,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             remember_device(request, response, username)
             return response
         login_failed(username, request)
+        if directory_down(request):
+            form.add_error(
+                None,
+                _("The company directory cannot be reached right now: try again in a few minutes."),
+            )
         status = 400
     return render(
         request,

@@ -9,6 +9,7 @@ from rucher.content import services as content
 from rucher.content import tasks as content_tasks
 from rucher.content.mentions import find_mentions
 from rucher.content.models import Comment, Post, PostKind
+from rucher.integrations import emit as webhooks
 from rucher.qa import services as qa
 from rucher.recognition import points
 from rucher.recognition import services as recognition
@@ -31,12 +32,12 @@ def comment_publish(
     comment = content.comment_create(
         author=author, post=post, body=body, parent=parent, attachment_ids=attachment_ids
     )
-    if post.kind == PostKind.QUESTION:
-        qa.answer_recorded(comment=comment, post=post)
+    first_answer = post.kind == PostKind.QUESTION and qa.answer_recorded(comment=comment, post=post)
     toolbox.topic_activity_refresh(post=post)
     points.points_on_comment_created(comment=comment, post=post)
     comment_id = comment.pk
     transaction.on_commit(lambda: content_tasks.notify_comment_created.enqueue(comment_id))
+    webhooks.comment_created(comment_id=comment_id, first_answer=first_answer)
     return comment
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from rucher.accounts.models import User
 from rucher.content.models import Post
+from rucher.integrations import emit as webhooks
 from rucher.toolbox import events, services
 from rucher.toolbox import tasks as toolbox_tasks
 
@@ -14,7 +15,7 @@ def idea_status_change(
 ) -> services.StatusChange:
     """The new status and public answer (with the author's points, rucher.toolbox.services);
     after commit, the author and the voters are notified in the background, and the
-    `idea.status_changed` event goes to its listeners (webhooks, when wired)."""
+    `idea.status_changed` event goes to the webhooks and its other listeners."""
     change = services.idea_status_set(actor=actor, post=post, status=status, answer=answer)
     # Every answer is news (a new status, or a new answer with the same one): one key each.
     key = f"idea_status:{post.pk}:{change.changed_at.timestamp():.6f}"
@@ -25,4 +26,6 @@ def idea_status_change(
         events.on_idea_status_changed(change, actor_username=username)
 
     transaction.on_commit(after)
+    # Webhooks: the idea's readers among each hook's audience (rucher.integrations).
+    webhooks.idea_status_changed(post_id=post_id, status=change.new, answer=answer)
     return change

@@ -7,6 +7,7 @@ from django.db import transaction
 from rucher.accounts.models import User
 from rucher.communities import services as communities
 from rucher.communities.models import Community, Membership
+from rucher.integrations import emit as webhooks
 from rucher.notifications.communities import join_decision_notify, join_request_notify
 from rucher.recognition.badges import badges_check_enqueue
 from rucher.recognition.points import points_withdraw_for_community
@@ -21,12 +22,15 @@ def community_join(*, person: User, community: Community) -> Membership:
     if requested:
         key = communities.request_key(membership)
         transaction.on_commit(lambda: join_request_notify(membership=membership, key=key))
+    elif membership.status == Membership.Status.MEMBER:
+        webhooks.person_joined(person_id=person.pk, community_id=community.pk)
     return membership
 
 
 @transaction.atomic
 def request_approve(*, actor: User, community: Community, person: User) -> Membership:
     membership = communities.request_approve(actor=actor, community=community, person=person)
+    webhooks.person_joined(person_id=person.pk, community_id=community.pk)
     _decision(membership.person_id, community.pk, actor, communities.request_key(membership), True)
     return membership
 

@@ -6,6 +6,7 @@ from rucher.accounts import services as accounts
 from rucher.accounts.models import User
 from rucher.actions.memberships import community_join
 from rucher.communities.models import Community
+from rucher.integrations import emit as webhooks
 
 
 @transaction.atomic
@@ -37,4 +38,5 @@ def person_create(
     welcome = Community.objects.filter(default_role=Community.DefaultRole.WELCOME).first()
     if welcome is not None:
         community_join(person=person, community=welcome)
+    webhooks.person_joined(person_id=person.pk)
     return person

@@ -10,6 +10,7 @@ from rucher.content import services as content
 from rucher.content import tasks as content_tasks
 from rucher.content.mentions import find_mentions
 from rucher.content.models import Post, PostKind
+from rucher.integrations import emit as webhooks
 from rucher.notifications.announcements import announcement_published
 from rucher.qa import services as qa
 from rucher.recognition import points
@@ -59,6 +60,7 @@ def post_published(*, post: Post, communities: Sequence[Community]) -> None:
         transaction.on_commit(lambda: content_tasks.notify_post_mentions.enqueue(post_id))
     if post.kind == PostKind.ANNOUNCEMENT or post.must_read:
         announcement_published(post_id=post_id)
+    webhooks.post_created(post_id=post_id)
 
 
 @transaction.atomic

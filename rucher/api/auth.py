@@ -16,7 +16,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from rucher.accounts.models import User
-from rucher.accounts.services import token_authenticate
+from rucher.accounts.services import token_authenticate, token_lookup
 from rucher.analytics.facts import activity_record
 from rucher.api.errors import ApiError, error_response
 
@@ -27,14 +27,22 @@ class AuthedRequest(HttpRequest):
     auth: User
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        person = token_authenticate(token.strip())
-        if person is None:
+        found = token_lookup(token.strip())
+        if found is None:
             # A bad token is an error even with a session cookie beside it: a revoked token
             # must stop working, not silently fall back to another identity.
             raise AuthenticationError
+        person = found.person
         _adopt(request, person)
+        if request.method not in SAFE_METHODS and not found.can_write:
+            raise ApiError(
+                403, "insufficient_scope", _("This token may only read: it has no write scope.")
+            )
         return person
 
 

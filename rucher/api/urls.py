@@ -9,6 +9,7 @@ from rucher.api import (
     communities,
     content,
     curation,
+    integrations,
     leaderboard,
     life,
     mail,
@@ -63,3 +64,4 @@ api.add_router("", mail.router)
 api.add_router("", life.router)
 api.add_router("", toolbox.router)
 api.add_router("", analytics.router)
+api.add_router("", integrations.router)

@@ -506,3 +506,38 @@ def request_reject(*, actor: User, community: Community, person: User) -> str:
         data={"person": person.username},
     )
     return key
+
+
+@transaction.atomic
+def membership_directory_sync(*, community: Community, person: User, member: bool) -> bool:
+    """The company directory's word (LDAP group → community, rucher.actions.sso): `member`
+    makes the person a plain member in any visibility (a pending request or invitation turns
+    into membership); not `member` removes a plain member (owners, managers and ambassadors
+    keep their place, a manager's removal stays). True when something changed."""
+    _lock_community(community)
+    membership = _locked_membership(community, person)
+    if member:
+        if membership is not None and (
+            membership.is_member or membership.status == Membership.Status.REMOVED
+        ):
+            return False
+        if membership is None:
+            membership = Membership(community=community, person=person, role=Membership.Role.MEMBER)
+        membership.status = Membership.Status.MEMBER
+        membership.save()
+        _count_change(community, +1)
+    else:
+        if (
+            membership is None
+            or not membership.is_member
+            or membership.role != Membership.Role.MEMBER
+        ):
+            return False
+        membership.delete()
+        _count_change(community, -1)
+    audit_record(
+        action="community.directory_sync",
+        target=community.slug,
+        data={"person": person.username, "member": member},
+    )
+    return True

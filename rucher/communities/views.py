@@ -12,6 +12,7 @@ from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.access import access_person
 from rucher.accounts.decorators import login_or_token_required
+from rucher.actions import communities as community_actions
 from rucher.actions import memberships
 from rucher.communities import access, selectors, services
 from rucher.communities.forms import CommunityCreateForm, CommunityForm, CoverForm, MemberAddForm
@@ -69,7 +70,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                community = services.community_create(
+                community = community_actions.community_create(
                     creator=http.viewer(request), **form.changes()
                 )
             except ValidationError as exc:

@@ -50,7 +50,10 @@ def _pick(qs: QuerySet[User]) -> User | None:
 
 
 def meet_colleague(viewer: User) -> User | None:
-    everyone = User.objects.filter(is_active=True, meet_opt_out=False).exclude(pk=viewer.pk)
+    # Bots (incoming webhooks) are nobody to meet.
+    everyone = User.objects.filter(is_active=True, is_bot=False, meet_opt_out=False).exclude(
+        pk=viewer.pk
+    )
     fresh = everyone.exclude(pk__in=interacted_ids(viewer))
     elsewhere = Q()
     if viewer.department:

@@ -132,6 +132,10 @@ def notification_message(notification: Notification) -> str:
             **words,
             "at": _moment(n.data.get("at")),
         }
+    if kind == Notification.Kind.WEBHOOK_DISABLED:
+        return _("The webhook to %(url)s failed for 24 hours and was disabled") % {
+            "url": n.data.get("url", "")
+        }
     return _("New activity")
 
 
@@ -168,6 +172,8 @@ def notification_url(notification: Notification) -> str:
         return reverse("desks")
     if n.kind in (Notification.Kind.COFFEE, Notification.Kind.COFFEE_ANSWER):
         return reverse("coffee")
+    if n.kind == Notification.Kind.WEBHOOK_DISABLED and n.data.get("webhook"):
+        return reverse("webhook_detail", args=[n.data["webhook"]])
     if n.community is not None:
         if n.kind == Notification.Kind.JOIN_REQUEST:
             return reverse("community_manage", args=[n.community.slug])

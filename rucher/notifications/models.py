@@ -32,6 +32,7 @@ class NotificationKind(models.TextChoices):
     COFFEE = "coffee", _("Coffee proposal")
     COFFEE_ANSWER = "coffee_answer", _("Answer to my coffee proposal")
     IDEA_STATUS = "idea_status", _("News of an idea I proposed or voted for")
+    WEBHOOK_DISABLED = "webhook_disabled", _("A webhook was disabled after failing")
 
 
 class Notification(models.Model):

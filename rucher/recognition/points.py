@@ -133,11 +133,17 @@ def live_grants(queryset: QuerySet[PointsEntry] | None = None) -> QuerySet[Point
     return qs.filter(reverses__isnull=True, reversed_by__isnull=True)
 
 
-def _lock_score(person_id: int) -> None:
+def _lock_score(person_id: int) -> bool:
     """Creates the person's score row if needed, then locks it until the end of the
-    transaction: every ledger write for one person goes through here first."""
+    transaction: every ledger write for one person goes through here first. True when the
+    person is a bot (an incoming webhook's), who never earns points."""
     PersonScore.objects.bulk_create([PersonScore(person_id=person_id)], ignore_conflicts=True)
-    list(PersonScore.objects.select_for_update().filter(person_id=person_id).values_list("pk"))
+    rows = list(
+        PersonScore.objects.select_for_update(of=("self",))
+        .filter(person_id=person_id)
+        .values_list("person__is_bot", flat=True)
+    )
+    return bool(rows and rows[0])
 
 
 def _earning_community(person_id: int, post_id: int) -> int | None:
@@ -176,7 +182,8 @@ def points_grant(
     if actor_id is not None and actor_id == person_id:
         return None
     now = now or timezone.now()
-    _lock_score(person_id)
+    if _lock_score(person_id):
+        return None
     if community_id is not None:
         if Membership.objects.filter(
             person_id=person_id, community_id=community_id, status=Membership.Status.REMOVED

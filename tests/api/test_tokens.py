@@ -103,7 +103,15 @@ def test_it_lists_my_tokens_without_their_secret(api, member, colleague, token_f
     assert body["next"] is None
     assert len(body["items"]) == 1
     item = body["items"][0]
-    assert set(item) == {"id", "name", "prefix", "created_at", "last_used_at"}
+    assert set(item) == {
+        "id",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "scopes",
+        "expires_at",
+    }
     assert item["prefix"].startswith("rch_")
     assert item["last_used_at"] is not None  # this very request used it
 
@@ -172,3 +180,71 @@ def test_reading_me_writes_the_token_at_most_once_a_minute(anon_api, member):
     assert len(later) == 1 and "last_used_at" in later[0]
     token.refresh_from_db()
     assert token.last_used_at == start + timedelta(seconds=61)
+
+
+def test_a_read_only_token_reads_but_may_not_write(member, password):
+    from tests.api.conftest import ApiClient
+
+    created = ApiClient().call(
+        "POST",
+        "/auth/token",
+        {"username": member.username, "password": password, "scopes": ["read"]},
+    )
+    assert created.status_code == 201
+    assert created.json()["scopes"] == ["read"]
+    client = ApiClient(HTTP_AUTHORIZATION=f"Bearer {created.json()['token']}")
+    assert client.call("GET", "/me").status_code == 200
+    response = client.call("PATCH", "/me", {"job_title": "Writer"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "insufficient_scope"
+    member.refresh_from_db()
+    assert member.job_title != "Writer"
+
+
+def test_an_expired_token_is_refused(member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rucher.accounts import services
+    from rucher.accounts.models import AccessToken
+    from tests.api.conftest import ApiClient
+
+    token, raw = services.token_create(person=member, name="short", expires_in_days=1)
+    assert token.expires_at is not None
+    client = ApiClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.call("GET", "/me").status_code == 200
+    AccessToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.call("GET", "/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"scopes": ["admin"]}, {"scopes": []}, {"expires_in_days": 0}, {"expires_in_days": 9999}],
+)
+def test_bad_scopes_or_expiry_are_refused(member, password, extra):
+    from rucher.accounts.models import AccessToken
+    from tests.api.conftest import ApiClient
+
+    response = ApiClient().call(
+        "POST", "/auth/token", {"username": member.username, "password": password, **extra}
+    )
+    assert response.status_code in (400, 422)
+    assert not AccessToken.objects.filter(person=member).exists()
+
+
+def test_administrators_list_and_revoke_every_token(admin_api, member, token_for, api):
+    from rucher.accounts.models import AccessToken
+
+    token_for(member)
+    listed = admin_api.call("GET", "/tokens?limit=100").json()
+    assert member.username in {t["person"] for t in listed["items"]}
+    mine = AccessToken.objects.filter(person=member).first()
+    assert admin_api.call("DELETE", f"/tokens/{mine.pk}").status_code == 204
+    assert not AccessToken.objects.filter(pk=mine.pk).exists()
+    assert api.call("GET", "/tokens").status_code in (401, 403)
+
+
+def test_a_member_may_not_list_every_token(api):
+    response = api.call("GET", "/tokens")
+    assert response.status_code == 403
