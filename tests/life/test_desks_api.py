@@ -65,6 +65,7 @@ def test_the_desk_list_pages_by_keyset_in_a_fixed_number_of_queries(
         if i % 2:
             DeskBooking.objects.create(desk=d, person=PersonFactory(), day=today)
     api = api_for(colleague)
+    api.call("get", "/me/bookings")  # the day's activity row (analytics) is written once
     seen = []
     cursor = ""
     for _page in range(3):
