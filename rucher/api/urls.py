@@ -15,6 +15,7 @@ from rucher.api import (
     people,
     qa,
     recognition,
+    search,
     tokens,
 )
 from rucher.api.auth import BearerTokenAuth, SessionCsrfAuth, members_only
@@ -57,3 +58,4 @@ api.add_router("", qa.router)
 api.add_router("", recognition.router)
 api.add_router("", leaderboard.router)
 api.add_router("", mail.router)
+api.add_router("", search.router)
