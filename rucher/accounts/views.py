@@ -29,6 +29,7 @@ from rucher.accounts.throttle import (
     login_succeeded,
     remember_device,
 )
+from rucher.actions import people as people_actions
 from rucher.content.feed import home_feed
 from rucher.content.newcomers import newcomer_checklist
 from rucher.core import http
@@ -214,7 +215,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.profile_update(person=person, changes=form.changes())
+                people_actions.profile_edit(person=person, changes=form.changes())
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

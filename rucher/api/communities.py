@@ -11,6 +11,7 @@ from pydantic import StrictBool, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
 from rucher.accounts.access import access_person
+from rucher.actions import communities as community_actions
 from rucher.actions import memberships
 from rucher.api.auth import AuthedRequest
 from rucher.api.errors import ApiError
@@ -204,7 +205,7 @@ def communities_list(request: AuthedRequest, filters: Query[CommunityFilters]) -
 
 @router.post("/communities", response={201: CommunityOut, ERRORS: ErrorOut})
 def communities_create(request: AuthedRequest, payload: CommunityCreateIn) -> Status[CommunityOut]:
-    community = services.community_create(creator=request.auth, **payload.model_dump())
+    community = community_actions.community_create(creator=request.auth, **payload.model_dump())
     return Status(201, _community_out(request, _reload(request, community.slug)))
 
 
@@ -218,7 +219,7 @@ def communities_update(
     request: AuthedRequest, slug: SlugPath, payload: CommunityUpdateIn
 ) -> CommunityOut:
     community = access.access_community(request.auth, slug, for_manage=True)
-    services.community_update(
+    community_actions.community_edit(
         actor=request.auth, community=community, changes=payload.model_dump(exclude_unset=True)
     )
     return _community_out(request, _reload(request, slug))

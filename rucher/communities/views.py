@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.access import access_person
+from rucher.actions import communities as community_actions
 from rucher.actions import memberships
 from rucher.communities import access, selectors, services
 from rucher.communities.forms import CommunityCreateForm, CommunityForm, MemberAddForm
@@ -68,7 +69,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                community = services.community_create(
+                community = community_actions.community_create(
                     creator=http.viewer(request), **form.changes()
                 )
             except ValidationError as exc:
@@ -232,7 +233,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     form = CommunityForm(request.POST)
     if form.is_valid():
         try:
-            services.community_update(
+            community_actions.community_edit(
                 actor=http.viewer(request), community=found, changes=form.changes()
             )
         except ValidationError as exc:

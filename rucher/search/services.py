@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Max, Min, Model, QuerySet
 
 from rucher.accounts.models import User
 from rucher.communities.models import Community
@@ -128,10 +128,55 @@ def _batches[M: Model](queryset: QuerySet[M]) -> Iterator[list[M]]:
         last = batch[-1].pk
 
 
+# PostgreSQL refills posts and comments with INSERT … SELECT by id ranges (the trigger
+# computes each document): no row goes through Python.
+_POSTGRESQL_COPY = {
+    "posts": """
+        INSERT INTO search_searchentry (type, post_id, author_id, created_at, language, title,
+            body, terms_title, terms_body)
+        SELECT CASE WHEN p.kind = %(question)s THEN 'question' ELSE 'post' END, p.id,
+            p.author_id, p.created_at, COALESCE(u.language, ''), p.title, p.body, '', ''
+        FROM {post} p LEFT JOIN {user} u ON u.id = p.author_id
+        WHERE p.id > %(low)s AND p.id <= %(high)s
+    """,
+    "comments": """
+        INSERT INTO search_searchentry (type, post_id, comment_id, author_id, created_at,
+            language, title, body, terms_title, terms_body)
+        SELECT 'comment', c.post_id, c.id, c.author_id, c.created_at, COALESCE(u.language, ''),
+            '', c.body, '', ''
+        FROM {comment} c LEFT JOIN {user} u ON u.id = c.author_id
+        WHERE c.id > %(low)s AND c.id <= %(high)s
+    """,
+}
+SQL_BATCH_SIZE = 20_000
+
+
+def _rebuild_sql(
+    kind: str, queryset: QuerySet[Any], progress: Callable[[str, int, int], None] | None
+) -> int:
+    bounds = queryset.aggregate(low=Min("pk"), high=Max("pk"), total=Count("pk"))
+    total, done = bounds["total"], 0
+    if not total:
+        return 0
+    sql = _POSTGRESQL_COPY[kind].format(
+        post=Post._meta.db_table, comment=Comment._meta.db_table, user=User._meta.db_table
+    )
+    low = bounds["low"] - 1
+    while low < bounds["high"]:
+        high = low + SQL_BATCH_SIZE
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, {"low": low, "high": high, "question": PostKind.QUESTION})
+            done += cursor.rowcount
+        low = high
+        if progress is not None:
+            progress(kind, done, total)
+    return done
+
+
 def rebuild(*, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
     """Empties and refills the whole index, by batches of one transaction each (a crash
-    leaves a partial index that the next rebuild replaces). `progress(kind, done, total)` is
-    called after each batch."""
+    leaves a partial index that the next rebuild replaces; meanwhile search finds only
+    what is refilled). `progress(kind, done, total)` is called after each batch."""
     sources: list[tuple[str, QuerySet[Any], Callable[[Any], SearchEntry]]] = [
         ("posts", Post.objects.select_related("author"), _post_entry),
         ("comments", Comment.objects.select_related("author"), _comment_entry),
@@ -142,9 +187,13 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None) -> dict[
         ),
         ("communities", Community.objects.all(), _community_entry),
     ]
+    # Nothing points at entries: Django deletes them in one statement, whatever the size.
     SearchEntry.objects.all().delete()
     counts: dict[str, int] = {}
     for kind, queryset, build in sources:
+        if connection.vendor == "postgresql" and kind in _POSTGRESQL_COPY:
+            counts[kind] = _rebuild_sql(kind, queryset, progress)
+            continue
         total = queryset.count()
         done = 0
         for batch in _batches(queryset):
@@ -154,6 +203,9 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None) -> dict[
             if progress is not None:
                 progress(kind, done, total)
         counts[kind] = done
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchentry")
     return counts
 
 

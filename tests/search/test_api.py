@@ -184,3 +184,40 @@ def test_similar_questions_with_their_status(world, api_for):
     empty = api_for("member").get("/api/v1/questions/similar", {"q": ""})
     assert empty.status_code == 400
     assert empty.json()["code"] == "empty_query"
+
+
+def test_profile_and_community_edits_are_searchable_at_once(world, api_for):
+    member = api_for("member")
+    response = member.patch(
+        "/api/v1/me",
+        {"job_title": "Cheffe de projet", "expertise": ["Kubernetes"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    outsider = api_for("outsider")
+    found = outsider.get("/api/v1/search", {"q": "kubernetes", "type": "person"}).json()
+    assert [i["username"] for i in found["items"]] == ["member"]
+    created = member.post(
+        "/api/v1/communities",
+        {
+            "name": "Jardiniers",
+            "description": "Potagers partagés",
+            "kind": "interest",
+            "visibility": "secret",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    slug = created.json()["slug"]
+    mine = member.get("/api/v1/search", {"q": "potager", "type": "community"}).json()["items"]
+    assert [i["slug"] for i in mine] == [slug]
+    # A secret community is invisible to those outside it.
+    assert outsider.get("/api/v1/search", {"q": "potager"}).json()["items"] == []
+    member.patch(
+        f"/api/v1/communities/{slug}",
+        {"visibility": "open", "description": "Vergers"},
+        content_type="application/json",
+    )
+    theirs = outsider.get("/api/v1/search", {"q": "verger"}).json()["items"]
+    assert [i["slug"] for i in theirs] == [slug]
+    assert outsider.get("/api/v1/search", {"q": "potager"}).json()["items"] == []

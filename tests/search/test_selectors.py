@@ -188,3 +188,31 @@ def test_similar_questions(world):
     assert secret.pk not in keys
     assert all(hit.type == "question" for hit in hits)
     assert len(hits) <= 5
+
+
+def test_the_rebuild_command_refills_the_index(world, capsys):
+    from django.core.management import call_command
+
+    from rucher.search import services
+    from rucher.search.models import SearchEntry
+
+    post = publish(world, "Le rucher communal", kind="question")
+    comment = comment_actions.comment_publish(
+        author=world.people["member"], post=post, body="Les ruchers voisins"
+    )
+    services.index_community(community=world.communities["open"])
+    SearchEntry.objects.all().delete()
+    assert found(world.people["member"], "rucher") == []
+    call_command("search_rebuild", "--no-progress")
+    out = capsys.readouterr().out
+    assert "Search index rebuilt" in out
+    member = world.people["member"]
+    assert set(found(member, "rucher", types=["question", "comment"])) == {
+        ("question", post.pk),
+        ("comment", comment.pk),
+    }
+    assert ("community", "open-club") in found(member, "open club")
+    assert ("person", "member") in found(member, "member")
+    before = SearchEntry.objects.count()
+    call_command("search_rebuild", "--no-progress")  # again: the same index, nothing twice
+    assert SearchEntry.objects.count() == before

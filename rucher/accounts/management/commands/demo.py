@@ -8,6 +8,7 @@ from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
 from rucher.content.demo import demo_content_load
 from rucher.qa.demo import demo_questions_load
 from rucher.recognition.demo import demo_recognition_load
+from rucher.search.management.commands.search_rebuild import rebuild_with_progress
 
 
 class Command(BaseCommand):
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             f"{recognition['thanks']} thanks, {recognition['badges']} badges and "
             f"{recognition['top3']} people in last week's top 3 created now."
         )
+        # Demo rows are written below the actions: the search index is refilled once at the end.
+        self.stdout.write(rebuild_with_progress(enabled=False))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Log in at http://127.0.0.1:8000/accounts/login/ as '{ADMIN_USERNAME}' "
