@@ -216,3 +216,16 @@ def test_the_rebuild_command_refills_the_index(world, capsys):
     before = SearchEntry.objects.count()
     call_command("search_rebuild", "--no-progress")  # again: the same index, nothing twice
     assert SearchEntry.objects.count() == before
+
+
+def test_thanks_are_indexed_like_any_post(world):
+    from rucher.actions import kudos as kudos_actions
+
+    kudos = kudos_actions.kudos_give(
+        giver=world.people["owner"],
+        community=world.communities["open"],
+        to=world.people["member"],
+        message="Merci pour la migration impeccable",
+        value="Entraide",
+    )
+    assert ("post", kudos.post_id) in found(world.people["outsider"], "impeccable")
