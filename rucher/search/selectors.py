@@ -37,6 +37,8 @@ TYPES: tuple[str, ...] = ("post", "comment", "question", "document", "person", "
 CONTENT_TYPES = ("post", "comment", "question")
 SIMILAR_LIMIT = 5
 SUGGESTION_LIMIT = 6
+# PostgreSQL ranks the newest this many readable matches (see _ranked).
+RANK_WINDOW = 5000
 
 
 class SearchError(ValueError):
@@ -160,18 +162,27 @@ def _readable(viewer: User) -> Q:
     return content | people | communities
 
 
-def _matching(parsed: text.ParsedQuery, q: str) -> tuple[QuerySet[SearchEntry], Any]:
-    """Entries matching the query with their `score` (higher is better), and the PostgreSQL
-    tsquery (None on SQLite) for headlines."""
+def _ranked(
+    viewer: User, parsed: text.ParsedQuery, q: str, filters: Filters
+) -> tuple[QuerySet[SearchEntry], Any]:
+    """The readable entries matching the query and the filters, with their `score` (higher is
+    better), and the PostgreSQL tsquery (None on SQLite) for headlines."""
     if connection.vendor == "postgresql":
         query = SearchQuery(q, config="rucher_french", search_type="websearch") | SearchQuery(
             q, config="rucher_english", search_type="websearch"
         )
+        # Ranking is done among the RANK_WINDOW newest readable matches: a word found in
+        # hundreds of thousands of posts then costs a backward walk of the primary key, not a
+        # rank for every match (a rare word's matches all fit in the window).
+        window = (
+            _filtered(viewer, SearchEntry.objects.filter(document=query), filters)
+            .order_by("-id")
+            .values("id")[:RANK_WINDOW]
+        )
         # ts_rank_cd is a float4, read back rounded: as a float8 the cursor's value compares
         # equal to the rank it came from.
         rank = Cast(SearchRank(F("document"), query, cover_density=True), FloatField())
-        matching = SearchEntry.objects.filter(document=query).annotate(score=rank)
-        return matching, query
+        return SearchEntry.objects.filter(id__in=window).annotate(score=rank), query
     expression = text.fts5_expression(parsed)
     # The FTS5 table joined once (its rowid is the entry's id): bm25 is computed in the same
     # full-text scan, not once per row. bm25 is lower for better matches; the title column
@@ -181,7 +192,7 @@ def _matching(parsed: text.ParsedQuery, q: str) -> tuple[QuerySet[SearchEntry], 
         where=["search_fts.rowid = search_searchentry.id", "search_fts MATCH %s"],
         params=[expression],
     ).annotate(score=RawSQL("-bm25(search_fts, 10.0, 1.0)", (), output_field=FloatField()))
-    return matching, None
+    return _filtered(viewer, matching, filters), None
 
 
 def _filtered(
@@ -234,21 +245,31 @@ def search(
     cursor: str | None = None,
     limit: int = 20,
 ) -> Page[Hit]:
-    """Best first (then newest id), keyset-paged on (score, id). Three queries whatever the
-    page size: the viewer's memberships, the page, the places of its posts. `q` must have
-    passed check_query."""
+    """Best first (then newest id), keyset-paged on (score, id). Four queries whatever the
+    page size: the viewer's memberships, the page's ids and scores (matching, readability and
+    filters in one query), then those entries with what they show (headlines are computed
+    for the page only), the places of its posts. `q` must have passed check_query."""
     filters = filters or Filters()
     q = text.clean(q)[: text.MAX_QUERY_LENGTH]
     parsed = text.parse(q)
     if parsed.is_empty or not (viewer.is_authenticated and viewer.is_active):
         return Page(items=[], next_cursor=None)
-    matching, query = _matching(parsed, q)
-    qs = _with_headline(_filtered(viewer, matching, filters), query).select_related(*_RELATED)
+    ranked, query = _ranked(viewer, parsed, q, filters)
+    ranked = ranked.only("id")
     digest = hashlib.sha256(f"{q}\n{filters.key()}".encode()).hexdigest()[:16]
     page = keyset_page(
-        qs, keys=("-score", "-id"), cursor=cursor, limit=limit, scope=f"search:{digest}"
+        ranked, keys=("-score", "-id"), cursor=cursor, limit=limit, scope=f"search:{digest}"
     )
-    return Page(items=_hits(viewer, page.items, parsed), next_cursor=page.next_cursor)
+    if not page.items:
+        return Page(items=[], next_cursor=None)
+    shown = _with_headline(SearchEntry.objects.filter(pk__in=[e.pk for e in page.items]), query)
+    by_id = {entry.pk: entry for entry in shown.select_related(*_RELATED)}
+    entries = []
+    for ranked_entry in page.items:
+        entry = by_id[ranked_entry.pk]
+        entry.score = ranked_entry.score  # type: ignore[attr-defined]
+        entries.append(entry)
+    return Page(items=_hits(viewer, entries, parsed), next_cursor=page.next_cursor)
 
 
 def _question_status(entry: SearchEntry) -> str:
