@@ -37,6 +37,7 @@ TYPES: tuple[str, ...] = ("post", "comment", "question", "document", "person", "
 CONTENT_TYPES = ("post", "comment", "question")
 SIMILAR_LIMIT = 5
 SUGGESTION_LIMIT = 6
+TITLE_WORDS = 25
 # PostgreSQL ranks the newest this many readable matches (see _ranked).
 RANK_WINDOW = 5000
 
@@ -141,6 +142,7 @@ class Hit:
     key: int | str  # id (content), username (person) or slug (community)
     title: str
     snippet: SafeString
+    title_html: SafeString
     url: str
     score: float
     created_at: datetime
@@ -330,6 +332,7 @@ def _hits(viewer: User, entries: list[SearchEntry], parsed: text.ParsedQuery) ->
                 type=entry.type,
                 key=key,
                 title=title,
+                title_html=text.highlight(title, stems, size=TITLE_WORDS),
                 snippet=snippet,
                 url=url,
                 score=float(entry.score),  # type: ignore[attr-defined]
@@ -345,7 +348,9 @@ def _hits(viewer: User, entries: list[SearchEntry], parsed: text.ParsedQuery) ->
 def similar_questions(viewer: User, *, title: str, limit: int = SIMILAR_LIMIT) -> list[Hit]:
     """Up to `limit` readable questions sharing words with a title being typed, best first:
     any of its words may match (a title is not a query), the best matches rank first."""
-    found = text.words(text.clean(title))[: text.MAX_QUERY_WORDS]
+    found = [
+        word for word in text.words(text.clean(title)) if text.fold(word) not in text.STOP_WORDS
+    ][: text.MAX_QUERY_WORDS]
     if not found:
         return []
     q = " or ".join(found)
