@@ -29,7 +29,7 @@ def comment_publish(
     comment = content.comment_create(
         author=author, post=post, body=body, parent=parent, attachment_ids=attachment_ids
     )
-    search.index_comment(comment=comment)
+    search.index_comment(comment=comment, created=True)
     if post.kind == PostKind.QUESTION:
         qa.answer_recorded(comment=comment, post=post)
     points.points_on_comment_created(comment=comment, post=post)

@@ -14,5 +14,5 @@ def kudos_give(**fields: Any) -> Kudos:
     """rucher.recognition.kudos.kudos_give (which validates and writes the thanks' post and
     points), then the post's search entry: thanks are posts like any other kind."""
     kudos = recognition_kudos.kudos_give(**fields)
-    search.index_post(post=kudos.post)
+    search.index_post(post=kudos.post, created=True)
     return kudos

@@ -51,7 +51,7 @@ def post_published(*, post: Post, communities: Sequence[Community]) -> None:
     rucher.recognition.kudos writes)."""
     if post.kind == PostKind.QUESTION:
         qa.question_open(post=post, communities=list({c.pk: c for c in communities}.values()))
-    search.index_post(post=post)
+    search.index_post(post=post, created=True)
     recognition.first_contribution_published(post=post)
     points.points_on_post_created(post=post)
     post_id = post.pk
