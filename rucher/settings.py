@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Full-text search types (tsvector, websearch_to_tsquery); inert on SQLite.
+    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "rucher.life",
     "rucher.toolbox",
     "rucher.integrations",
+    "rucher.search",
     "rucher.mail",
     "rucher.analytics",
     "mozilla_django_oidc",

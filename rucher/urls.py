@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("rucher.life.urls")),
     path("", include("rucher.analytics.urls")),
     path("", include("rucher.integrations.urls")),
+    path("", include("rucher.search.urls")),
 ]

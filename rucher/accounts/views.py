@@ -30,6 +30,7 @@ from rucher.accounts.throttle import (
     login_succeeded,
     remember_device,
 )
+from rucher.actions import people as people_actions
 from rucher.actions.sso import directory_down
 from rucher.content.feed import home_feed
 from rucher.content.newcomers import newcomer_checklist
@@ -278,7 +279,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.profile_update(person=person, changes=_manager_kept(person, form))
+                people_actions.profile_edit(person=person, changes=_manager_kept(person, form))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -13,6 +13,7 @@ from rucher.integrations import emit as webhooks
 from rucher.qa import services as qa
 from rucher.recognition import points
 from rucher.recognition import services as recognition
+from rucher.search import services as search
 from rucher.toolbox import services as toolbox
 
 
@@ -32,6 +33,7 @@ def comment_publish(
     comment = content.comment_create(
         author=author, post=post, body=body, parent=parent, attachment_ids=attachment_ids
     )
+    search.index_comment(comment=comment, created=True)
     first_answer = post.kind == PostKind.QUESTION and qa.answer_recorded(comment=comment, post=post)
     toolbox.topic_activity_refresh(post=post)
     points.points_on_comment_created(comment=comment, post=post)
@@ -46,6 +48,7 @@ def comment_edit(*, editor: User, comment: Comment, body: str) -> Comment:
     """The edit; people newly mentioned are notified (keys: nobody twice)."""
     edited_before = comment.edited_at
     comment = content.comment_update(editor=editor, comment=comment, body=body)
+    search.index_comment(comment=comment)
     if comment.edited_at != edited_before and find_mentions(comment.body):
         comment_id = comment.pk
         transaction.on_commit(lambda: content_tasks.notify_comment_created.enqueue(comment_id))

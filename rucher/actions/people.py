@@ -1,4 +1,6 @@
-"""Creating a person, with the communities every newcomer starts in."""
+"""Creating a person, with the communities every newcomer starts in; editing a profile."""
+
+from typing import Any
 
 from django.db import transaction
 
@@ -7,6 +9,7 @@ from rucher.accounts.models import User
 from rucher.actions.memberships import community_join
 from rucher.communities.models import Community
 from rucher.integrations import emit as webhooks
+from rucher.search import services as search
 
 
 @transaction.atomic
@@ -39,4 +42,14 @@ def person_create(
     if welcome is not None:
         community_join(person=person, community=welcome)
     webhooks.person_joined(person_id=person.pk)
+    search.index_person(person=person)
+    return person
+
+
+@transaction.atomic
+def profile_edit(*, person: User, changes: dict[str, Any]) -> User:
+    """The profile's changes (accounts.services.profile_update validates them), then the
+    person's entry in search (name, job title, department, site, expertise)."""
+    person = accounts.profile_update(person=person, changes=changes)
+    search.index_person(person=person)
     return person

@@ -15,6 +15,7 @@ from rucher.notifications.announcements import announcement_published
 from rucher.qa import services as qa
 from rucher.recognition import points
 from rucher.recognition import services as recognition
+from rucher.search import services as search
 from rucher.toolbox import services as toolbox
 
 
@@ -53,6 +54,7 @@ def post_published(*, post: Post, communities: Sequence[Community]) -> None:
     toolbox.tool_rows_create(post=post, communities=communities)
     if post.kind == PostKind.QUESTION:
         qa.question_open(post=post, communities=list({c.pk: c for c in communities}.values()))
+    search.index_post(post=post, created=True)
     recognition.first_contribution_published(post=post)
     points.points_on_post_created(post=post)
     post_id = post.pk
@@ -78,6 +80,7 @@ def post_edit(
     edited_before = post.edited_at
     tags_before = set(post.tags.values_list("pk", flat=True))
     post = content.post_update(editor=editor, post=post, title=title, body=body, tags=tags)
+    search.index_post(post=post)
     removed = tags_before - set(post.tags.values_list("pk", flat=True))
     if removed:
         recognition.reputation_on_post_untagged(post=post, tag_ids=sorted(removed))

@@ -262,7 +262,7 @@ def communities_update(
     request: AuthedRequest, slug: SlugPath, payload: CommunityUpdateIn
 ) -> CommunityOut:
     community = access.access_community(request.auth, slug, for_manage=True)
-    services.community_update(
+    community_actions.community_edit(
         actor=request.auth, community=community, changes=payload.model_dump(exclude_unset=True)
     )
     return _community_out(request, _reload(request, slug))

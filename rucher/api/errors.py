@@ -58,9 +58,19 @@ _CODE_FOR_STATUS = {
 class ApiError(HttpError):
     """An expected failure with a stable code, e.g. ApiError(409, "conflict", _("…"))."""
 
-    def __init__(self, status_code: int, code: str, detail: str) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        detail: str,
+        fields: dict[str, list[str]] | None = None,
+        extra: DictStrAny | None = None,
+    ) -> None:
         super().__init__(status_code, detail)
         self.code = code
+        self.fields = fields
+        # More members of the error body, e.g. {"allowed": [...]} for an unknown filter value.
+        self.extra = extra or {}
 
 
 class RateLimited(ApiError):
@@ -279,7 +289,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             response["Retry-After"] = str(exc.retry_after)
             return response
         if isinstance(exc, ApiError):
-            return respond(request, exc.status_code, exc.message, exc.code)
+            if exc.extra:
+                body = {**exc.extra, **error_body(exc.message, exc.code, exc.fields)}
+                return api.create_response(request, body, status=exc.status_code)
+            return respond(request, exc.status_code, exc.message, exc.code, exc.fields)
         cause = exc.__cause__
         # ninja wraps every failure of the body parser in HttpError(400) "from" the cause.
         if isinstance(cause, PayloadTooLarge | RequestDataTooBig):

@@ -218,7 +218,7 @@ def me_get(request: AuthedRequest) -> MeOut:
 
 @router.patch("/me", response={200: MeOut, ERRORS: ErrorOut})
 def me_update(request: AuthedRequest, payload: MeUpdateIn) -> MeOut:
-    person = services.profile_update(
+    person = people_actions.profile_edit(
         person=request.auth, changes=payload.model_dump(exclude_unset=True)
     )
     return _me_out(person)

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictInt
 
 from rucher.accounts.access import access_person
+from rucher.actions import kudos as kudos_actions
 from rucher.api.auth import AuthedRequest
 from rucher.api.content import PostOut, _read_post
 from rucher.api.errors import ApiError
@@ -188,7 +189,7 @@ def kudos_create(request: AuthedRequest, payload: KudosIn) -> Status[KudosOut]:
         raise ValidationError(
             {"community": [_("Unknown community: “%(slug)s”.") % {"slug": payload.community}]}
         ) from exc
-    kudos = kudos_services.kudos_give(
+    kudos = kudos_actions.kudos_give(
         giver=request.auth,
         community=community,
         to=payload.to,

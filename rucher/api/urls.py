@@ -18,6 +18,7 @@ from rucher.api import (
     people,
     qa,
     recognition,
+    search,
     tokens,
     toolbox,
 )
@@ -65,3 +66,4 @@ api.add_router("", life.router)
 api.add_router("", toolbox.router)
 api.add_router("", analytics.router)
 api.add_router("", integrations.router)
+api.add_router("", search.router)

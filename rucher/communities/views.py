@@ -241,7 +241,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     form = CommunityForm(request.POST)
     if form.is_valid():
         try:
-            services.community_update(
+            community_actions.community_edit(
                 actor=http.viewer(request), community=found, changes=form.changes()
             )
         except ValidationError as exc:

@@ -13,6 +13,7 @@ from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.access import access_person
 from rucher.accounts.models import User
+from rucher.actions import kudos as kudos_actions
 from rucher.communities import access as community_access
 from rucher.communities.models import Community, Membership
 from rucher.content.access import member_communities
@@ -143,7 +144,7 @@ def kudos_new(request: HttpRequest, username: str | None = None) -> HttpResponse
                 form.add_error("community", _("Unknown community."))
             else:
                 try:
-                    kudos = kudos_services.kudos_give(
+                    kudos = kudos_actions.kudos_give(
                         giver=viewer,
                         community=community,
                         to=data["to"],

@@ -259,6 +259,12 @@ def _subjects(seeded: dict[str, Any]) -> Subjects:
     from rucher.content.models import Post, PostCommunity
 
     viewer = User.objects.get(username=seeded["viewer"])
+    from rucher.search import services as search_services
+    from rucher.search.models import SearchEntry
+
+    if not SearchEntry.objects.exists():  # a bench database seeded before search existed
+        print("Filling the search index…", file=sys.stderr)
+        search_services.rebuild()
     mine = Membership.objects.filter(person=viewer, status=Membership.Status.MEMBER).values(
         "community"
     )
@@ -318,6 +324,13 @@ def _rows(s: Subjects) -> list[Row]:
         Row("ideas", "idea box, by votes", path=f"/c/{s.community.slug}/ideas/?sort=votes"),
         Row("questions", "questions, unanswered", path="/questions/?status=unanswered"),
         Row("directory", "people directory", path="/people/"),
+        # Search: a word in most posts (ranking many matches) and a topic in a few percent.
+        Row("search_common", "search, a common word (équipe)", path="/search/?q=%C3%A9quipe"),
+        Row(
+            "search_rare",
+            "search, a rarer word (cybersécurité)",
+            path="/search/?q=cybers%C3%A9curit%C3%A9",
+        ),
         Row(
             "leaderboard", "leaderboard", path="/leaderboard/", note="" if s.leaderboard else "n/a"
         ),

@@ -10,6 +10,7 @@ from rucher.content.demo import demo_content_load
 from rucher.life.demo import demo_life_load
 from rucher.qa.demo import demo_questions_load
 from rucher.recognition.demo import demo_recognition_load
+from rucher.search.management.commands.search_rebuild import rebuild_with_progress
 from rucher.toolbox.demo import demo_toolbox_load
 
 
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             f"Demo analytics: {analytics['facts']} activity facts created now, "
             f"{analytics['days']} days of rollups rebuilt."
         )
+        # Demo rows are written below the actions: the search index is refilled once at the end.
+        self.stdout.write(rebuild_with_progress(enabled=False))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Log in at http://127.0.0.1:8000/accounts/login/ as '{ADMIN_USERNAME}' "

@@ -7,10 +7,12 @@ stderr, then the rows written per table, their time and rate, and the total time
 """
 
 import sys
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rucher.search.management.commands.search_rebuild import rebuild_with_progress
 from rucher.seed.organisation import SEED_PASSWORD, SeedPlan, SeedRefused, seed_organisation
 
 
@@ -93,3 +95,9 @@ class Command(BaseCommand):
                 f"person's password is '{SEED_PASSWORD}'."
             )
         )
+        # The bulk writes above bypass the services: the search index is filled afterwards.
+        started = time.perf_counter()
+        summary = rebuild_with_progress(
+            enabled=not options["no_progress"] and options["verbosity"] > 0
+        )
+        self.stdout.write(f"{summary} ({time.perf_counter() - started:.1f} s)")
