@@ -283,6 +283,11 @@ RUCHER_MAILIN_AUTHSERV_ID = os.environ.get("RUCHER_MAILIN_AUTHSERV_ID", "")
 RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES = env_bool("RUCHER_MAILIN_PLAIN_COMMUNITY_ADDRESSES", False)
 # Likes from one person to the same colleague that earn points in one day (F-POINTS).
 RUCHER_POINTS_PAIR_DAILY_CAP = int(os.environ.get("RUCHER_POINTS_PAIR_DAILY_CAP", "3"))
+# The guarded outbound HTTP client (rucher.core.outbound: webhooks, watch feeds). Hosts listed
+# here (`host` or `host:port`, comma-separated) may resolve to private addresses (intranet).
+RUCHER_OUTBOUND_ALLOWED_HOSTS = os.environ.get("RUCHER_OUTBOUND_ALLOWED_HOSTS", "")
+RUCHER_OUTBOUND_TIMEOUT = float(os.environ.get("RUCHER_OUTBOUND_TIMEOUT", "10"))
+RUCHER_OUTBOUND_MAX_BYTES = int(os.environ.get("RUCHER_OUTBOUND_MAX_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
