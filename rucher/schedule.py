@@ -57,3 +57,12 @@ def freeze_weekly_top() -> None:
     from rucher.recognition.leaderboard import weekly_top_freeze
 
     weekly_top_freeze()
+
+
+@db_periodic_task(crontab(minute="*"))
+def poll_watch_feeds() -> None:
+    """Every minute: one task per watch feed whose poll is due (F-WATCH-FEEDS); each feed
+    comes due on its own interval, spread, so the load is even."""
+    from rucher.feeds.tasks import feeds_poll_enqueue
+
+    feeds_poll_enqueue()

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "rucher.qa",
     "rucher.notifications",
     "rucher.moderation",
+    "rucher.feeds",
+    "rucher.imports",
     "rucher.mail",
     "rucher.api",
 ]

@@ -11,6 +11,7 @@ Limits (documented for users and API clients): a post's text is at most MAX_BODY
 import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -179,10 +180,18 @@ def post_create(
     errors: dict[str, list[str]] = {}
     clean_title = _check_text(errors, "title", title, max_length=MAX_TITLE_LENGTH, required=False)
     clean_body = _check_text(errors, "body", body, max_length=MAX_BODY_LENGTH, required=True)
-    if kind not in PostKind.values or (kind == PostKind.KUDOS and not allow_kudos):
+    if (
+        kind not in PostKind.values
+        or (kind == PostKind.KUDOS and not allow_kudos)
+        or kind == PostKind.WATCH
+    ):
         errors["kind"] = [
             _("Choose one of: %(choices)s.")
-            % {"choices": ", ".join(k for k in PostKind.values if k != PostKind.KUDOS)}
+            % {
+                "choices": ", ".join(
+                    k for k in PostKind.values if k not in (PostKind.KUDOS, PostKind.WATCH)
+                )
+            }
         ]
     unique: dict[int, Community] = {c.pk: c for c in communities}
     if not unique:
@@ -224,6 +233,41 @@ def post_create(
     post.tags.set(_tags_for(slugs, spellings))
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
+    return post
+
+
+@transaction.atomic
+def post_create_unattended(
+    *,
+    author: User | None,
+    communities: Sequence[Community],
+    kind: str,
+    title: str,
+    body: str,
+    body_html: str | None = None,
+    created_at: datetime | None = None,
+) -> Post:
+    """A post brought in from outside (watch feeds, imports), not typed by its author now: no
+    membership check and no effect (no points, no notification: callers call none). The text
+    is cut to the limits rather than refused; `body_html`, when given, must already be
+    sanitised (rucher.core.markdown), else the text is rendered like a typed post's."""
+    body = body[:MAX_BODY_LENGTH] or "-"
+    post = Post.objects.create(
+        author=author,
+        kind=kind,
+        title=" ".join(title.split())[:MAX_TITLE_LENGTH],
+        body=body,
+        body_html=body_html if body_html is not None else render_rich_text(body).html,
+    )
+    if created_at is not None:  # auto_now_add ignores a given value on create
+        Post.objects.filter(pk=post.pk).update(created_at=created_at)
+        post.created_at = created_at
+    PostCommunity.objects.bulk_create(
+        [
+            PostCommunity(post=post, community=community, created_at=post.created_at)
+            for community in {c.pk: c for c in communities}.values()
+        ]
+    )
     return post
 
 

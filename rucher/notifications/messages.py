@@ -84,6 +84,10 @@ def notification_message(notification: Notification) -> str:
             "rank": n.data.get("rank", ""),
             "points": n.data.get("points", ""),
         }
+    if kind == Notification.Kind.FEED_PAUSED:
+        return _("The watch feed “%(feed)s” failed for 7 days and was paused") % {
+            "feed": n.data.get("feed", "")
+        }
     return _("New activity")
 
 
@@ -96,6 +100,10 @@ def notification_url(notification: Notification) -> str:
         return reverse("profile", args=[n.data["username"]])
     if n.kind == Notification.Kind.WEEKLY_TOP:
         return reverse("leaderboard")
+    if n.kind == Notification.Kind.FEED_PAUSED:
+        if n.community is not None:
+            return reverse("community_feeds", args=[n.community.slug])
+        return reverse("watch")
     if n.community is not None:
         if n.kind == Notification.Kind.JOIN_REQUEST:
             return reverse("community_manage", args=[n.community.slug])

@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     BADGE = "badge", _("Badge earned")
     WEEKLY_TOP = "weekly_top", _("In the top 3 of the week")
     KUDOS = "kudos", _("Thanks received")
+    FEED_PAUSED = "feed_paused", _("A watch feed was paused")
 
 
 class Notification(models.Model):
