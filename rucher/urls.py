@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("rucher.moderation.urls")),
     path("", include("rucher.recognition.urls")),
     path("", include("rucher.mail.urls")),
+    path("", include("rucher.feeds.urls")),
 ]

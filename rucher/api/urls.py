@@ -8,6 +8,7 @@ from rucher.api import (
     communities,
     content,
     curation,
+    feeds,
     leaderboard,
     mail,
     moderation,
@@ -57,3 +58,4 @@ api.add_router("", qa.router)
 api.add_router("", recognition.router)
 api.add_router("", leaderboard.router)
 api.add_router("", mail.router)
+api.add_router("", feeds.router)

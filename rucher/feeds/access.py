@@ -25,6 +25,7 @@ def access_feed(viewer: User, feed_id: int) -> WatchFeed:
         if feed.owner_id != viewer.pk:
             raise Http404
         return feed
+    assert feed.community_id is not None  # the check constraint: one subscriber
     community = with_viewer_membership(
         Community.objects.filter(pk=feed.community_id), viewer
     ).first()

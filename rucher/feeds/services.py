@@ -258,7 +258,8 @@ def _entry_time(entry: Any, now: datetime) -> datetime:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if parsed:
         try:
-            moment = datetime(*parsed[:6], tzinfo=UTC)
+            year, month, day, hour, minute, second = parsed[:6]
+            moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
         except (TypeError, ValueError):
             return now
         return min(moment, now)  # an entry "from the future" does not stay on top
