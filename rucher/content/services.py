@@ -246,6 +246,7 @@ def post_create_unattended(
     body: str,
     body_html: str | None = None,
     created_at: datetime | None = None,
+    attachment_ids: Sequence[int] = (),
 ) -> Post:
     """A post brought in from outside (watch feeds, imports), not typed by its author now: no
     membership check and no effect (no points, no notification: callers call none). The text
@@ -268,7 +269,44 @@ def post_create_unattended(
             for community in {c.pk: c for c in communities}.values()
         ]
     )
+    if attachment_ids:
+        Attachment.objects.filter(
+            pk__in=attachment_ids, post__isnull=True, comment__isnull=True
+        ).update(post=post)
     return post
+
+
+@transaction.atomic
+def comment_create_unattended(
+    *,
+    author: User | None,
+    post: Post,
+    body: str,
+    parent: Comment | None = None,
+    created_at: datetime | None = None,
+    attachment_ids: Sequence[int] = (),
+) -> Comment:
+    """A comment brought in from outside (imports): like post_create_unattended, no check
+    beyond the thread's shape and no effect; the post's comment count stays right."""
+    body = body[:MAX_COMMENT_LENGTH] or "-"
+    if parent is not None and parent.parent_id is not None:  # one level of replies only
+        parent = Comment(pk=parent.parent_id)
+    comment = Comment.objects.create(
+        post=post,
+        parent=parent,
+        author=author,
+        body=body,
+        body_html=render_rich_text(body).html,
+    )
+    if created_at is not None:  # auto_now_add ignores a given value on create
+        Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+        comment.created_at = created_at
+    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    if attachment_ids:
+        Attachment.objects.filter(
+            pk__in=attachment_ids, post__isnull=True, comment__isnull=True
+        ).update(comment=comment)
+    return comment
 
 
 @transaction.atomic
