@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("rucher.recognition.urls")),
     path("", include("rucher.mail.urls")),
     path("", include("rucher.feeds.urls")),
+    path("", include("rucher.imports.urls")),
 ]

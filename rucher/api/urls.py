@@ -9,6 +9,7 @@ from rucher.api import (
     content,
     curation,
     feeds,
+    imports,
     leaderboard,
     mail,
     moderation,
@@ -59,3 +60,4 @@ api.add_router("", recognition.router)
 api.add_router("", leaderboard.router)
 api.add_router("", mail.router)
 api.add_router("", feeds.router)
+api.add_router("", imports.router)
