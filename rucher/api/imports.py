@@ -1,18 +1,22 @@
 """Imports (API.md "Watch feeds, import, export, privacy"): administrators upload a file, the
 import runs in the background, its progress and report are read back."""
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from rucher.api.auth import AuthedRequest
+from rucher.api.communities import SlugPath
 from rucher.api.errors import ApiError
 from rucher.api.schemas import ERRORS, ErrorOut, IdPath
-from rucher.imports import runs, tasks
+from rucher.communities import access as community_access
+from rucher.imports import exports, runs, tasks
 from rucher.imports.access import access_import
-from rucher.imports.models import ImportRun
+from rucher.imports.models import DataExport, ImportRun
 
 router = Router(tags=["imports"])
 
@@ -86,3 +90,52 @@ def imports_start(
 @router.get("/imports/{run_id}", response={200: ImportOut, ERRORS: ErrorOut})
 def imports_detail(request: AuthedRequest, run_id: IdPath) -> ImportOut:
     return import_out(access_import(request.auth, run_id))
+
+
+class ExportOut(Schema):
+    id: int
+    status: str = Field(description='"queued", "running", "done" or "failed".')
+    url: str | None = Field(
+        description="The ZIP, once done, for 7 days, for the person who asked only (accepts "
+        "the Bearer token)."
+    )
+    expires_at: datetime | None
+
+
+def _export_out(export: DataExport | None) -> ExportOut:
+    if export is None:
+        return ExportOut(id=0, status="none", url=None, expires_at=None)
+    ready = exports.is_downloadable(export)
+    return ExportOut(
+        id=export.pk,
+        status=export.status if ready or export.status != "done" else "expired",
+        url=reverse("export_download", args=[export.pk]) if ready else None,
+        expires_at=export.expires_at,
+    )
+
+
+@router.post("/me/export", response={202: ExportOut, ERRORS: ErrorOut})
+def me_export_request(request: AuthedRequest) -> Status[ExportOut]:
+    export = exports.export_request(person=request.auth)
+    tasks.export_build_soon(export.pk)
+    return Status(202, _export_out(export))
+
+
+@router.get("/me/export", response={200: ExportOut, ERRORS: ErrorOut})
+def me_export(request: AuthedRequest) -> ExportOut:
+    """The latest export: status "none" when never asked, "expired" after 7 days."""
+    return _export_out(exports.latest_export(request.auth))
+
+
+@router.post("/communities/{slug}/export", response={202: ExportOut, ERRORS: ErrorOut})
+def community_export_request(request: AuthedRequest, slug: SlugPath) -> Status[ExportOut]:
+    community = community_access.access_community(request.auth, slug, for_manage=True)
+    export = exports.export_request(person=request.auth, community=community)
+    tasks.export_build_soon(export.pk)
+    return Status(202, _export_out(export))
+
+
+@router.get("/communities/{slug}/export", response={200: ExportOut, ERRORS: ErrorOut})
+def community_export(request: AuthedRequest, slug: SlugPath) -> ExportOut:
+    community = community_access.access_community(request.auth, slug, for_manage=True)
+    return _export_out(exports.latest_export(request.auth, community))

@@ -61,3 +61,40 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format} #{self.pk}"
+
+
+class DataExport(models.Model):
+    """A ZIP of one person's data (F-EXPORT, F-PRIVACY) or of a community (its managers),
+    made in the background and offered for EXPORT_DAYS to the person who asked, only."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    # Set for a community export; a personal export has none.
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exports",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to="exports/", max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at", "-id"], name="exports_by_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"export #{self.pk} for {self.requested_by_id}"

@@ -1,19 +1,21 @@
 """Administrators' import pages: /imports/ (start one, see the recent ones) and /imports/<id>/
 (progress, refreshed while it runs, then the report)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from rucher.accounts.decorators import login_or_token_required
 from rucher.core import http
 from rucher.core.forms import add_service_errors
-from rucher.imports import runs, tasks
+from rucher.imports import exports, runs, tasks
 from rucher.imports.access import access_import
 from rucher.imports.forms import ImportForm
-from rucher.imports.models import ImportRun
+from rucher.imports.models import DataExport, ImportRun
 
 RECENT = 20
 # The report's keys are stable (the API gives them as they are); the page names them.
@@ -29,6 +31,10 @@ LABELS = {
     "messages of deleted communities": _("messages of deleted communities"),
     "messages already imported": _("messages already imported"),
     "missing files": _("missing files"),
+    "likes": _("likes"),
+    "bookmarks": _("bookmarks"),
+    "memberships": _("community memberships"),
+    "points": _("points earned (entries)"),
 }
 
 
@@ -78,3 +84,43 @@ def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "imports/detail.html#run-state", context)
     return render(request, "imports/detail.html", context)
+
+
+@login_or_token_required
+def export_download(request: HttpRequest, export_id: int) -> HttpResponseBase:
+    """The ZIP, for the person who asked for it only, while it has not expired (else 404)."""
+    viewer = http.viewer(request)
+    export = DataExport.objects.filter(pk=export_id, requested_by=viewer.pk).first()
+    if export is None or not exports.is_downloadable(export):
+        raise Http404
+    name = (export.file.name or "export.zip").rsplit("/", 1)[-1]
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_POST
+def export_request(request: HttpRequest) -> HttpResponse:
+    """From the settings: "download my data"."""
+    viewer = http.viewer(request)
+    export = exports.export_request(person=viewer)
+    tasks.export_build_soon(export.pk)
+    messages.success(
+        request, _("Your export is being prepared: you will receive an email when it is ready.")
+    )
+    return redirect("privacy")
+
+
+@login_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    """ "What is held about me": the kinds of data and how many of each, and the export."""
+    viewer = http.viewer(request)
+    export = exports.latest_export(viewer)
+    return render(
+        request,
+        "imports/privacy.html",
+        {
+            "summary": [(str(LABELS.get(k, k)), n) for k, n in exports.person_data_summary(viewer)],
+            "export": export,
+            "downloadable": export is not None and exports.is_downloadable(export),
+        },
+    )
