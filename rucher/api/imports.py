@@ -1,18 +1,23 @@
-"""Imports (API.md "Watch feeds, import, export, privacy"): administrators upload a file, the
-import runs in the background, its progress and report are read back."""
+"""Imports, exports and erasure (API.md "Watch feeds, import, export, privacy"): imports run
+in the background with progress and report; exports are ZIPs for 7 days; GDPR erasure."""
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import StrictBool
 
+from rucher.accounts.models import User
+from rucher.actions import privacy
 from rucher.api.auth import AuthedRequest
 from rucher.api.communities import SlugPath
 from rucher.api.errors import ApiError
-from rucher.api.schemas import ERRORS, ErrorOut, IdPath
+from rucher.api.schemas import ERRORS, ErrorOut, IdPath, InputSchema, UsernamePath
 from rucher.communities import access as community_access
 from rucher.imports import exports, runs, tasks
 from rucher.imports.access import access_import
@@ -139,3 +144,30 @@ def community_export_request(request: AuthedRequest, slug: SlugPath) -> Status[E
 def community_export(request: AuthedRequest, slug: SlugPath) -> ExportOut:
     community = community_access.access_community(request.auth, slug, for_manage=True)
     return _export_out(exports.latest_export(request.auth, community))
+
+
+class EraseIn(InputSchema):
+    keep_content: StrictBool = Field(
+        description='true: posts and comments stay, shown as by a "former member"; '
+        "false: they are deleted."
+    )
+
+
+class ErasedOut(Schema):
+    status: str = Field(description='"erased".')
+    keep_content: bool
+
+
+@router.post("/people/{username}/erase", response={200: ErasedOut, ERRORS: ErrorOut})
+def people_erase(request: AuthedRequest, username: UsernamePath, payload: EraseIn) -> ErasedOut:
+    """GDPR erasure by an administrator (F-PRIVACY)."""
+    if not request.auth.is_administrator:
+        raise ApiError(403, "forbidden", _("Only administrators erase people."))
+    person = User.objects.filter(username=username).first()
+    if person is None:
+        raise Http404
+    try:
+        privacy.person_erase(actor=request.auth, person=person, keep_content=payload.keep_content)
+    except ValidationError as exc:
+        raise ApiError(409, "erase_self", exc.messages[0]) from exc
+    return ErasedOut(status="erased", keep_content=payload.keep_content)

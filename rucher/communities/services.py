@@ -540,3 +540,20 @@ def memberships_import(*, community: Community, person_ids: Iterable[int]) -> in
             ).count()
         )
     return len(new)
+
+
+@transaction.atomic
+def memberships_erase(*, person: User) -> int:
+    """Removes every link of a person being erased (F-PRIVACY) and recounts the member counts
+    of the communities they were in. Returns how many links went."""
+    community_ids = list(
+        Membership.objects.filter(person=person).values_list("community_id", flat=True)
+    )
+    deleted, _counts = Membership.objects.filter(person=person).delete()
+    for community_id in community_ids:
+        Community.objects.filter(pk=community_id).update(
+            member_count=Membership.objects.filter(
+                community_id=community_id, status=Membership.Status.MEMBER
+            ).count()
+        )
+    return deleted

@@ -12,3 +12,15 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Dry run: check and report, write nothing"), required=False
     )
+
+
+class EraseForm(forms.Form):
+    content = forms.ChoiceField(
+        label=_("Their posts and comments"),
+        choices=[
+            ("keep", _("Keep them, shown as written by a “former member”")),
+            ("delete", _("Delete them")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(label=_("I understand that this cannot be undone"), required=True)

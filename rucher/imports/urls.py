@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("settings/privacy/", views.privacy, name="privacy"),
     path("settings/privacy/export", views.export_request, name="export_request"),
     path("exports/<int:export_id>/download", views.export_download, name="export_download"),
+    path("people/<str:username>/erase/", views.person_erase, name="person_erase"),
 ]

@@ -1,5 +1,5 @@
-"""Administrators' import pages: /imports/ (start one, see the recent ones) and /imports/<id>/
-(progress, refreshed while it runs, then the report)."""
+"""Import pages for administrators (/imports/, /imports/<id>/ refreshed while it runs), the
+personal data pages (/settings/privacy/, export downloads) and GDPR erasure."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rucher.accounts.access import access_person
 from rucher.accounts.decorators import login_or_token_required
+from rucher.actions import privacy as privacy_actions
 from rucher.core import http
 from rucher.core.forms import add_service_errors
 from rucher.imports import exports, runs, tasks
 from rucher.imports.access import access_import
-from rucher.imports.forms import ImportForm
+from rucher.imports.forms import EraseForm, ImportForm
 from rucher.imports.models import DataExport, ImportRun
 
 RECENT = 20
@@ -124,3 +126,26 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "downloadable": export is not None and exports.is_downloadable(export),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_erase(request: HttpRequest, username: str) -> HttpResponse:
+    """An administrator erases a person (GDPR), after choosing what becomes of their content."""
+    viewer = http.viewer(request)
+    if not viewer.is_administrator:
+        raise Http404
+    person = access_person(viewer, username)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy_actions.person_erase(
+                actor=viewer, person=person, keep_content=form.cleaned_data["content"] == "keep"
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The person has been erased."))
+            return redirect("directory")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "imports/erase.html", {"person": person, "form": form}, status=status)
