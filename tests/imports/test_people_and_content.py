@@ -28,7 +28,7 @@ def test_people_are_imported_once_with_their_managers(admin_user):
     assert report["created"] == {"people": 3}
     rows = {r["row"]: r["reason"] for r in report["rejected"]}
     assert set(rows) == {4, 5, 6}
-    assert "Duplicate" in rows[4]
+    assert "bruno" in rows[4]
     assert "email" in rows[5]
     assert "nobody" in rows[6]
     bruno = User.objects.get(username="bruno")
