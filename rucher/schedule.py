@@ -66,3 +66,11 @@ def poll_watch_feeds() -> None:
     from rucher.feeds.tasks import feeds_poll_enqueue
 
     feeds_poll_enqueue()
+
+
+@db_periodic_task(crontab(minute="41", hour="4"))
+def purge_expired_exports() -> None:
+    """Nightly: the ZIPs of data exports older than 7 days are deleted (F-EXPORT)."""
+    from rucher.imports.exports import exports_purge_expired
+
+    exports_purge_expired()

@@ -160,3 +160,17 @@ def test_the_privacy_page_says_what_is_held(member, history, django_assert_max_n
     response = client.post("/settings/privacy/export")
     assert response.status_code == 302
     assert DataExport.objects.filter(requested_by=member).exists()
+
+
+def test_expired_export_files_are_purged(member, django_capture_on_commit_callbacks):
+    from rucher.imports.exports import exports_purge_expired
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _api(member).post("/api/v1/me/export")
+    run_queued_tasks()
+    export = DataExport.objects.get()
+    storage, name = export.file.storage, export.file.name
+    assert storage.exists(name)
+    assert exports_purge_expired(now=timezone.now() + timedelta(days=8)) == 1
+    assert not storage.exists(name)
+    assert not DataExport.objects.get().file
