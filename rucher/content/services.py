@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -274,6 +274,104 @@ def post_create_unattended(
             pk__in=attachment_ids, post__isnull=True, comment__isnull=True
         ).update(post=post)
     return post
+
+
+@dataclass(frozen=True)
+class ImportedPost:
+    author_id: int | None
+    community_id: int
+    body: str
+    created_at: datetime
+    attachment_ids: Sequence[int] = ()
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    author_id: int | None
+    post_id: int
+    parent_id: int | None  # a top-level comment of the same post, or None
+    body: str
+    created_at: datetime
+    attachment_ids: Sequence[int] = ()
+
+
+def _set_created_at(
+    model: type[Post] | type[Comment], rows: Sequence[tuple[int, datetime]]
+) -> None:
+    """auto_now_add overrides given times on insert: one UPDATE … CASE puts them back."""
+    if rows:
+        model.objects.filter(pk__in=[pk for pk, _at in rows]).update(
+            created_at=Case(*[When(pk=pk, then=Value(at)) for pk, at in rows])
+        )
+
+
+@transaction.atomic
+def posts_import_bulk(*, items: Sequence[ImportedPost]) -> list[Post]:
+    """Many imported posts at once (rucher.imports): like post_create_unattended, in a few
+    queries whatever the number of posts; returned in the order given, with their ids."""
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                author_id=item.author_id,
+                kind=PostKind.POST,
+                body=item.body[:MAX_BODY_LENGTH] or "-",
+                body_html=render_rich_text(item.body[:MAX_BODY_LENGTH] or "-").html,
+            )
+            for item in items
+        ]
+    )
+    _set_created_at(
+        Post, [(post.pk, item.created_at) for post, item in zip(posts, items, strict=True)]
+    )
+    PostCommunity.objects.bulk_create(
+        [
+            PostCommunity(
+                post_id=post.pk, community_id=item.community_id, created_at=item.created_at
+            )
+            for post, item in zip(posts, items, strict=True)
+        ]
+    )
+    for post, item in zip(posts, items, strict=True):
+        post.created_at = item.created_at
+        if item.attachment_ids:
+            Attachment.objects.filter(
+                pk__in=item.attachment_ids, post__isnull=True, comment__isnull=True
+            ).update(post=post)
+    return posts
+
+
+@transaction.atomic
+def comments_import_bulk(*, items: Sequence[ImportedComment]) -> list[Comment]:
+    """Many imported comments at once; each post's comment count goes up by its new comments."""
+    comments = Comment.objects.bulk_create(
+        [
+            Comment(
+                post_id=item.post_id,
+                parent_id=item.parent_id,
+                author_id=item.author_id,
+                body=item.body[:MAX_COMMENT_LENGTH] or "-",
+                body_html=render_rich_text(item.body[:MAX_COMMENT_LENGTH] or "-").html,
+            )
+            for item in items
+        ]
+    )
+    _set_created_at(
+        Comment, [(c.pk, item.created_at) for c, item in zip(comments, items, strict=True)]
+    )
+    added: dict[int, int] = {}
+    for comment, item in zip(comments, items, strict=True):
+        comment.created_at = item.created_at
+        added[item.post_id] = added.get(item.post_id, 0) + 1
+        if item.attachment_ids:
+            Attachment.objects.filter(
+                pk__in=item.attachment_ids, post__isnull=True, comment__isnull=True
+            ).update(comment=comment)
+    if added:
+        Post.objects.filter(pk__in=list(added)).update(
+            comment_count=F("comment_count")
+            + Case(*[When(pk=pk, then=Value(n)) for pk, n in added.items()], default=Value(0))
+        )
+    return comments
 
 
 @transaction.atomic

@@ -9,6 +9,8 @@ Idempotent: every imported row leaves an ExternalRef; a row whose ref exists is 
 Imported content earns no points and notifies nobody (content's unattended services).
 """
 
+import dataclasses
+import itertools
 import re
 import zipfile
 from collections import defaultdict
@@ -29,7 +31,8 @@ from rucher.communities import services as communities
 from rucher.communities.models import Community
 from rucher.content import attachments as uploads
 from rucher.content import services as content
-from rucher.content.models import Comment, Post, PostCommunity, PostKind
+from rucher.content.models import PostCommunity
+from rucher.content.services import ImportedComment, ImportedPost
 from rucher.imports.models import ExternalRef
 from rucher.imports.readers import (
     ImportRejected,
@@ -42,6 +45,7 @@ from rucher.imports.readers import (
 
 SOURCE = "yammer"
 BATCH = 200
+MESSAGE_BATCH = 500
 ALL_COMPANY = "all_company"
 Progress = Callable[[int, int], None]
 
@@ -89,6 +93,15 @@ class _Refs:
     def get(self, kind: str, external_id: str) -> int | None:
         return self.maps[kind].get(external_id)
 
+    def add_many(self, kind: str, pairs: list[tuple[str, int]]) -> None:
+        ExternalRef.objects.bulk_create(
+            [
+                ExternalRef(source=self.source, kind=kind, external_id=e, object_id=pk)
+                for e, pk in pairs
+            ]
+        )
+        self.maps[kind].update(pairs)
+
     def add(self, kind: str, external_id: str, object_id: int) -> None:
         ExternalRef.objects.create(
             source=self.source, kind=kind, external_id=external_id, object_id=object_id
@@ -125,6 +138,9 @@ class YammerImport:
         self._people: dict[int, User | None] = {}
         self._communities: dict[int, Community] = {}
         self._post_community: dict[int, int | None] = {}
+        # Yammer id of a comment → Yammer id of its top-level comment (itself when top-level).
+        self._comment_top: dict[str, str] = {}
+        self._seen_messages: set[str] = set()
 
     # --- driving ---------------------------------------------------------------------------
 
@@ -354,105 +370,154 @@ class YammerImport:
         return ids
 
     def _import_messages(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        """Messages in batches of MESSAGE_BATCH rows: each row is checked first (skipped or
+        rejected rows write nothing), then the batch's posts and comments are inserted in a
+        few queries and committed together."""
         members: dict[int, set[int]] = defaultdict(set)
-        communities_by_pk: dict[int, Community] = {}
-        required = ("id", "thread_id", "body", "created_at")
-        for line, row in self._batches(self._rows(archive, info, required)):
-            external_id = row["id"].strip()
-            if not external_id:
-                self.report.reject(file="Messages.csv", row=line, reason=_("No id."))
-                continue
-            if self.refs.get("post", external_id) or self.refs.get("comment", external_id):
-                self.report.skipped["messages already imported"] += 1
-                continue
-            if _flag(row.get("in_private_conversation", "")):
-                self.report.skipped["private messages"] += 1
-                continue
-            if row.get("deleted_at", "").strip():
-                self.report.skipped["deleted messages"] += 1
-                continue
-            created_at = parse_date(row["created_at"])
-            if created_at is None:
-                self.report.reject(
-                    file="Messages.csv",
-                    row=line,
-                    reason=_("Unreadable date: “%(value)s”.") % {"value": row["created_at"][:40]},
-                )
-                continue
-            body = row["body"].strip()
-            author = self._person(row.get("sender_id", ""))
-            thread_id = row["thread_id"].strip() or external_id
-            replied_to = row.get("replied_to_id", "").strip()
-            with self._row("Messages.csv", line):
-                if thread_id == external_id and not replied_to:
-                    community = self._community_for(row, line)
-                    if community is None:
-                        continue
-                    communities_by_pk[community.pk] = community
-                    files = self._attachments(
-                        archive, row.get("attachments", ""), author or self.actor, line
-                    )
-                    post = content.post_create_unattended(
-                        author=author,
-                        communities=[community],
-                        kind=PostKind.POST,
-                        title="",
-                        body=body or "-",
-                        created_at=created_at,
-                        attachment_ids=files,
-                    )
-                    self.refs.add("post", external_id, post.pk)
-                    self.report.created["posts"] += 1
-                    if author is not None:
-                        members[community.pk].add(author.pk)
-                    continue
-                post_pk = self.refs.get("post", thread_id)
-                if post_pk is None:
-                    self.report.reject(
-                        file="Messages.csv",
-                        row=line,
-                        reason=_(
-                            "Reply to thread %(thread)s, which is missing, private or deleted."
-                        )
-                        % {"thread": thread_id[:40]},
-                    )
-                    continue
-                parent_pk = self.refs.get("comment", replied_to) if replied_to else None
-                files = self._attachments(
-                    archive, row.get("attachments", ""), author or self.actor, line
-                )
-                comment = content.comment_create_unattended(
-                    author=author,
-                    post=Post(pk=post_pk),
-                    body=body or "-",
-                    parent=self._comment(parent_pk),
-                    created_at=created_at,
-                    attachment_ids=files,
-                )
-                self.refs.add("comment", external_id, comment.pk)
-                self.report.created["comments"] += 1
-                community_pk = self._post_community.get(post_pk)
-                if community_pk is None:
-                    community_pk = (
-                        PostCommunity.objects.filter(post_id=post_pk)
-                        .values_list("community_id", flat=True)
-                        .first()
-                    )
-                    self._post_community[post_pk] = community_pk
-                if author is not None and community_pk is not None:
-                    members[community_pk].add(author.pk)
+        rows = self._rows(archive, info, ("id", "thread_id", "body", "created_at"))
+        while True:
+            chunk = list(itertools.islice(rows, MESSAGE_BATCH))
+            if not chunk:
+                break
+            with transaction.atomic():
+                self._messages_batch(archive, chunk, members)
         # The authors become members of the communities they wrote in (private groups'
         # content stays readable to them); counts are recounted once per community.
         for community_pk, person_ids in members.items():
-            community = communities_by_pk.get(community_pk) or Community.objects.get(
+            community = self._communities.get(community_pk) or Community.objects.get(
                 pk=community_pk
             )
             communities.memberships_import(community=community, person_ids=person_ids)
 
-    def _comment(self, pk: int | None) -> Comment | None:
-        if pk is None:
+    def _message_checked(self, line: int, row: dict[str, str]) -> datetime | None:
+        """The message's date when it is to be imported; None when skipped or rejected."""
+        external_id = row["id"].strip()
+        if not external_id:
+            self.report.reject(file="Messages.csv", row=line, reason=_("No id."))
             return None
-        return Comment.objects.filter(pk=pk).only("pk", "parent_id", "post_id").first()
+        if (
+            external_id in self._seen_messages
+            or self.refs.get("post", external_id)
+            or (self.refs.get("comment", external_id))
+        ):
+            self.report.skipped["messages already imported"] += 1
+            return None
+        if _flag(row.get("in_private_conversation", "")):
+            self.report.skipped["private messages"] += 1
+            return None
+        if row.get("deleted_at", "").strip():
+            self.report.skipped["deleted messages"] += 1
+            return None
+        created_at = parse_date(row["created_at"])
+        if created_at is None:
+            self.report.reject(
+                file="Messages.csv",
+                row=line,
+                reason=_("Unreadable date: “%(value)s”.") % {"value": row["created_at"][:40]},
+            )
+        return created_at
+
+    def _messages_batch(
+        self,
+        archive: zipfile.ZipFile,
+        chunk: list[tuple[int, dict[str, str]]],
+        members: dict[int, set[int]],
+    ) -> None:
+        starters: list[tuple[str, ImportedPost]] = []
+        replies: list[tuple[int, dict[str, str], datetime]] = []
+        for line, row in chunk:
+            created_at = self._message_checked(line, row)
+            if created_at is None:
+                continue
+            external_id = row["id"].strip()
+            thread_id = row["thread_id"].strip() or external_id
+            if thread_id != external_id or row.get("replied_to_id", "").strip():
+                replies.append((line, row, created_at))
+                continue
+            community = self._community_for(row, line)
+            if community is None:
+                continue
+            author = self._person(row.get("sender_id", ""))
+            files = self._attachments(
+                archive, row.get("attachments", ""), author or self.actor, line
+            )
+            self._seen_messages.add(external_id)
+            starters.append(
+                (
+                    external_id,
+                    ImportedPost(
+                        author_id=author.pk if author else None,
+                        community_id=community.pk,
+                        body=row["body"].strip(),
+                        created_at=created_at,
+                        attachment_ids=files,
+                    ),
+                )
+            )
+            if author is not None:
+                members[community.pk].add(author.pk)
+        if starters:
+            posts = content.posts_import_bulk(items=[item for _e, item in starters])
+            for (_e, item), post in zip(starters, posts, strict=True):
+                self._post_community[post.pk] = item.community_id
+            self.refs.add_many(
+                "post", [(e, p.pk) for (e, _i), p in zip(starters, posts, strict=True)]
+            )
+            self.report.created["posts"] += len(posts)
+        # Comments: a reply to a reply hangs under the top-level comment (one level only), so
+        # top-level comments go in first, then the replies pointing at them.
+        waves: tuple[list[tuple[str, str | None, ImportedComment]], ...] = ([], [])
+        for line, row, created_at in replies:
+            external_id = row["id"].strip()
+            thread_id = row["thread_id"].strip()
+            post_pk = self.refs.get("post", thread_id)
+            if post_pk is None:
+                self.report.reject(
+                    file="Messages.csv",
+                    row=line,
+                    reason=_("Reply to thread %(thread)s, which is missing, private or deleted.")
+                    % {"thread": thread_id[:40]},
+                )
+                continue
+            replied_to = row.get("replied_to_id", "").strip()
+            top = self._comment_top.get(replied_to) if replied_to else None
+            author = self._person(row.get("sender_id", ""))
+            files = self._attachments(
+                archive, row.get("attachments", ""), author or self.actor, line
+            )
+            self._seen_messages.add(external_id)
+            self._comment_top[external_id] = top or external_id
+            comment_item = ImportedComment(
+                author_id=author.pk if author else None,
+                post_id=post_pk,
+                parent_id=None,
+                body=row["body"].strip(),
+                created_at=created_at,
+                attachment_ids=files,
+            )
+            waves[1 if top else 0].append((external_id, top, comment_item))
+            community_pk = self._post_community.get(post_pk)
+            if community_pk is None:
+                community_pk = (
+                    PostCommunity.objects.filter(post_id=post_pk)
+                    .values_list("community_id", flat=True)
+                    .first()
+                )
+                self._post_community[post_pk] = community_pk
+            if author is not None and community_pk is not None:
+                members[community_pk].add(author.pk)
+        for wave in waves:
+            if not wave:
+                continue
+            items = [
+                dataclasses.replace(item, parent_id=self.refs.get("comment", top) if top else None)
+                for _e, top, item in wave
+            ]
+            made = content.comments_import_bulk(items=items)
+            self.refs.add_many(
+                "comment", [(e, c.pk) for (e, _t, _i), c in zip(wave, made, strict=True)]
+            )
+            self.report.created["comments"] += len(made)
 
     def _community_for(self, row: dict[str, str], line: int) -> Community | None:
         group_id = row.get("group_id", "").strip()

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.db import models
 from django.core.management import call_command
 
 from rucher.accounts.models import User
@@ -72,6 +73,11 @@ def test_the_fixture_imports_once_and_twice_creates_nothing(admin_user):
         )
     for p in Post.objects.all():
         assert p.comment_count == p.comments.count()
+    # Replies to replies hang under their top-level comment (one level only).
+    replies = Comment.objects.filter(parent__isnull=False)
+    assert replies.exists()
+    assert not replies.filter(parent__parent__isnull=False).exists()
+    assert not replies.exclude(parent__post=models.F("post")).exists()
     assert Attachment.objects.filter(post__isnull=False).exists()
     # Imported content earns no points and notifies nobody.
     assert not PointsEntry.objects.exists()
