@@ -334,11 +334,12 @@ def _publish_one(feed: WatchFeed, key: str, entry: Any, *, now: datetime) -> boo
 def _community_post(feed: WatchFeed, item: WatchItem) -> Any:
     assert feed.community is not None
     source = feed.source_name
+    # No translated word in the stored HTML: readers of every language see the same post.
     source_line = (
-        f'<p class="watch-source">{escape(_("Source:"))} '
-        f'<a href="{escape(item.link)}" rel="noopener nofollow">{escape(source)}</a></p>'
+        f'<p class="watch-source">↗ <a href="{escape(item.link)}" rel="noopener nofollow">'
+        f"{escape(source)}</a></p>"
         if item.link
-        else f'<p class="watch-source">{escape(_("Source:"))} {escape(source)}</p>'
+        else f'<p class="watch-source">↗ {escape(source)}</p>'
     )
     text = nh3.clean(item.summary_html, tags=set())  # plain text, for search and emails
     body = "\n\n".join(part for part in (text.strip(), item.link, source) if part)

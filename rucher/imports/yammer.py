@@ -408,6 +408,9 @@ class YammerImport:
         if row.get("deleted_at", "").strip():
             self.report.skipped["deleted messages"] += 1
             return None
+        if row.get("group_id", "").strip() in self.refs.maps["deleted_group"]:
+            self.report.skipped["messages of deleted communities"] += 1
+            return None
         created_at = parse_date(row["created_at"])
         if created_at is None:
             self.report.reject(
