@@ -7,8 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.db import models
 from django.core.management import call_command
+from django.db import models
 
 from rucher.accounts.models import User
 from rucher.communities.models import Community, Membership
