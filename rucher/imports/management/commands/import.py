@@ -21,6 +21,9 @@ FORMATS = {
 }
 
 
+SHOWN = 50
+
+
 class _Bar:
     """A one-line progress bar on the terminal (plain lines when not a terminal)."""
 
@@ -86,5 +89,10 @@ class Command(BaseCommand):
             counts = ", ".join(f"{k}: {v}" for k, v in sorted(data[label].items())) or "none"
             self.stdout.write(f"{label.capitalize()}: {counts}")
         self.stdout.write(f"Rejected: {data['rejected_count']}")
-        for row in data["rejected"]:
+        for row in data["rejected"][:SHOWN]:
             self.stdout.write(f"  {row['file']} line {row['row']}: {row['reason']}")
+        if data["rejected_count"] > SHOWN:
+            self.stdout.write(
+                f"  … and {data['rejected_count'] - SHOWN} more (the web page and the API list "
+                f"the first {len(data['rejected'])})."
+            )
