@@ -51,6 +51,9 @@ def test_the_fixture_imports_once_and_twice_creates_nothing(admin_user):
     assert data["skipped"]["private messages"] > 0
     assert data["skipped"]["deleted messages"] > 0
     assert data["skipped"]["deleted communities"] == 1
+    # Replies to threads older than the export are rejected, each with its line.
+    assert data["rejected"]
+    assert all(r["file"] == "Messages.csv" and r["row"] > 1 for r in data["rejected"])
     assert progress[-1][0] == progress[-1][1] > 300
 
     def counts():
