@@ -118,3 +118,20 @@ def announce_overdue_questions() -> None:
     from rucher.integrations.tasks import questions_overdue_enqueue
 
     questions_overdue_enqueue()
+
+
+@db_periodic_task(crontab(minute="*"))
+def poll_watch_feeds() -> None:
+    """Every minute: one task per watch feed whose poll is due (F-WATCH-FEEDS); each feed
+    comes due on its own interval, spread, so the load is even."""
+    from rucher.feeds.tasks import feeds_poll_enqueue
+
+    feeds_poll_enqueue()
+
+
+@db_periodic_task(crontab(minute="41", hour="4"))
+def purge_expired_exports() -> None:
+    """Nightly: the ZIPs of data exports older than 7 days are deleted (F-EXPORT)."""
+    from rucher.imports.exports import exports_purge_expired
+
+    exports_purge_expired()

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "rucher.toolbox",
     "rucher.integrations",
     "rucher.search",
+    "rucher.feeds",
+    "rucher.imports",
     "rucher.mail",
     "rucher.analytics",
     "mozilla_django_oidc",

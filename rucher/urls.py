@@ -28,4 +28,6 @@ urlpatterns = [
     path("", include("rucher.analytics.urls")),
     path("", include("rucher.integrations.urls")),
     path("", include("rucher.search.urls")),
+    path("", include("rucher.feeds.urls")),
+    path("", include("rucher.imports.urls")),
 ]

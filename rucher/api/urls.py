@@ -9,6 +9,8 @@ from rucher.api import (
     communities,
     content,
     curation,
+    feeds,
+    imports,
     integrations,
     leaderboard,
     life,
@@ -67,3 +69,5 @@ api.add_router("", toolbox.router)
 api.add_router("", analytics.router)
 api.add_router("", integrations.router)
 api.add_router("", search.router)
+api.add_router("", feeds.router)
+api.add_router("", imports.router)

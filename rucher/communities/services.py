@@ -5,6 +5,7 @@ manager's action, whichever face (web or API) called it.
 """
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -541,3 +542,52 @@ def membership_directory_sync(*, community: Community, person: User, member: boo
         data={"person": person.username, "member": member},
     )
     return True
+
+
+def memberships_import(*, community: Community, person_ids: Iterable[int]) -> int:
+    """Members brought in by an import (rucher.imports): added as plain members when they have
+    no link yet (nobody is notified, no existing role or ban changes), then the member count
+    is recounted. Returns how many were added."""
+    ids = sorted(set(person_ids))
+    existing = set(
+        Membership.objects.filter(community=community, person_id__in=ids).values_list(
+            "person_id", flat=True
+        )
+    )
+    new = [pk for pk in ids if pk not in existing]
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                community=community,
+                person_id=pk,
+                role=Membership.Role.MEMBER,
+                status=Membership.Status.MEMBER,
+            )
+            for pk in new
+        ],
+        ignore_conflicts=True,
+    )
+    if new:
+        Community.objects.filter(pk=community.pk).update(
+            member_count=Membership.objects.filter(
+                community=community, status=Membership.Status.MEMBER
+            ).count()
+        )
+    return len(new)
+
+
+@transaction.atomic
+def memberships_erase(*, person: User) -> int:
+    """Removes every link of a person being erased (F-PRIVACY) and recounts the member counts
+    of the communities they were in. Returns how many links went."""
+    community_ids = list(
+        Membership.objects.filter(person=person).values_list("community_id", flat=True)
+    )
+    deleted, _counts = Membership.objects.filter(person=person).delete()
+    for community_id in community_ids:
+        Community.objects.filter(pk=community_id).update(
+            member_count=Membership.objects.filter(
+                community_id=community_id, status=Membership.Status.MEMBER
+            ).count()
+        )
+    return deleted

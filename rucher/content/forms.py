@@ -32,7 +32,7 @@ class PostForm(forms.Form):
     # Thanks have their own form (rucher.recognition).
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=[c for c in PostKind.choices if c[0] != PostKind.KUDOS],
+        choices=[c for c in PostKind.choices if c[0] not in (PostKind.KUDOS, PostKind.WATCH)],
         initial=PostKind.POST,
     )
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_LENGTH, required=False)

@@ -23,6 +23,8 @@ class PostKind(models.TextChoices):
     IDEA = "idea", _("Idea")
     DISCUSSION = "discussion", _("Discussion")
     KUDOS = "kudos", _("Thanks")
+    # Brought in by a community's watch feed (rucher.feeds): no author, never typed in a form.
+    WATCH = "watch", _("Watch")
 
 
 class Tag(models.Model):

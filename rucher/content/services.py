@@ -11,10 +11,11 @@ Limits (documented for users and API clients): a post's text is at most MAX_BODY
 import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,10 +180,18 @@ def post_create(
     errors: dict[str, list[str]] = {}
     clean_title = _check_text(errors, "title", title, max_length=MAX_TITLE_LENGTH, required=False)
     clean_body = _check_text(errors, "body", body, max_length=MAX_BODY_LENGTH, required=True)
-    if kind not in PostKind.values or (kind == PostKind.KUDOS and not allow_kudos):
+    if (
+        kind not in PostKind.values
+        or (kind == PostKind.KUDOS and not allow_kudos)
+        or kind == PostKind.WATCH
+    ):
         errors["kind"] = [
             _("Choose one of: %(choices)s.")
-            % {"choices": ", ".join(k for k in PostKind.values if k != PostKind.KUDOS)}
+            % {
+                "choices": ", ".join(
+                    k for k in PostKind.values if k not in (PostKind.KUDOS, PostKind.WATCH)
+                )
+            }
         ]
     unique: dict[int, Community] = {c.pk: c for c in communities}
     if not unique:
@@ -225,6 +234,177 @@ def post_create(
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
     return post
+
+
+@transaction.atomic
+def post_create_unattended(
+    *,
+    author: User | None,
+    communities: Sequence[Community],
+    kind: str,
+    title: str,
+    body: str,
+    body_html: str | None = None,
+    created_at: datetime | None = None,
+    attachment_ids: Sequence[int] = (),
+) -> Post:
+    """A post brought in from outside (watch feeds, imports), not typed by its author now: no
+    membership check and no effect (no points, no notification: callers call none). The text
+    is cut to the limits rather than refused; `body_html`, when given, must already be
+    sanitised (rucher.core.markdown), else the text is rendered like a typed post's."""
+    body = body[:MAX_BODY_LENGTH] or "-"
+    post = Post.objects.create(
+        author=author,
+        kind=kind,
+        title=" ".join(title.split())[:MAX_TITLE_LENGTH],
+        body=body,
+        body_html=body_html if body_html is not None else render_rich_text(body).html,
+    )
+    if created_at is not None:  # auto_now_add ignores a given value on create
+        Post.objects.filter(pk=post.pk).update(created_at=created_at)
+        post.created_at = created_at
+    PostCommunity.objects.bulk_create(
+        [
+            PostCommunity(post=post, community=community, created_at=post.created_at)
+            for community in {c.pk: c for c in communities}.values()
+        ]
+    )
+    if attachment_ids:
+        Attachment.objects.filter(
+            pk__in=attachment_ids, post__isnull=True, comment__isnull=True
+        ).update(post=post)
+    return post
+
+
+@dataclass(frozen=True)
+class ImportedPost:
+    author_id: int | None
+    community_id: int
+    body: str
+    created_at: datetime
+    attachment_ids: Sequence[int] = ()
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    author_id: int | None
+    post_id: int
+    parent_id: int | None  # a top-level comment of the same post, or None
+    body: str
+    created_at: datetime
+    attachment_ids: Sequence[int] = ()
+
+
+def _set_created_at(
+    model: type[Post] | type[Comment], rows: Sequence[tuple[int, datetime]]
+) -> None:
+    """auto_now_add overrides given times on insert: one UPDATE … CASE puts them back."""
+    if rows:
+        model.objects.filter(pk__in=[pk for pk, _at in rows]).update(
+            created_at=Case(*[When(pk=pk, then=Value(at)) for pk, at in rows])
+        )
+
+
+@transaction.atomic
+def posts_import_bulk(*, items: Sequence[ImportedPost]) -> list[Post]:
+    """Many imported posts at once (rucher.imports): like post_create_unattended, in a few
+    queries whatever the number of posts; returned in the order given, with their ids."""
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                author_id=item.author_id,
+                kind=PostKind.POST,
+                body=item.body[:MAX_BODY_LENGTH] or "-",
+                body_html=render_rich_text(item.body[:MAX_BODY_LENGTH] or "-").html,
+            )
+            for item in items
+        ]
+    )
+    _set_created_at(
+        Post, [(post.pk, item.created_at) for post, item in zip(posts, items, strict=True)]
+    )
+    PostCommunity.objects.bulk_create(
+        [
+            PostCommunity(
+                post_id=post.pk, community_id=item.community_id, created_at=item.created_at
+            )
+            for post, item in zip(posts, items, strict=True)
+        ]
+    )
+    for post, item in zip(posts, items, strict=True):
+        post.created_at = item.created_at
+        if item.attachment_ids:
+            Attachment.objects.filter(
+                pk__in=item.attachment_ids, post__isnull=True, comment__isnull=True
+            ).update(post=post)
+    return posts
+
+
+@transaction.atomic
+def comments_import_bulk(*, items: Sequence[ImportedComment]) -> list[Comment]:
+    """Many imported comments at once; each post's comment count goes up by its new comments."""
+    comments = Comment.objects.bulk_create(
+        [
+            Comment(
+                post_id=item.post_id,
+                parent_id=item.parent_id,
+                author_id=item.author_id,
+                body=item.body[:MAX_COMMENT_LENGTH] or "-",
+                body_html=render_rich_text(item.body[:MAX_COMMENT_LENGTH] or "-").html,
+            )
+            for item in items
+        ]
+    )
+    _set_created_at(
+        Comment, [(c.pk, item.created_at) for c, item in zip(comments, items, strict=True)]
+    )
+    added: dict[int, int] = {}
+    for comment, item in zip(comments, items, strict=True):
+        comment.created_at = item.created_at
+        added[item.post_id] = added.get(item.post_id, 0) + 1
+        if item.attachment_ids:
+            Attachment.objects.filter(
+                pk__in=item.attachment_ids, post__isnull=True, comment__isnull=True
+            ).update(comment=comment)
+    if added:
+        Post.objects.filter(pk__in=list(added)).update(
+            comment_count=F("comment_count")
+            + Case(*[When(pk=pk, then=Value(n)) for pk, n in added.items()], default=Value(0))
+        )
+    return comments
+
+
+@transaction.atomic
+def comment_create_unattended(
+    *,
+    author: User | None,
+    post: Post,
+    body: str,
+    parent: Comment | None = None,
+    created_at: datetime | None = None,
+    attachment_ids: Sequence[int] = (),
+) -> Comment:
+    """A comment brought in from outside (imports): like post_create_unattended, no check
+    beyond the thread's shape and no effect; the post's comment count stays right."""
+    body = body[:MAX_COMMENT_LENGTH] or "-"
+    if parent is not None and parent.parent_id is not None:  # one level of replies only
+        parent = Comment(pk=parent.parent_id)
+    comment = Comment.objects.create(
+        post=post,
+        parent=parent,
+        author=author,
+        body=body,
+        body_html=render_rich_text(body).html,
+    )
+    if created_at is not None:  # auto_now_add ignores a given value on create
+        Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+        comment.created_at = created_at
+    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    if attachment_ids:
+        Attachment.objects.filter(
+            pk__in=attachment_ids, post__isnull=True, comment__isnull=True
+        ).update(comment=comment)
+    return comment
 
 
 @transaction.atomic

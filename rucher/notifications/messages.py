@@ -136,6 +136,10 @@ def notification_message(notification: Notification) -> str:
         return _("The webhook to %(url)s failed for 24 hours and was disabled") % {
             "url": n.data.get("url", "")
         }
+    if kind == Notification.Kind.FEED_PAUSED:
+        return _("The watch feed “%(feed)s” failed for 7 days and was paused") % {
+            "feed": n.data.get("feed", "")
+        }
     return _("New activity")
 
 
@@ -174,6 +178,10 @@ def notification_url(notification: Notification) -> str:
         return reverse("coffee")
     if n.kind == Notification.Kind.WEBHOOK_DISABLED and n.data.get("webhook"):
         return reverse("webhook_detail", args=[n.data["webhook"]])
+    if n.kind == Notification.Kind.FEED_PAUSED:
+        if n.community is not None:
+            return reverse("community_feeds", args=[n.community.slug])
+        return reverse("watch")
     if n.community is not None:
         if n.kind == Notification.Kind.JOIN_REQUEST:
             return reverse("community_manage", args=[n.community.slug])

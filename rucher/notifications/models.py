@@ -33,6 +33,7 @@ class NotificationKind(models.TextChoices):
     COFFEE_ANSWER = "coffee_answer", _("Answer to my coffee proposal")
     IDEA_STATUS = "idea_status", _("News of an idea I proposed or voted for")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook was disabled after failing")
+    FEED_PAUSED = "feed_paused", _("A watch feed was paused")
 
 
 class Notification(models.Model):
