@@ -9,7 +9,7 @@ Limits (documented for users and API clients): a post's text is at most MAX_BODY
 """
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -236,6 +236,20 @@ def post_create(
     return post
 
 
+# Posts and comments written without rucher.actions (watch feeds, imports) reach the apps above
+# content through these listeners, registered in their AppConfig.ready() (search indexes them),
+# in the same transaction as the rows.
+unattended_post_listeners: list[Callable[[Sequence[Post]], None]] = []
+unattended_comment_listeners: list[Callable[[Sequence[Comment]], None]] = []
+
+
+def _unattended_written(*, posts: Sequence[Post] = (), comments: Sequence[Comment] = ()) -> None:
+    for post_listener in unattended_post_listeners if posts else ():
+        post_listener(posts)
+    for comment_listener in unattended_comment_listeners if comments else ():
+        comment_listener(comments)
+
+
 @transaction.atomic
 def post_create_unattended(
     *,
@@ -273,6 +287,7 @@ def post_create_unattended(
         Attachment.objects.filter(
             pk__in=attachment_ids, post__isnull=True, comment__isnull=True
         ).update(post=post)
+    _unattended_written(posts=[post])
     return post
 
 
@@ -337,6 +352,7 @@ def posts_import_bulk(*, items: Sequence[ImportedPost]) -> list[Post]:
             Attachment.objects.filter(
                 pk__in=item.attachment_ids, post__isnull=True, comment__isnull=True
             ).update(post=post)
+    _unattended_written(posts=posts)
     return posts
 
 
@@ -371,6 +387,7 @@ def comments_import_bulk(*, items: Sequence[ImportedComment]) -> list[Comment]:
             comment_count=F("comment_count")
             + Case(*[When(pk=pk, then=Value(n)) for pk, n in added.items()], default=Value(0))
         )
+    _unattended_written(comments=comments)
     return comments
 
 
@@ -404,6 +421,7 @@ def comment_create_unattended(
         Attachment.objects.filter(
             pk__in=attachment_ids, post__isnull=True, comment__isnull=True
         ).update(comment=comment)
+    _unattended_written(comments=[comment])
     return comment
 
 

@@ -5,7 +5,7 @@ Entries carry text only; readability is decided at query time (rucher.search.sel
 hiding, restoring and membership changes need no call here, and deletions cascade.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -216,3 +216,24 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None) -> dict[
 def index_posts(*, posts: Iterable[Post]) -> None:
     """Indexes many new posts at once (imports, seed): one insert."""
     SearchEntry.objects.bulk_create([_stemmed(_post_entry(post)) for post in posts])
+
+
+def _with_authors[M: (Post, Comment)](rows: Sequence[M]) -> Sequence[M]:
+    """Their authors in one query (the entries read the author's language)."""
+    authors = User.objects.in_bulk({row.author_id for row in rows if row.author_id})
+    for row in rows:
+        if row.author_id:
+            row.author = authors.get(row.author_id)
+    return rows
+
+
+def index_unattended_posts(posts: Sequence[Post]) -> None:
+    """Posts written without rucher.actions (watch feeds, imports): registered with
+    content.services in SearchConfig.ready()."""
+    index_posts(posts=_with_authors(posts))
+
+
+def index_unattended_comments(comments: Sequence[Comment]) -> None:
+    SearchEntry.objects.bulk_create(
+        [_stemmed(_comment_entry(comment)) for comment in _with_authors(comments)]
+    )
