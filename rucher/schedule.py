@@ -118,3 +118,11 @@ def announce_overdue_questions() -> None:
     from rucher.integrations.tasks import questions_overdue_enqueue
 
     questions_overdue_enqueue()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def send_event_reminders() -> None:
+    """Every 10 minutes: the day-before reminder of events starting within a day (F-EVENTS)."""
+    from rucher.agenda.notify import reminders_send
+
+    reminders_send()

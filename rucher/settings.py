@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rucher.moderation",
     "rucher.life",
     "rucher.toolbox",
+    "rucher.agenda",
     "rucher.integrations",
     "rucher.mail",
     "rucher.analytics",

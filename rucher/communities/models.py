@@ -37,6 +37,7 @@ class CommunityTab(models.TextChoices):
     BLOG = "blog", _("Blog")
     FORUM = "forum", _("Forum")
     IDEAS = "ideas", _("Ideas")
+    EVENTS = "events", _("Events")
     QUESTIONS = "questions", _("Questions")
     MEMBERS = "members", _("Members")
 

@@ -33,6 +33,9 @@ class NotificationKind(models.TextChoices):
     COFFEE_ANSWER = "coffee_answer", _("Answer to my coffee proposal")
     IDEA_STATUS = "idea_status", _("News of an idea I proposed or voted for")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook was disabled after failing")
+    EVENT_REMINDER = "event_reminder", _("Reminder of an event I am going to")
+    EVENT_CHANGED = "event_changed", _("An event I am going to changed")
+    EVENT_CANCELLED = "event_cancelled", _("An event I am going to was cancelled")
 
 
 class Notification(models.Model):
