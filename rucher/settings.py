@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rucher.life",
     "rucher.toolbox",
     "rucher.agenda",
+    "rucher.polls",
     "rucher.integrations",
     "rucher.mail",
     "rucher.analytics",

@@ -17,6 +17,7 @@ from rucher.api import (
     moderation,
     notifications,
     people,
+    polls,
     qa,
     recognition,
     tokens,
@@ -65,5 +66,6 @@ api.add_router("", mail.router)
 api.add_router("", life.router)
 api.add_router("", toolbox.router)
 api.add_router("", agenda.router)
+api.add_router("", polls.router)
 api.add_router("", analytics.router)
 api.add_router("", integrations.router)

@@ -38,6 +38,7 @@ class CommunityTab(models.TextChoices):
     FORUM = "forum", _("Forum")
     IDEAS = "ideas", _("Ideas")
     EVENTS = "events", _("Events")
+    POLLS = "polls", _("Polls")
     QUESTIONS = "questions", _("Questions")
     MEMBERS = "members", _("Members")
 
