@@ -44,7 +44,7 @@ def results(poll: Poll, viewer: User, *, names: bool = True) -> Results:
             "person"
         )[:1000]:
             for i in ballot.choices:
-                out[i].voters.append(ballot.person)  # type: ignore[arg-type]
+                out[i].voters.append(ballot.person)
     return Results(poll, out, poll.voter_count, poll.is_closed, list(mine or []))
 
 
