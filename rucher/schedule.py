@@ -135,3 +135,11 @@ def purge_expired_exports() -> None:
     from rucher.imports.exports import exports_purge_expired
 
     exports_purge_expired()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def send_event_reminders() -> None:
+    """Every 10 minutes: the day-before reminder of events starting within a day (F-EVENTS)."""
+    from rucher.agenda.notify import reminders_send
+
+    reminders_send()

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "rucher.moderation",
     "rucher.life",
     "rucher.toolbox",
+    "rucher.agenda",
+    "rucher.polls",
     "rucher.integrations",
     "rucher.search",
     "rucher.feeds",

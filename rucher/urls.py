@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("rucher.moderation.urls")),
     path("", include("rucher.recognition.urls")),
     path("", include("rucher.toolbox.urls")),
+    path("", include("rucher.agenda.urls")),
+    path("", include("rucher.polls.urls")),
     path("", include("rucher.mail.urls")),
     path("", include("rucher.life.urls")),
     path("", include("rucher.analytics.urls")),

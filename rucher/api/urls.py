@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
 from rucher.api import (
+    agenda,
     analytics,
     charter,
     communities,
@@ -18,6 +19,7 @@ from rucher.api import (
     moderation,
     notifications,
     people,
+    polls,
     qa,
     recognition,
     search,
@@ -66,6 +68,8 @@ api.add_router("", leaderboard.router)
 api.add_router("", mail.router)
 api.add_router("", life.router)
 api.add_router("", toolbox.router)
+api.add_router("", agenda.router)
+api.add_router("", polls.router)
 api.add_router("", analytics.router)
 api.add_router("", integrations.router)
 api.add_router("", search.router)

@@ -37,6 +37,8 @@ class CommunityTab(models.TextChoices):
     BLOG = "blog", _("Blog")
     FORUM = "forum", _("Forum")
     IDEAS = "ideas", _("Ideas")
+    EVENTS = "events", _("Events")
+    POLLS = "polls", _("Polls")
     QUESTIONS = "questions", _("Questions")
     MEMBERS = "members", _("Members")
 

@@ -111,6 +111,18 @@ def notification_message(notification: Notification) -> str:
             **words,
             "title": n.data.get("title", ""),
         }
+    if kind == Notification.Kind.EVENT_REMINDER:
+        return _("Tomorrow: “%(title)s”") % {"title": n.data.get("title", "")}
+    if kind == Notification.Kind.EVENT_CHANGED:
+        return _("%(actor)s changed the event “%(title)s”") % {
+            **words,
+            "title": n.data.get("title", ""),
+        }
+    if kind == Notification.Kind.EVENT_CANCELLED:
+        return _("%(actor)s cancelled the event “%(title)s”") % {
+            **words,
+            "title": n.data.get("title", ""),
+        }
     if kind == Notification.Kind.DESK_BOOKED:
         return _("%(actor)s booked your desk %(desk)s on %(day)s") % {
             **words,
@@ -174,6 +186,12 @@ def notification_url(notification: Notification) -> str:
         return reverse("service", args=[int(n.data["service_id"])])
     if n.kind == Notification.Kind.DESK_BOOKED:
         return reverse("desks")
+    if n.data.get("event_id") and n.kind in (
+        Notification.Kind.EVENT_REMINDER,
+        Notification.Kind.EVENT_CHANGED,
+        Notification.Kind.EVENT_CANCELLED,
+    ):
+        return reverse("event", args=[int(n.data["event_id"])])
     if n.kind in (Notification.Kind.COFFEE, Notification.Kind.COFFEE_ANSWER):
         return reverse("coffee")
     if n.kind == Notification.Kind.WEBHOOK_DISABLED and n.data.get("webhook"):

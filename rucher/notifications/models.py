@@ -34,6 +34,9 @@ class NotificationKind(models.TextChoices):
     IDEA_STATUS = "idea_status", _("News of an idea I proposed or voted for")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook was disabled after failing")
     FEED_PAUSED = "feed_paused", _("A watch feed was paused")
+    EVENT_REMINDER = "event_reminder", _("Reminder of an event I am going to")
+    EVENT_CHANGED = "event_changed", _("An event I am going to changed")
+    EVENT_CANCELLED = "event_cancelled", _("An event I am going to was cancelled")
 
 
 class Notification(models.Model):

@@ -5,9 +5,11 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
+from rucher.agenda.demo import demo_agenda_load
 from rucher.analytics.demo import demo_analytics_load
 from rucher.content.demo import demo_content_load
 from rucher.life.demo import demo_life_load
+from rucher.polls.demo import demo_polls_load
 from rucher.qa.demo import demo_questions_load
 from rucher.recognition.demo import demo_recognition_load
 from rucher.search.management.commands.search_rebuild import rebuild_with_progress
@@ -37,6 +39,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo toolbox: {toolbox['articles']} articles, {toolbox['topics']} forum topics "
             f"and {toolbox['ideas']} ideas created now."
+        )
+        agenda = demo_agenda_load()
+        polls = demo_polls_load()
+        self.stdout.write(
+            f"Demo events and polls: {agenda['events']} events and {polls['polls']} polls "
+            "created now."
         )
         recognition = demo_recognition_load()
         self.stdout.write(

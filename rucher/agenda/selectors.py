@@ -1,0 +1,94 @@
+"""Reads of the agenda: a community's calendar, a person's agenda, RSVPs. Windows are bounded
+(MAX_WINDOW, MAX_EVENTS) so no list grows with history."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from rucher.accounts.models import User
+from rucher.agenda.access import readable_events
+from rucher.agenda.models import Event, Rsvp, RsvpAnswer
+from rucher.communities.models import Community
+from rucher.content.access import member_community_ids
+
+MAX_WINDOW = timedelta(days=400)
+MAX_EVENTS = 500
+
+
+def window(
+    start: datetime | None, end: datetime | None, *, days: int = 31
+) -> tuple[datetime, datetime]:
+    """[start, end) defaulting to the next `days` days; never longer than MAX_WINDOW."""
+    start = start or timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    if timezone.is_naive(start):
+        start = timezone.make_aware(start)
+    end = end or start + timedelta(days=days)
+    if timezone.is_naive(end):
+        end = timezone.make_aware(end)
+    if end < start:
+        end = start
+    return start, min(end, start + MAX_WINDOW)
+
+
+def _overlapping(events: QuerySet[Event], start: datetime, end: datetime) -> QuerySet[Event]:
+    return events.filter(starts_at__lt=end, ends_at__gt=start).order_by("starts_at", "id")
+
+
+def with_my_rsvp(events: list[Event], viewer: User) -> list[Event]:
+    """Sets `my_rsvp` on each event (one query)."""
+    answers = dict(
+        Rsvp.objects.filter(event__in=[e.pk for e in events], person=viewer.pk).values_list(
+            "event_id", "answer"
+        )
+    )
+    for event in events:
+        event.my_rsvp = answers.get(event.pk)  # type: ignore[attr-defined]
+    return events
+
+
+def community_events(
+    viewer: User, community: Community, start: datetime, end: datetime
+) -> list[Event]:
+    """The community's events overlapping [start, end) (the community was loaded through
+    access_community_tab, so it is readable)."""
+    events = _overlapping(
+        Event.objects.filter(community=community).select_related("community"), start, end
+    )
+    return with_my_rsvp(list(events[:MAX_EVENTS]), viewer)
+
+
+def agenda_events(viewer: User, start: datetime, end: datetime) -> list[Event]:
+    """The viewer's agenda: events of the communities they belong to, and those they answered
+    yes or maybe to elsewhere; only what they may read."""
+    mine = Rsvp.objects.filter(person=viewer.pk, answer__in=(RsvpAnswer.YES, RsvpAnswer.MAYBE))
+    events = readable_events(viewer).filter(
+        Q(community_id__in=member_community_ids(viewer)) | Q(pk__in=mine.values("event_id"))
+    )
+    events = _overlapping(events.select_related("community"), start, end)
+    return with_my_rsvp(list(events[:MAX_EVENTS]), viewer)
+
+
+@dataclass
+class Attendees:
+    yes: list[User]
+    maybe: list[User]
+
+
+def attendees(event: Event, *, limit: int = 200) -> Attendees:
+    rows = (
+        Rsvp.objects.filter(event=event, answer__in=(RsvpAnswer.YES, RsvpAnswer.MAYBE))
+        .select_related("person")
+        .order_by("answer", "updated_at", "id")[:limit]
+    )
+    out = Attendees([], [])
+    for row in rows:
+        (out.yes if row.answer == RsvpAnswer.YES else out.maybe).append(row.person)
+    return out
+
+
+def my_rsvp(event: Event, viewer: User) -> str | None:
+    return (
+        Rsvp.objects.filter(event=event, person=viewer.pk).values_list("answer", flat=True).first()
+    )

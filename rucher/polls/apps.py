@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PollsConfig(AppConfig):
+    name = "rucher.polls"
+    label = "polls"
+    verbose_name = "Polls"
