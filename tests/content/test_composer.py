@@ -80,3 +80,18 @@ def test_the_new_post_page_keeps_every_kind_and_the_linked_community_first(world
     for kind in ("post", "question", "article", "idea", "discussion"):
         assert f'name="kind" value="{kind}"' in html
     assert 'value="kudos"' not in html
+
+
+def test_a_tag_is_listed_once_per_card_and_help_texts_are_connected(world, client_for):
+    client = client_for(world.people["member"])
+    client.post(
+        "/posts/new/",
+        {"communities": ["open-club"], "kind": "post", "body": "On parle #lean", "tags": "kaizen"},
+    )
+    for url in ("/", "/c/open-club/", f"/posts/{Post.objects.get().pk}/"):
+        page = client.get(url).content.decode()
+        assert page.count('href="/tags/lean/"') == 1, url
+        assert page.count('href="/tags/kaizen/"') == 1, url
+    page = client.get("/posts/new/").content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described and all(f'id="{target}"' in page for target in described)
