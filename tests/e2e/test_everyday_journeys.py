@@ -152,3 +152,28 @@ def test_sur_un_telephone_le_menu_s_ouvre_d_un_bouton(page: Page, live_server, c
     page.set_viewport_size({"width": 1366, "height": 900})
     expect(navigation).to_be_visible()
     expect(bouton).to_be_hidden()
+
+
+@pytest.mark.e2e
+def test_remercier_une_collegue_en_tapant_son_nom(page: Page, live_server, connexion):
+    communautes = _communautes()
+    nora = PersonFactory(username="nora", display_name="Nora Nouvelle", language="fr")
+    eloise = PersonFactory(
+        username="e.martin", display_name="Éloïse Martin", job_title="Juriste", language="fr"
+    )
+    for personne in (nora, eloise):
+        membership_actions.community_join(person=personne, community=communautes["qualite"])
+
+    connexion("nora")
+    page.goto(f"{live_server.url}/thank/?community=qualite")
+    champ = page.get_by_label("Collègue")
+    # Les suggestions arrivent en tapant (htmx, avec un délai) dans la liste du champ.
+    champ.press_sequentially("éloïse", delay=30)
+    suggestion = page.locator("#kudos-to-suggestions option[value='e.martin']")
+    expect(suggestion).to_have_text("Éloïse Martin · Juriste")
+    # Sans choisir la suggestion, le nom seul suffit : le serveur le résout.
+    champ.fill("Éloïse Martin")
+    page.get_by_label("Message").fill("Merci pour la relecture du contrat !")
+    page.get_by_role("button", name=re.compile("Remercier|Publier|Envoyer")).click()
+    expect(page).to_have_url(re.compile(r"/posts/\d+/$"))
+    assert Post.objects.get(kind=PostKind.KUDOS).author == nora
