@@ -129,3 +129,9 @@ def avatar(person: object, size: str = "") -> SafeString:
         size,
         initials(getattr(person, "display_name", "") or getattr(person, "username", "")),
     )
+
+
+@register.filter
+def past(value: object) -> bool:
+    """{% if q.due_at|past %}: whether a moment has passed (an overdue question's badge)."""
+    return isinstance(value, datetime) and value < timezone.now()
