@@ -129,7 +129,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def people_suggest(request: HttpRequest) -> HttpResponse:
     """A people picker's suggestions: <option>s for its <datalist> (htmx sends the field's own
     name and value, whichever the form calls it)."""
-    typed = next((v for v in request.GET.values() if v.strip()), "")[:150]
+    typed = next((str(v) for v in request.GET.values() if str(v).strip()), "")[:150]
     people = people_suggested(typed) if len(typed.strip()) >= 2 else []
     return render(request, "accounts/_people_suggestions.html", {"people": people})
 
