@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from rucher.accounts.lookup import people_picker_attrs
 from rucher.accounts.models import User
 
 
@@ -54,6 +55,7 @@ class ProfileForm(forms.Form):
         max_length=150,
         required=False,
         help_text=_("Your manager’s name or username."),
+        widget=forms.TextInput(attrs=people_picker_attrs("manager-suggestions")),
     )
 
     def changes(self) -> dict[str, object]:
@@ -108,4 +110,5 @@ class PersonAdminForm(forms.Form):
         max_length=150,
         required=False,
         help_text=_("Their manager’s name or username."),
+        widget=forms.TextInput(attrs=people_picker_attrs("admin-manager-suggestions")),
     )

@@ -1,5 +1,10 @@
 """Finding people by what a person types (reads shared by the services and the views)."""
 
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse_lazy
+
 from rucher.accounts.models import User
 from rucher.core.text import is_lookup_key
 
@@ -28,3 +33,32 @@ def reports_to(person: User, boss: User, *, depth: int = 50) -> bool:
         seen.add(current)
         current = User.objects.filter(pk=current).values_list("manager_id", flat=True).first()
     return False
+
+
+# The people picker: how many suggestions a typed name brings.
+SUGGESTIONS = 8
+
+
+def people_suggested(typed: str, *, limit: int = SUGGESTIONS) -> list[User]:
+    """Active people whose name (case folded) or username contains every typed word, by name:
+    the suggestions of a people picker (one query)."""
+    words = typed.strip().lstrip("@").split()[:4]
+    if not words or not is_lookup_key(" ".join(words), max_length=150):
+        return []
+    qs = User.objects.filter(is_active=True, is_bot=False)
+    for word in words:
+        qs = qs.filter(Q(sort_name__contains=word.casefold()) | Q(username__icontains=word))
+    return list(qs.order_by("sort_name", "id")[:limit])
+
+
+def people_picker_attrs(list_id: str) -> dict[str, Any]:
+    """Widget attributes of a people picker: a plain name field (resolved server-side by
+    `people_named`), whose suggestions htmx loads into a <datalist> as the person types."""
+    return {
+        "list": list_id,
+        "autocomplete": "off",
+        "hx-get": reverse_lazy("people_suggest"),
+        "hx-trigger": "input changed delay:300ms",
+        "hx-target": f"#{list_id}",
+        "hx-swap": "innerHTML",
+    }

@@ -22,6 +22,7 @@ from rucher.accounts.forms import (
     ProfileForm,
     TokenForm,
 )
+from rucher.accounts.lookup import people_suggested
 from rucher.accounts.models import User
 from rucher.accounts.throttle import (
     ADDRESS,
@@ -123,6 +124,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_answer": questions_i_can_answer(person),
         },
     )
+
+
+@login_required
+def people_suggest(request: HttpRequest) -> HttpResponse:
+    """A people picker's suggestions: <option>s for its <datalist> (htmx sends the field's own
+    name and value, whichever the form calls it)."""
+    typed = next((str(v) for v in request.GET.values() if str(v).strip()), "")[:150]
+    people = people_suggested(typed) if len(typed.strip()) >= 2 else []
+    return render(request, "accounts/_people_suggestions.html", {"people": people})
 
 
 @login_required

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rucher.accounts.lookup import people_picker_attrs
 from rucher.communities.models import MAX_ANSWER_PROMISE_HOURS, Community, Membership
 
 
@@ -61,7 +62,12 @@ class CommunityCreateForm(CommunityForm):
 
 
 class MemberAddForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    username = forms.CharField(
+        label=_("Colleague"),
+        max_length=150,
+        help_text=_("Type their name, then pick them from the suggestions."),
+        widget=forms.TextInput(attrs=people_picker_attrs("member-add-suggestions")),
+    )
     role = forms.ChoiceField(
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
     )

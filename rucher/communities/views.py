@@ -12,6 +12,7 @@ from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.access import access_person
 from rucher.accounts.decorators import login_or_token_required
+from rucher.accounts.lookup import people_named
 from rucher.actions import communities as community_actions
 from rucher.actions import memberships
 from rucher.communities import access, selectors, services
@@ -298,10 +299,19 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     found = access.access_community(http.viewer(request), slug, for_manage=True)
     add_form = MemberAddForm(request.POST)
     if add_form.is_valid():
+        # A username or a unique display name (the picker's plain-field fallback).
+        named = people_named(add_form.cleaned_data["username"].strip().lstrip("@"))
         try:
-            person = access_person(http.viewer(request), add_form.cleaned_data["username"])
+            if len(named) != 1:
+                raise Http404
+            person = access_person(http.viewer(request), named[0].username)
         except Http404:
-            add_form.add_error("username", _("Unknown person."))
+            add_form.add_error(
+                "username",
+                _("Several colleagues have this name: pick one from the suggestions.")
+                if len(named) > 1
+                else _("Unknown person."),
+            )
         else:
             try:
                 memberships.membership_set_role(

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.decorators import login_or_token_required
-from rucher.accounts.models import User
 from rucher.actions import comments, likes, posts
 from rucher.content import access, attachments, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
@@ -34,19 +33,18 @@ class HttpRequest(DjangoHttpRequest):
     htmx: HtmxDetails
 
 
-def _community_choices(viewer: User) -> list[tuple[str, str]]:
-    return [(c.slug, c.name) for c in selectors.member_communities_for_posting(viewer)]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_new(request: HttpRequest) -> HttpResponse:
     viewer = http.viewer(request)
     initial_slug = request.GET.get("community", "")
+    # The same picker as the composer: the community named in the link first.
+    communities = list(selectors.member_communities_for_posting(viewer))
+    communities.sort(key=lambda c: c.slug != initial_slug)
     form = PostForm(
         request.POST or None,
         request.FILES or None,
-        community_choices=_community_choices(viewer),
+        community_choices=[(c.slug, c.name) for c in communities],
         initial={
             "communities": [initial_slug] if initial_slug else [],
             "kind": request.GET.get("kind", PostKind.POST),
@@ -78,7 +76,12 @@ def post_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your post has been published."))
                 return redirect("post", post_id=post.pk)
         status = 400
-    return render(request, "content/post_new.html", {"form": form}, status=status)
+    return render(
+        request,
+        "content/post_new.html",
+        {"form": form, "communities": communities, "compact": False},
+        status=status,
+    )
 
 
 def _post_page(

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rucher.accounts.lookup import people_picker_attrs
 from rucher.communities.models import Community
 from rucher.recognition.kudos import MAX_MESSAGE_LENGTH
 from rucher.recognition.models import OrganisationValue
@@ -18,7 +19,10 @@ class KudosForm(forms.Form):
         label=_("Community"), help_text=_("Where the thanks is published: one of yours.")
     )
     to = forms.CharField(
-        label=_("Colleague"), max_length=150, help_text=_("Their username, e.g. camille.martin.")
+        label=_("Colleague"),
+        max_length=150,
+        help_text=_("Type their name, then pick them from the suggestions."),
+        widget=forms.TextInput(attrs=people_picker_attrs("kudos-to-suggestions")),
     )
     value = forms.ChoiceField(label=_("Value"), required=False)
     message = forms.CharField(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from rucher.accounts.lookup import people_named
 from rucher.accounts.models import User
 from rucher.communities import access as community_access
 from rucher.communities.models import Community, Membership
@@ -22,7 +23,7 @@ from rucher.content.access import readable_posts
 from rucher.content.mentions import find_mentions
 from rucher.content.models import PostKind
 from rucher.content.services import post_create
-from rucher.core.text import check_clean_text, is_lookup_key
+from rucher.core.text import check_clean_text
 from rucher.notifications.services import notify
 from rucher.recognition.models import Kudos, OrganisationValue
 from rucher.recognition.points import kudos_points_grant, points_on_post_created
@@ -70,12 +71,17 @@ def _value_for(errors: dict[str, list[str]], value: object) -> OrganisationValue
 def _receiver_for(errors: dict[str, list[str]], to: User | str | None, giver: User) -> User | None:
     if isinstance(to, User):
         person: User | None = to if to.is_active else None
-    elif isinstance(to, str) and is_lookup_key(to.strip().lstrip("@"), max_length=150):
-        person = User.objects.filter(username=to.strip().lstrip("@"), is_active=True).first()
+    elif isinstance(to, str):
+        # A username or a unique display name: what the people picker sends, or what was typed.
+        named = people_named(to.strip().lstrip("@"))
+        if len(named) > 1:
+            errors["to"] = [_("Several colleagues have this name: pick one from the suggestions.")]
+            return None
+        person = named[0] if named else None
     else:
         person = None
     if person is None:
-        errors["to"] = [_("Unknown person: give a colleague's username.")]
+        errors["to"] = [_("Unknown person: type a colleague's name.")]
         return None
     if person.pk == giver.pk:
         errors["to"] = [_("You cannot thank yourself: thank a colleague.")]

@@ -1,7 +1,7 @@
 """`{% href %}` and `|timetag` (rucher/core/templatetags/fast.py) give exactly what `{% url %}`
 and the date filters gave, in both languages."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.template import Context, Template
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import conditional_escape
 
-from rucher.core.templatetags.fast import url_for
+from rucher.core.templatetags.fast import relative_when, url_for
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,58 @@ def test_timetag_is_the_date_filters(language, settings):
     moment = datetime(2026, 3, 8, 23, 30, 15, tzinfo=UTC)
     with translation.override(language):
         expected = Template(
-            '<time datetime="{{ t|date:\'c\' }}">{{ t|date:"SHORT_DATETIME_FORMAT" }}</time>'
+            '<time datetime="{{ t|date:\'c\' }}" title="{{ t|date:"SHORT_DATETIME_FORMAT" }}">'
+            '{{ t|date:"SHORT_DATETIME_FORMAT" }}</time>'
         ).render(Context({"t": moment}))
         assert Template("{% load fast %}{{ t|timetag }}").render(Context({"t": moment})) == expected
     assert Template("{% load fast %}{{ t|timetag }}").render(Context({"t": None})) == ""
+
+
+@pytest.mark.parametrize(
+    ("ago", "english", "french"),
+    [
+        (timedelta(seconds=20), "just now", "à l’instant"),
+        (timedelta(minutes=5), "5 min ago", "il y a 5\u00a0min"),
+        (timedelta(hours=3), "3 h ago", "il y a 3\u00a0h"),
+        (timedelta(days=1), "yesterday at 5:02 p.m.", "hier à 17:02"),
+        (timedelta(days=3), None, None),
+        (timedelta(minutes=-5), None, None),
+    ],
+)
+def test_recent_moments_read_as_relative_dates(ago, english, french, settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    now = datetime(2026, 12, 2, 16, 2, tzinfo=UTC)  # 17:02 in Paris
+    with translation.override("en"):
+        assert relative_when(now - ago, now) == english
+    with translation.override("fr"):
+        assert relative_when(now - ago, now) == french
+
+
+def test_the_timetag_keeps_the_exact_date_on_hover():
+    from django.utils import timezone
+
+    moment = timezone.now() - timedelta(minutes=7)
+    with translation.override("en"):
+        html = Template("{% load fast %}{{ t|timetag }}").render(Context({"t": moment}))
+    assert ">7 min ago</time>" in html and 'title="' in html
+
+
+@pytest.mark.django_db
+def test_avatars_are_initials_on_a_colour_of_their_own_or_the_photo():
+    from rucher.core.factories import PersonFactory
+    from rucher.core.templatetags.fast import avatar, initials
+
+    assert initials("Camille Martin") == "CM"
+    assert initials("élodie de la Tour") == "ÉT"
+    assert initials("Jean-Pierre") == "JP"
+    assert initials("") == "?"
+    people = [PersonFactory(display_name=f"Personne {i}") for i in range(8)]
+    colours = {avatar(p).split("avatar-c")[1][0] for p in people}
+    assert len(colours) == 8  # consecutive people get different colours, not one orange for all
+    first = people[0]
+    assert avatar(first) == avatar(first)  # the same colour on every page
+    assert 'aria-hidden="true">P0</span>' in avatar(first)
+    first.photo = "photos/x.png"
+    html = avatar(first, "small")
+    assert f'src="/people/{first.username}/photo"' in html and 'loading="lazy"' in html
+    assert 'loading="lazy"' not in avatar(first, "big")

@@ -134,3 +134,19 @@ def test_the_list_runs_a_fixed_number_of_queries(world, client_for, monkeypatch,
         answer(p["manager"], post, at=paris(2026, 6, 8, 10, 0))
     monkeypatch.setattr(views, "PAGE_SIZE", size)
     assert _count(client) == small
+
+
+def test_an_unanswered_question_past_its_due_time_is_marked_overdue(world, client_for):
+    p, c = world.people, world.communities
+    late = ask(p["member"], [c["open"]], at=MONDAY_9, title="Late one")
+    done = ask(p["member"], [c["open"]], at=MONDAY_9, title="Done one")
+    answer(p["manager"], done, at=paris(2026, 6, 8, 10, 0))
+    Question.objects.filter(post__in=[late, done]).update(due_at=paris(2026, 6, 8, 17, 0))
+    client = client_for(p["member"])
+    items = client.get("/questions/").content.decode().split('class="question-item"')[1:]
+    late_item = next(i for i in items if "Late one" in i)
+    done_item = next(i for i in items if "Done one" in i)
+    assert "Overdue" in late_item and "q-unanswered" in late_item
+    assert "Overdue" not in done_item and "q-answered" in done_item
+    assert "Overdue" in client.get(f"/posts/{late.pk}/").content.decode()
+    assert "Overdue" not in client.get(f"/posts/{done.pk}/").content.decode()

@@ -5,6 +5,7 @@ engine: about 200 `{% url %}` and 100 pairs of date filters per page. These two 
 same work with less machinery (docs/performance.md).
 """
 
+from datetime import datetime, timedelta
 from functools import cache
 from urllib.parse import quote
 
@@ -12,7 +13,8 @@ from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -54,14 +56,82 @@ def href(name: str, *args: int | str) -> str:
     return url_for(name, *args)
 
 
+def relative_when(moment: datetime, now: datetime) -> str | None:
+    """ "il y a 5 min", "il y a 3 h", "hier à 14:02" for the last two days; None beyond (the
+    short date then). Both arguments are aware; the calendar day is the local one."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 0:
+        return None
+    if seconds < 60:
+        return gettext("just now")
+    if seconds < 3600:
+        return gettext("%(minutes)s min ago") % {"minutes": int(seconds // 60)}
+    local, today = timezone.localtime(moment), timezone.localtime(now).date()
+    if local.date() == today:
+        return gettext("%(hours)s h ago") % {"hours": int(seconds // 3600)}
+    if local.date() == today - timedelta(days=1):
+        return gettext("yesterday at %(time)s") % {
+            "time": formats.time_format(local, "TIME_FORMAT")
+        }
+    return None
+
+
 @register.filter
 def timetag(value: object) -> SafeString | str:
-    """{{ post.created_at|timetag }}: <time datetime="ISO">short local date and time</time>."""
+    """{{ post.created_at|timetag }}: <time datetime="ISO" title="exact">relative or short
+    local date and time</time> ("il y a 5 min", "hier à 14:02"; the exact date on hover)."""
     if value is None:
         return ""
     local = timezone.localtime(value)  # type: ignore[arg-type]
+    exact = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    shown = relative_when(local, timezone.now()) or exact
+    return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(), exact, shown)
+
+
+# Avatar colours: light backgrounds that all keep dark initials above 7:1 (the CSP allows no
+# inline style attribute, hence classes .avatar-c0 … .avatar-c7 in rucher.css).
+AVATAR_COLOURS = 8
+
+
+@register.filter
+def initials(name: object) -> str:
+    """ "Camille Martin" → "CM", "Élodie" → "É": the first letters of the first and last words."""
+    words = [w for w in str(name or "").replace("-", " ").split() if w[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
+@register.simple_tag
+def avatar(person: object, size: str = "") -> SafeString:
+    """{% avatar person "small" %}: the person's photo, else their initials on a colour derived
+    from them (the same colour on every page), hidden from screen readers (the name follows)."""
+    if person is None:
+        return format_html(
+            '<span class="avatar placeholder avatar-c0 {}" aria-hidden="true">?</span>', size
+        )
+    pixels = {"small": 32, "big": 128}.get(size, 48)
+    if getattr(person, "photo", None):
+        return format_html(
+            '<img class="avatar {}" src="{}" alt="" width="{}" height="{}"{}>',
+            size,
+            url_for("profile_photo", person.username),  # type: ignore[attr-defined]
+            pixels,
+            pixels,
+            # Long lists load their small photos as they scroll into view.
+            mark_safe(' loading="lazy"') if size == "small" else "",
+        )
+    colour = (getattr(person, "pk", 0) or 0) % AVATAR_COLOURS
     return format_html(
-        '<time datetime="{}">{}</time>',
-        local.isoformat(),
-        formats.date_format(local, "SHORT_DATETIME_FORMAT"),
+        '<span class="avatar placeholder avatar-c{} {}" aria-hidden="true">{}</span>',
+        colour,
+        size,
+        initials(getattr(person, "display_name", "") or getattr(person, "username", "")),
     )
+
+
+@register.filter
+def past(value: object) -> bool:
+    """{% if q.due_at|past %}: whether a moment has passed (an overdue question's badge)."""
+    return isinstance(value, datetime) and value < timezone.now()
