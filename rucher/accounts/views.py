@@ -234,16 +234,7 @@ def person_administer(request: HttpRequest, username: str) -> HttpResponse:
 def profile_photo(request: HttpRequest, username: str) -> FileResponse:
     """Photos are served only to signed-in members, never from a public URL."""
     person = access_person(request.user, username)  # type: ignore[arg-type]
-    if not person.photo:
-        raise Http404
-    try:
-        handle = person.photo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = "inline"
-    return response
+    return http.private_image(person.photo)
 
 
 @login_required

@@ -280,17 +280,7 @@ def cover_change(request: HttpRequest, slug: str) -> HttpResponse:
 @login_or_token_required
 def cover(request: HttpRequest, slug: str) -> FileResponse:
     """The cover, for whoever may see the community's card (never from a public URL)."""
-    found = access.access_community(http.viewer(request), slug)
-    if not found.cover:
-        raise Http404
-    try:
-        handle = found.cover.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = "inline"
-    return response
+    return http.private_image(access.access_community(http.viewer(request), slug).cover)
 
 
 @login_required

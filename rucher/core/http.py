@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from rucher.core.errors import NotFound
 
 if TYPE_CHECKING:  # a type only: core sits below accounts (the layers contract)
+    from django.db.models.fields.files import FieldFile
+
     from rucher.accounts.models import User
 
 
@@ -57,3 +59,20 @@ def safe_back(request: HttpRequest, fallback: str) -> HttpResponse:
     ):
         return redirect(target)
     return redirect(fallback)
+
+
+def private_image(image: "FieldFile") -> FileResponse:
+    """A stored JPEG Rucher drew itself (photo, cover), for a viewer the caller has checked:
+    private to the browser (never a shared cache), never sniffed as anything else; a file
+    missing from the storage is a 404."""
+    if not image:
+        raise Http404
+    try:
+        handle = image.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -222,10 +222,8 @@ def article_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def draft_cover(request: HttpRequest, draft_id: int) -> FileResponse:
-    draft = access_draft(http.viewer(request), draft_id)
-    if not draft.cover:
-        raise Http404
-    return _image_response(draft.cover.open("rb"))
+    # Covers follow their post's (or draft's) access.
+    return http.private_image(access_draft(http.viewer(request), draft_id).cover)
 
 
 @login_required
@@ -235,15 +233,7 @@ def article_cover(request: HttpRequest, post_id: int) -> FileResponse:
     cover = ArticleCover.objects.filter(post=post).first()
     if cover is None:
         raise Http404
-    return _image_response(cover.image.open("rb"))
-
-
-def _image_response(handle: object) -> FileResponse:
-    response = FileResponse(handle, content_type="image/jpeg")
-    # Covers follow their post's access: private to the browser, never a shared cache.
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return http.private_image(cover.image)
 
 
 @login_required

@@ -81,6 +81,7 @@ def test_the_cover_is_served_to_who_may_see_the_community(
     if status == 200:
         assert response["Content-Type"] == "image/jpeg"
         assert response["Cache-Control"] == "private, max-age=3600"
+        assert response["X-Content-Type-Options"] == "nosniff"
     assert Client().get(f"/c/{community.slug}/cover").status_code == 302  # anonymous: log in
 
 
