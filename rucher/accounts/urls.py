@@ -41,7 +41,8 @@ urlpatterns = [
     path("charter/", views.charter, name="charter"),
     path("charter/publish/", views.charter_publish, name="charter_publish"),
     path("people/", views.directory, name="directory"),
-    path("people/suggest/", views.people_suggest, name="people_suggest"),
+    # Outside /people/<username>/: a colleague named "suggest" keeps their profile.
+    path("suggest/people/", views.people_suggest, name="people_suggest"),
     path("people/<str:username>/", views.profile, name="profile"),
     path("people/<str:username>/photo", views.profile_photo, name="profile_photo"),
     path("people/<str:username>/follow", views.follow_toggle, name="follow_toggle"),

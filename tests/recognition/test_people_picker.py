@@ -50,18 +50,18 @@ def test_the_suggestions_fold_case_and_need_a_login(world, client_for):
     PersonFactory(username="eloise", display_name="Éloïse Martin", job_title="Juriste")
     PersonFactory(username="gone", display_name="Éloïse Partie", is_active=False)
     client = client_for(world.people["member"])
-    html = client.get("/people/suggest/", {"to": "éloïse mar"}).content.decode()
+    html = client.get("/suggest/people/", {"to": "éloïse mar"}).content.decode()
     assert '<option value="eloise">Éloïse Martin · Juriste</option>' in html
     assert "gone" not in html
-    assert client.get("/people/suggest/", {"to": "É"}).content.decode().strip() == ""
-    anonymous = client_for(None).get("/people/suggest/", {"to": "eloise"})
+    assert client.get("/suggest/people/", {"to": "É"}).content.decode().strip() == ""
+    anonymous = client_for(None).get("/suggest/people/", {"to": "eloise"})
     assert anonymous.status_code == 302
 
 
 def test_the_thanks_form_is_a_people_picker_that_works_without_javascript(world, client_for):
     client = client_for(world.people["member"])
     page = client.get("/thank/?community=open-club").content.decode()
-    assert 'list="kudos-to-suggestions"' in page and 'hx-get="/people/suggest/"' in page
+    assert 'list="kudos-to-suggestions"' in page and 'hx-get="/suggest/people/"' in page
     assert '<datalist id="kudos-to-suggestions"></datalist>' in page
     assert "username" not in page.split('name="to"')[0].rsplit("<label", 1)[1].lower()
     values = client.get("/thank/").context["form"].fields["value"].choices
@@ -90,3 +90,11 @@ def test_a_manager_adds_a_member_by_name(world, client_for):
         "/c/open-club/manage/members", {"username": "Nadia Dupont", "role": "member"}
     )
     assert denied.status_code in (403, 404)
+
+
+def test_a_colleague_named_suggest_keeps_their_profile(client_for):
+    viewer = PersonFactory(username="viewer.s")
+    PersonFactory(username="suggest", display_name="Sam Suggest")
+    page = client_for(viewer).get("/people/suggest/")
+    assert page.status_code == 200
+    assert "Sam Suggest" in page.content.decode()
