@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rucher.toolbox",
     "rucher.agenda",
     "rucher.polls",
+    "rucher.documents",
     "rucher.integrations",
     "rucher.search",
     "rucher.feeds",

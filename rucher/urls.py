@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("rucher.toolbox.urls")),
     path("", include("rucher.agenda.urls")),
     path("", include("rucher.polls.urls")),
+    path("", include("rucher.documents.urls")),
     path("", include("rucher.mail.urls")),
     path("", include("rucher.life.urls")),
     path("", include("rucher.analytics.urls")),

@@ -10,6 +10,7 @@ from rucher.api import (
     communities,
     content,
     curation,
+    documents,
     feeds,
     imports,
     integrations,
@@ -70,6 +71,7 @@ api.add_router("", life.router)
 api.add_router("", toolbox.router)
 api.add_router("", agenda.router)
 api.add_router("", polls.router)
+api.add_router("", documents.router)
 api.add_router("", analytics.router)
 api.add_router("", integrations.router)
 api.add_router("", search.router)

@@ -39,6 +39,7 @@ class CommunityTab(models.TextChoices):
     IDEAS = "ideas", _("Ideas")
     EVENTS = "events", _("Events")
     POLLS = "polls", _("Polls")
+    DOCUMENTS = "documents", _("Documents")
     QUESTIONS = "questions", _("Questions")
     MEMBERS = "members", _("Members")
 

@@ -315,23 +315,9 @@ def attachment(request: HttpRequest, attachment_id: int, name: str) -> FileRespo
     found = access.access_attachment(http.viewer(request), attachment_id)
     if name != found.name:
         raise Http404
-    try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    content_type = found.content_type
-    if content_type.startswith("text/"):
-        content_type += "; charset=utf-8"
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=not found.is_image,
-        filename=found.name,
+    return http.private_file(
+        found.file, name=found.name, content_type=found.content_type, inline=found.is_image
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required
