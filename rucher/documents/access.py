@@ -2,13 +2,23 @@
 rucher.content.access's (the community's); on top of it, the library is gone when its
 community's Documents tab is off. Not found and not allowed are the same 404."""
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from rucher.accounts.models import User
 from rucher.communities import access as community_access
 from rucher.communities.models import Community
-from rucher.content.access import MAX_ID, reads_community, viewer_scope
+from rucher.content.access import MAX_ID, readable_community_q, reads_community, viewer_scope
 from rucher.documents.models import Document, DocumentVersion, Folder
+
+
+def readable_documents(viewer: User) -> QuerySet[Document]:
+    """Documents of the communities whose content the viewer may read, Documents tab on."""
+    # tabs_off is a comma-separated list of tab codes; no other code contains "documents".
+    return Document.objects.filter(
+        readable_community_q(viewer, "community"),
+        ~Q(community__tabs_off__contains=Community.Tab.DOCUMENTS),
+    )
 
 
 def _check_community(viewer: User, community: Community) -> None:

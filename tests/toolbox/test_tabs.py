@@ -63,7 +63,7 @@ def test_it_refuses_an_unknown_tab(world, open_club):
         services.community_tabs_set(
             actor=world.people["owner"], community=community, tabs_on=["blog", "casino"]
         )
-    assert "blog, forum, ideas, events, polls, questions, members" in str(caught.value)
+    assert "blog, forum, ideas, events, polls, documents, questions, members" in str(caught.value)
     open_club.refresh_from_db()
     assert open_club.tabs_off == ""
 
