@@ -8,6 +8,7 @@ from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
 from rucher.agenda.demo import demo_agenda_load
 from rucher.analytics.demo import demo_analytics_load
 from rucher.content.demo import demo_content_load
+from rucher.documents.demo import demo_documents_load
 from rucher.life.demo import demo_life_load
 from rucher.polls.demo import demo_polls_load
 from rucher.qa.demo import demo_questions_load
@@ -46,6 +47,8 @@ class Command(BaseCommand):
             f"Demo events and polls: {agenda['events']} events and {polls['polls']} polls "
             "created now."
         )
+        documents = demo_documents_load()
+        self.stdout.write(f"Demo documents: {documents['documents']} documents created now.")
         recognition = demo_recognition_load()
         self.stdout.write(
             f"Demo recognition: {recognition['points']} points entries, "
