@@ -287,6 +287,7 @@ def _subjects(seeded: dict[str, Any]) -> Subjects:
         .order_by("-id")
         .values_list("pk", flat=True)[:50_000]
     )
+    _bench_library(community, viewer)
     client = Client()
     client.force_login(viewer)
     _token, raw = token_create(person=viewer, name="bench")
@@ -307,6 +308,66 @@ def _subjects(seeded: dict[str, Any]) -> Subjects:
     )
 
 
+BENCH_DOCUMENTS = 300
+
+
+def _bench_library(community: Any, viewer: Any) -> None:
+    """The seed writes no documents: the bench community gets a library of BENCH_DOCUMENTS
+    rows (two versions each, a few folders) once, so that its Documents tab lists a full
+    page. Rows only: the page never opens the files."""
+    from django.utils import timezone
+
+    from rucher.documents.models import Document, DocumentVersion, Folder
+
+    if Document.objects.filter(community=community).count() >= BENCH_DOCUMENTS:
+        return
+    now = timezone.now()
+    Folder.objects.bulk_create(
+        [Folder(community=community, name=f"Dossier bench {n:02d}") for n in range(12)],
+        ignore_conflicts=True,
+    )
+    documents = Document.objects.bulk_create(
+        [
+            Document(
+                community=community,
+                name=f"bench-{n:04d}.pdf",
+                author=viewer,
+                version_count=2,
+                size=100_000 + n,
+                content_type="application/pdf",
+                updated_at=now,
+            )
+            for n in range(BENCH_DOCUMENTS)
+        ],
+        ignore_conflicts=True,
+    )
+    documents = list(Document.objects.filter(community=community, name__startswith="bench-"))
+    DocumentVersion.objects.bulk_create(
+        [
+            DocumentVersion(
+                document=d,
+                number=number,
+                file=f"documents/bench/{d.pk}-{number}.pdf",
+                size=d.size,
+                content_type="application/pdf",
+                uploader=viewer,
+            )
+            for d in documents
+            for number in (1, 2)
+        ],
+        ignore_conflicts=True,
+    )
+    latest = dict(
+        DocumentVersion.objects.filter(document__in=documents, number=2).values_list(
+            "document_id", "pk"
+        )
+    )
+    for d in documents:
+        if d.pk in latest:
+            d.latest_id = latest[d.pk]
+    Document.objects.bulk_update(documents, ["latest"])
+
+
 def _rows(s: Subjects) -> list[Row]:
     return [
         Row("floor", "floor (empty page)", path=FLOOR_URL),
@@ -322,6 +383,11 @@ def _rows(s: Subjects) -> list[Row]:
         Row("blog", "community blog", path=f"/c/{s.community.slug}/blog/"),
         Row("forum", "community forum, by last reply", path=f"/c/{s.community.slug}/forum/"),
         Row("ideas", "idea box, by votes", path=f"/c/{s.community.slug}/ideas/?sort=votes"),
+        Row(
+            "documents",
+            f"documents tab ({BENCH_DOCUMENTS} documents, first page)",
+            path=f"/c/{s.community.slug}/documents/",
+        ),
         Row("questions", "questions, unanswered", path="/questions/?status=unanswered"),
         Row("directory", "people directory", path="/people/"),
         # Search: a word in most posts (ranking many matches) and a topic in a few percent.
