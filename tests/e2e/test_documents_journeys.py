@@ -34,7 +34,7 @@ def test_a_pdf_is_uploaded_into_a_folder_previewed_and_versioned(page: Page, liv
     page.get_by_role("link", name="Documents", exact=True).click()
     expect(page.get_by_role("heading", name="Documents", exact=True)).to_be_visible()
     page.get_by_role("link", name="Procédures").click()
-    expect(page.get_by_role("heading", name="Procédures")).to_be_visible()
+    expect(page.get_by_role("heading", name="Procédures", exact=True)).to_be_visible()
     expect(page.get_by_text("Ce dossier est vide.")).to_be_visible()
 
     page.get_by_label("Fichier à ajouter").set_input_files(
