@@ -21,9 +21,10 @@ MAX_FOLDER_DEPTH = 20
 
 class Folder(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
-    # PROTECT: a folder is deleted only when empty (documents.services.folder_delete).
+    # A folder is deleted only when empty (documents.services.folder_delete); CASCADE is for
+    # the community's own deletion.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
     name = models.CharField(_("name"), max_length=MAX_NAME)
     created_by = models.ForeignKey(
@@ -53,7 +54,7 @@ class Folder(models.Model):
 class Document(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     folder = models.ForeignKey(
-        Folder, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        Folder, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
     name = models.CharField(_("name"), max_length=MAX_NAME)
     # Who uploaded the first version (may delete it while a member, with the managers).

@@ -564,3 +564,15 @@ def test_the_list_is_paged_by_cursor(world, private_club, api_for):
     assert second["next"] is None
     bad = api.call("GET", f"/communities/{private_club.slug}/documents?cursor=nope")
     assert bad.status_code == 400
+
+
+def test_deleting_a_community_deletes_its_library(world, private_club):
+    outer = services.folder_create(actor=world.people["member"], community=private_club, name="A")
+    inner = services.folder_create(
+        actor=world.people["member"], community=private_club, name="B", parent=outer
+    )
+    add(world, private_club, "x.txt", b"x", folder=inner)
+    add(world, private_club, "x.txt", b"y", folder=inner)
+    Community.objects.filter(pk=private_club.pk).delete()
+    assert not Folder.objects.exists() and not Document.objects.exists()
+    assert not DocumentVersion.objects.exists()
