@@ -315,6 +315,8 @@ RUCHER_IMAGE_MAX_PIXELS = int(os.environ.get("RUCHER_IMAGE_MAX_PIXELS", "4000000
 RUCHER_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("RUCHER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )
+# Community document libraries (rucher.documents): largest file, 413 above it; uploads stream.
+RUCHER_DOCUMENT_MAX_BYTES = int(os.environ.get("RUCHER_DOCUMENT_MAX_BYTES", str(50 * 1024 * 1024)))
 RUCHER_MUST_READ_REMINDER_HOURS = int(os.environ.get("RUCHER_MUST_READ_REMINDER_HOURS", "48"))
 # Received email (`rucher mailin`, docs/mail.md): largest message, most MIME parts read, and the
 # authserv-id of the MTA's Authentication-Results to trust (empty: no DKIM/DMARC requirement).

@@ -65,12 +65,28 @@ def check_image_pixels(image: Image.Image) -> None:
         raise ImageTooLarge(width * height)
 
 
+class _KeepOpen:
+    """A caller's file handed to Pillow, which closes what it reads when the image closes (or
+    is refused): the caller's file stays open, for the caller to go on reading it."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._handle, name)
+
+    def close(self) -> None:
+        pass
+
+
 def open_image_checked(data: bytes | IO[bytes]) -> Image.Image:
     """Pillow's lazy open (only the header is read) and the pixel budget check, on bytes or on
     a seekable binary file (read from where it stands). Raises ImageTooLarge, or what
     Image.open raises for what is not an image."""
     try:
-        image = Image.open(io.BytesIO(data) if isinstance(data, bytes) else data)
+        image = Image.open(
+            io.BytesIO(data) if isinstance(data, bytes) else _KeepOpen(data)  # type: ignore[arg-type]
+        )
     except Image.DecompressionBombError as exc:  # over twice Pillow's MAX_IMAGE_PIXELS
         found = _PILLOW_PIXELS.search(str(exc))
         raise ImageTooLarge(int(found[1]) if found else 0) from exc
