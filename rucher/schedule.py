@@ -152,3 +152,12 @@ def close_polls() -> None:
     from rucher.polls.services import polls_close_due
 
     polls_close_due()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def grant_attendance_points() -> None:
+    """Every 15 minutes: once an event (or an occurrence of a recurring one) is over, those who
+    answered yes earn the "event attended" points, once (F-EVENTS, F-POINTS)."""
+    from rucher.agenda.attendance import attendance_grant_due
+
+    attendance_grant_due()

@@ -55,6 +55,8 @@ def demo_agenda_load() -> dict[str, Any]:
                 online_url=online,
                 capacity=capacity,
                 reminded_at=timezone.now() if days < 1 else None,
+                # Upcoming ones earn their attendees points when over (not the invented past).
+                attendance_due_at=None if days < 1 else ends,
             )
             answers = [RsvpAnswer.YES, RsvpAnswer.YES, RsvpAnswer.MAYBE, RsvpAnswer.NO]
             rsvps = [
