@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from dateutil import rrule
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rucher.agenda.models import Event, Recurrence
 
@@ -137,3 +139,35 @@ def occurrence_key(event: Event, occurrence: Occurrence) -> str:
 
 def local_start_day(event: Event) -> date:
     return _local(event.starts_at).date()
+
+
+def upcoming(event: Event, after: datetime, *, count: int = 5) -> list[Occurrence]:
+    """The next occurrences of a recurring event not yet over (none for a single event)."""
+    if not event.is_recurring or event.is_cancelled:
+        return []
+    length = _length(event)
+    found: list[Occurrence] = []
+    for wall in _rule(event).xafter(_local(after) - length - timedelta(days=1), inc=True):
+        occurrence = _occurrence(wall, length)
+        if occurrence.ends_at > after:
+            found.append(occurrence)
+        if len(found) >= count:
+            break
+    return found
+
+
+def describe(event: Event) -> str:
+    """ "Every week, until 30 June 2026" in the reader's language ("" for a single event)."""
+    if not event.is_recurring:
+        return ""
+    every = Recurrence(event.recurrence).label
+    if event.recurrence_until is not None:
+        return _("%(every)s, until %(date)s") % {
+            "every": every,
+            "date": formats.date_format(event.recurrence_until, "DATE_FORMAT"),
+        }
+    if event.recurrence_count is not None:
+        return ngettext(
+            "%(every)s, %(count)d time", "%(every)s, %(count)d times", event.recurrence_count
+        ) % {"every": every, "count": event.recurrence_count}
+    return str(every)

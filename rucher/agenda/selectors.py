@@ -1,6 +1,7 @@
 """Reads of the agenda: a community's calendar, a person's agenda, RSVPs. Windows are bounded
 (MAX_WINDOW, MAX_EVENTS) so no list grows with history."""
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -8,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from rucher.accounts.models import User
+from rucher.agenda import recurrence
 from rucher.agenda.access import readable_events
 from rucher.agenda.models import Event, Rsvp, RsvpAnswer
 from rucher.communities.models import Community
@@ -33,7 +35,28 @@ def window(
 
 
 def _overlapping(events: QuerySet[Event], start: datetime, end: datetime) -> QuerySet[Event]:
-    return events.filter(starts_at__lt=end, ends_at__gt=start).order_by("starts_at", "id")
+    """Single events overlapping [start, end), and series with an occurrence that may."""
+    series = Q(recurrence__gt="") & (Q(last_ends_at__isnull=True) | Q(last_ends_at__gt=start))
+    return events.filter(Q(ends_at__gt=start) | series, starts_at__lt=end).order_by(
+        "starts_at", "id"
+    )
+
+
+def expand(events: list[Event], start: datetime, end: datetime) -> list[Event]:
+    """Each event as its occurrences overlapping [start, end), in time order, at most
+    MAX_EVENTS: a recurring event gives one copy per occurrence (same id, that occurrence's
+    `starts_at` and `ends_at`); no query."""
+    out: list[Event] = []
+    for event in events:
+        if not event.is_recurring:
+            out.append(event)
+            continue
+        for occurrence in recurrence.occurrences(event, start, end, limit=MAX_EVENTS):
+            shown = copy.copy(event)
+            shown.starts_at, shown.ends_at = occurrence.starts_at, occurrence.ends_at
+            out.append(shown)
+    out.sort(key=lambda e: (e.starts_at, e.pk))
+    return out[:MAX_EVENTS]
 
 
 def with_my_rsvp(events: list[Event], viewer: User) -> list[Event]:
@@ -49,25 +72,31 @@ def with_my_rsvp(events: list[Event], viewer: User) -> list[Event]:
 
 
 def community_events(
-    viewer: User, community: Community, start: datetime, end: datetime
+    viewer: User, community: Community, start: datetime, end: datetime, *, occurrences: bool = True
 ) -> list[Event]:
     """The community's events overlapping [start, end) (the community was loaded through
-    access_community_tab, so it is readable)."""
+    access_community_tab, so it is readable): each occurrence of a recurring event, or with
+    `occurrences=False` each series once (for iCalendar, which carries the RRULE)."""
     events = _overlapping(
         Event.objects.filter(community=community).select_related("community"), start, end
     )
-    return with_my_rsvp(list(events[:MAX_EVENTS]), viewer)
+    found = with_my_rsvp(list(events[:MAX_EVENTS]), viewer)
+    return expand(found, start, end) if occurrences else found
 
 
-def agenda_events(viewer: User, start: datetime, end: datetime) -> list[Event]:
+def agenda_events(
+    viewer: User, start: datetime, end: datetime, *, occurrences: bool = True
+) -> list[Event]:
     """The viewer's agenda: events of the communities they belong to, and those they answered
-    yes or maybe to elsewhere; only what they may read."""
+    yes or maybe to elsewhere; only what they may read. Recurring events as their occurrences,
+    or with `occurrences=False` each series once (for iCalendar)."""
     mine = Rsvp.objects.filter(person=viewer.pk, answer__in=(RsvpAnswer.YES, RsvpAnswer.MAYBE))
     events = readable_events(viewer).filter(
         Q(community_id__in=member_community_ids(viewer)) | Q(pk__in=mine.values("event_id"))
     )
     events = _overlapping(events.select_related("community"), start, end)
-    return with_my_rsvp(list(events[:MAX_EVENTS]), viewer)
+    found = with_my_rsvp(list(events[:MAX_EVENTS]), viewer)
+    return expand(found, start, end) if occurrences else found
 
 
 @dataclass

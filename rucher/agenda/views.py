@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rucher.actions import events as event_actions
-from rucher.agenda import ics, selectors, services
+from rucher.agenda import ics, recurrence, selectors, services
 from rucher.agenda.access import access_event, can_edit_event
 from rucher.agenda.forms import EventForm
 from rucher.agenda.models import Event, RsvpAnswer
@@ -92,8 +92,12 @@ def _on(event: Event, day: date) -> bool:
     return start <= day <= max(start, end)
 
 
-def _values(form: EventForm) -> dict[str, object]:
-    return dict(form.cleaned_data)
+def _values(form: EventForm, event: Event | None = None) -> dict[str, object]:
+    data = dict(form.cleaned_data)
+    # The form sets an end date; a number of times set through the API stays unless replaced.
+    count = event.recurrence_count if event is not None else None
+    data["recurrence_count"] = None if data.get("recurrence_until") else count
+    return data
 
 
 @login_required
@@ -130,7 +134,9 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             "attendees": selectors.attendees(event),
             "answers": RsvpAnswer.choices,
             "can_edit": can_edit_event(viewer, event),
-            "is_over": event.ends_at < timezone.now(),
+            "is_over": services.is_over(event),
+            "repeats": recurrence.describe(event),
+            "next_dates": recurrence.upcoming(event, timezone.now(), count=5),
         },
     )
 
@@ -144,7 +150,16 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         raise Http404
     initial = {
         name: getattr(event, name)
-        for name in ("title", "description", "all_day", "location", "online_url", "capacity")
+        for name in (
+            "title",
+            "description",
+            "all_day",
+            "location",
+            "online_url",
+            "capacity",
+            "recurrence",
+            "recurrence_until",
+        )
     }
     initial |= {
         "starts_at": timezone.localtime(event.starts_at),
@@ -153,7 +168,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     form = EventForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            event_actions.event_update(actor=viewer, event_id=event.pk, data=_values(form))
+            event_actions.event_update(actor=viewer, event_id=event.pk, data=_values(form, event))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -241,5 +256,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     now = timezone.now()
-    events = selectors.agenda_events(person, now - FEED_PAST, now + FEED_AHEAD)
+    # Each series once, with its RRULE: calendar clients compute the occurrences.
+    events = selectors.agenda_events(person, now - FEED_PAST, now + FEED_AHEAD, occurrences=False)
     return _ics(ics.events_ics(events, name=_("Rucher agenda")), "rucher.ics")
