@@ -147,7 +147,7 @@ def test_the_web_pages_ask_vote_and_show_bars(world, open_club, web, django_asse
     assert response.status_code == 302
     client.post(f"/polls/{poll.pk}/vote", {"choice": "1"})
     page = client.get(f"/polls/{poll.pk}/").content.decode()
-    assert "poll-bar" in page and "width:100%" in page
+    assert "poll-bar" in page and 'value="100"' in page
     for _ in range(3):
         ask(world, open_club)
     with django_assert_max_num_queries(15) as few:
