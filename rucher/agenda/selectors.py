@@ -4,9 +4,9 @@
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from rucher.accounts.models import User
@@ -14,7 +14,7 @@ from rucher.agenda import recurrence
 from rucher.agenda.access import readable_events, tab_on_q
 from rucher.agenda.models import Event, Rsvp, RsvpAnswer
 from rucher.communities.models import Community
-from rucher.content.access import member_community_ids
+from rucher.content.access import member_community_ids, viewer_scope
 
 MAX_WINDOW = timedelta(days=400)
 MAX_EVENTS = 500
@@ -85,19 +85,74 @@ def community_events(
     return expand(found, start, end) if occurrences else found
 
 
+def _agenda(viewer: User) -> QuerySet[Event]:
+    """The events of the viewer's agenda (any time): those of the communities they belong to,
+    and those they answered yes or maybe to elsewhere; only what they may read."""
+    mine = Rsvp.objects.filter(person=viewer.pk, answer__in=(RsvpAnswer.YES, RsvpAnswer.MAYBE))
+    return readable_events(viewer).filter(
+        Q(community_id__in=member_community_ids(viewer)) | Q(pk__in=mine.values("event_id"))
+    )
+
+
 def agenda_events(
     viewer: User, start: datetime, end: datetime, *, occurrences: bool = True
 ) -> list[Event]:
-    """The viewer's agenda: events of the communities they belong to, and those they answered
-    yes or maybe to elsewhere; only what they may read. Recurring events as their occurrences,
-    or with `occurrences=False` each series once (for iCalendar)."""
-    mine = Rsvp.objects.filter(person=viewer.pk, answer__in=(RsvpAnswer.YES, RsvpAnswer.MAYBE))
-    events = readable_events(viewer).filter(
-        Q(community_id__in=member_community_ids(viewer)) | Q(pk__in=mine.values("event_id"))
-    )
-    events = _overlapping(events.select_related("community"), start, end)
+    """The viewer's agenda over [start, end): recurring events as their occurrences, or with
+    `occurrences=False` each series once."""
+    events = _overlapping(_agenda(viewer).select_related("community"), start, end)
     found = with_my_rsvp(list(events[:MAX_EVENTS]), viewer)
     return expand(found, start, end) if occurrences else found
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    """What iCalendar says of an event, read as plain values (a subscription feed lists
+    thousands: model instances cost more than the rest of the page)."""
+
+    pk: int
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    location: str
+    online_url: str
+    recurrence: str
+    recurrence_until: date | None
+    recurrence_count: int | None
+    sequence: int
+    cancelled_at: datetime | None
+    updated_at: datetime | None
+
+    @property
+    def is_recurring(self) -> bool:
+        return bool(self.recurrence)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+FEED_FIELDS = tuple(FeedEvent.__dataclass_fields__)
+
+
+def agenda_feed_fingerprint(viewer: User, start: datetime, end: datetime) -> str:
+    """Changes whenever the feed's content may: the viewer's links to communities, and the
+    count, ids and last change of the events it lists (one aggregate query). Events are never
+    updated without `updated_at` moving (auto_now)."""
+    scope = viewer_scope(viewer)
+    row = _overlapping(_agenda(viewer), start, end).aggregate(
+        n=Count("pk"), ids=Sum("pk"), changed=Max("updated_at")
+    )
+    changed = row["changed"].isoformat() if row["changed"] else "-"
+    return f"{hash(scope)}:{row['n']}:{row['ids']}:{changed}"
+
+
+def agenda_feed(viewer: User, start: datetime, end: datetime, *, limit: int) -> list[FeedEvent]:
+    """The viewer's agenda over [start, end) for their subscription feed: each series once
+    (iCalendar carries the RRULE), at most `limit` events, in one query."""
+    rows = _overlapping(_agenda(viewer), start, end).values_list(*FEED_FIELDS)[:limit]
+    return [FeedEvent(*row) for row in rows]
 
 
 def upcoming_in_communities(

@@ -2,16 +2,19 @@
 RSVP and attendees, writing events, the personal agenda and the iCalendar files."""
 
 import calendar
+import hashlib
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -245,17 +248,37 @@ def agenda_reset(request: HttpRequest) -> HttpResponse:
 # How far back and ahead a subscription feed reaches (calendar clients poll it in full).
 FEED_PAST = timedelta(days=31)
 FEED_AHEAD = timedelta(days=366)
+# At most this many events (a series counts once): a busy person's year fits.
+FEED_MAX_EVENTS = 5000
+
+
+# A feed's text is kept this long at most (calendar clients poll every few minutes to hours).
+FEED_CACHE_SECONDS = 15 * 60
 
 
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private subscription URL: the token is the only credential (calendar clients send
-    no cookie). What it lists is what its person may read now."""
+    no cookie). What it lists is what its person may read now: the text is cached under a
+    fingerprint of the person's communities and of the listed events (one aggregate query), so
+    any change — an event, a membership, a tab, a visibility — makes a new text at once."""
     try:
         person = services.person_for_calendar_token(token)
     except NotFound as exc:
         raise Http404 from exc
-    now = timezone.now()
-    # Each series once, with its RRULE: calendar clients compute the occurrences.
-    events = selectors.agenda_events(person, now - FEED_PAST, now + FEED_AHEAD, occurrences=False)
-    return _ics(ics.events_ics(events, name=_("Rucher agenda")), "rucher.ics")
+    # The window moves by the hour, so that a cached text stays exact within its hour.
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    start, end = now - FEED_PAST, now + FEED_AHEAD
+    fingerprint = selectors.agenda_feed_fingerprint(person, start, end)
+    key = (
+        "agenda-feed:"
+        + hashlib.sha256(
+            f"{person.pk}:{token}:{now.isoformat()}:{fingerprint}:{get_language()}".encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        events = selectors.agenda_feed(person, start, end, limit=FEED_MAX_EVENTS)
+        body = ics.events_ics(events, name=_("Rucher agenda"))
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return _ics(body, "rucher.ics")

@@ -255,3 +255,43 @@ def test_the_web_form_repeats_and_the_pages_show_the_dates(world, open_club, web
     event.refresh_from_db()
     assert (event.recurrence, event.recurrence_until, event.last_ends_at) == ("", None, None)
     assert client.get(f"/c/{open_club.slug}/events/").content.decode().count("Course du midi") == 1
+
+
+def test_the_feed_follows_changes_at_once_and_round_trips_text(world, open_club, api_for):
+    start = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    description = "Ordre du jour ; points, décisions\\suite\n" + "é" * 120
+    event = services.event_create(
+        author=world.people["member"],
+        community=open_club,
+        data={
+            "title": "Comité, « bilan » ; 2027",
+            "description": description,
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=1),
+            "location": "Salle 4, bâtiment B",
+        },
+    )
+    path = (
+        "/"
+        + api_for("member")
+        .call("GET", "/me/calendar-url")
+        .json()["url"]
+        .split("://", 1)[1]
+        .split("/", 1)[1]
+    )
+    body = Client().get(path).content
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    [item] = Calendar.from_ical(body).walk("VEVENT")
+    assert str(item["summary"]) == "Comité, « bilan » ; 2027"
+    assert str(item["description"]) == description
+    assert str(item["location"]) == "Salle 4, bâtiment B"
+    assert item.decoded("dtstart") == start
+    # A change shows in the next fetch (the cached text is keyed on the events' last change).
+    services.event_update(
+        actor=world.people["member"], event_id=event.pk, data={"title": "Nouveau"}
+    )
+    [item] = Calendar.from_ical(Client().get(path).content).walk("VEVENT")
+    assert str(item["summary"]) == "Nouveau" and int(item["sequence"]) == 1
+    services.event_cancel(actor=world.people["member"], event_id=event.pk)
+    [item] = Calendar.from_ical(Client().get(path).content).walk("VEVENT")
+    assert str(item["status"]) == "CANCELLED"
