@@ -19,7 +19,7 @@ EVENTS = [
     ("Atelier : bien démarrer", 3, 14, 2, "Salle Rhône", "", 12, ""),
     ("Webinaire trimestriel", 9, 11, 1, "", "https://visio.example.com/rucher", 50, ""),
     ("Journée portes ouvertes", 20, None, 0, "Site de Nantes", "", None, ""),
-    ("Café du lundi", 1, 9, 1, "Cafétéria, Lyon", "", None, "weekly"),
+    ("Café de la semaine", 1, 9, 1, "Cafétéria, Lyon", "", None, "weekly"),
 ]
 # A weekly series runs this many times.
 SERIES_COUNT = 12
