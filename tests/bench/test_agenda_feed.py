@@ -4,7 +4,7 @@ measures the same page under load). Goal: within 3× the floor."""
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from icalendar import Calendar
 
 from tests.bench.agenda_seed import EVENTS, seed_agenda
@@ -18,6 +18,11 @@ def test_calendar_feed_against_floor():
     client.force_login(person)
     pages = {"floor (charter page)": "/charter/", "calendar feed": f"/calendar/{token}.ics"}
     results = {name: _measure(client, url) for name, url in pages.items()}
+    # Built every time (no cached text): what a change costs, once, to the next client.
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    ):
+        results["calendar feed, uncached"] = _measure(Client(), pages["calendar feed"])
     floor = results["floor (charter page)"][0]
     body = Client().get(f"/calendar/{token}.ics").content
     items = len(Calendar.from_ical(body).walk("VEVENT"))
