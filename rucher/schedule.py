@@ -143,3 +143,21 @@ def send_event_reminders() -> None:
     from rucher.agenda.notify import reminders_send
 
     reminders_send()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def close_polls() -> None:
+    """Every 5 minutes: polls past their closing date are marked closed (F-POLLS); one guarded
+    UPDATE. Votes are refused from the closing date on even before this runs."""
+    from rucher.polls.services import polls_close_due
+
+    polls_close_due()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def grant_attendance_points() -> None:
+    """Every 15 minutes: once an event (or an occurrence of a recurring one) is over, those who
+    answered yes earn the "event attended" points, once (F-EVENTS, F-POINTS)."""
+    from rucher.agenda.attendance import attendance_grant_due
+
+    attendance_grant_due()

@@ -9,16 +9,20 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rucher.agenda import recurrence
 from rucher.agenda.models import Event, Rsvp, RsvpAnswer
 from rucher.communities.models import Community, Membership
 
 EVENTS = [
-    # title, days from today, hour (None: all day), hours long, place, online, capacity
-    ("Petit-déjeuner de rentrée", -12, 9, 2, "Cafétéria, Lyon", "", None),
-    ("Atelier : bien démarrer", 3, 14, 2, "Salle Rhône", "", 12),
-    ("Webinaire trimestriel", 9, 11, 1, "", "https://visio.example.com/rucher", 50),
-    ("Journée portes ouvertes", 20, None, 0, "Site de Nantes", "", None),
+    # title, days from today, hour (None: all day), hours long, place, online, capacity, repeat
+    ("Petit-déjeuner de rentrée", -12, 9, 2, "Cafétéria, Lyon", "", None, ""),
+    ("Atelier : bien démarrer", 3, 14, 2, "Salle Rhône", "", 12, ""),
+    ("Webinaire trimestriel", 9, 11, 1, "", "https://visio.example.com/rucher", 50, ""),
+    ("Journée portes ouvertes", 20, None, 0, "Site de Nantes", "", None, ""),
+    ("Café de la semaine", 1, 9, 1, "Cafétéria, Lyon", "", None, "weekly"),
 ]
+# A weekly series runs this many times.
+SERIES_COUNT = 12
 
 
 @transaction.atomic
@@ -33,7 +37,7 @@ def demo_agenda_load() -> dict[str, Any]:
             .order_by("person_id")
             .values_list("person_id", flat=True)[:12]
         )
-        for title, days, hour, hours, place, online, capacity in EVENTS:
+        for title, days, hour, hours, place, online, capacity, repeat in EVENTS:
             if (community.pk, title) in existing or not members:
                 continue
             day = today + timedelta(days=days)
@@ -55,7 +59,14 @@ def demo_agenda_load() -> dict[str, Any]:
                 online_url=online,
                 capacity=capacity,
                 reminded_at=timezone.now() if days < 1 else None,
+                # Upcoming ones earn their attendees points when over (not the invented past).
+                attendance_due_at=None if days < 1 else ends,
+                recurrence=repeat,
+                recurrence_count=SERIES_COUNT if repeat else None,
             )
+            if repeat:
+                event.last_ends_at = recurrence.last_end(event)
+                event.save(update_fields=["last_ends_at"])
             answers = [RsvpAnswer.YES, RsvpAnswer.YES, RsvpAnswer.MAYBE, RsvpAnswer.NO]
             rsvps = [
                 Rsvp(event=event, person_id=pk, answer=answers[i % len(answers)])

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rucher.agenda.models import MAX_EVENT_DESCRIPTION, MAX_EVENT_TITLE
+from rucher.agenda.models import MAX_EVENT_DESCRIPTION, MAX_EVENT_TITLE, Recurrence
 
 _LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -13,6 +13,15 @@ class EventForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts"), widget=_LOCAL)
     ends_at = forms.DateTimeField(label=_("Ends"), widget=_LOCAL)
     all_day = forms.BooleanField(label=_("All day"), required=False)
+    recurrence = forms.ChoiceField(
+        label=_("Repeat"), choices=Recurrence.choices, required=False, initial=""
+    )
+    recurrence_until = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The last day it may take place. Empty: no end."),
+    )
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
     online_url = forms.URLField(
         label=_("Online link"), max_length=500, required=False, assume_scheme="https"

@@ -19,6 +19,15 @@ MAX_EVENT_TITLE = 200
 MAX_EVENT_DESCRIPTION = 10000
 
 
+class Recurrence(models.TextChoices):
+    """How an event repeats (RFC 5545 RRULE FREQ), on the weekday or day of the month of its
+    first occurrence, at the same local time."""
+
+    NEVER = "", _("Never")
+    WEEKLY = "weekly", _("Every week")
+    MONTHLY = "monthly", _("Every month")
+
+
 class Event(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(
@@ -34,6 +43,20 @@ class Event(models.Model):
     location = models.CharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    # A recurring event is one series: `starts_at`/`ends_at` are its first occurrence, the
+    # others follow the rule (rucher.agenda.recurrence), up to `recurrence_until` (the last
+    # local day an occurrence may start) or `recurrence_count` occurrences, or without end.
+    recurrence = models.CharField(
+        _("repeat"), max_length=7, choices=Recurrence.choices, blank=True, default=""
+    )
+    recurrence_until = models.DateField(_("repeat until"), null=True, blank=True)
+    recurrence_count = models.PositiveSmallIntegerField(_("occurrences"), null=True, blank=True)
+    # The end of the last occurrence (`ends_at` for a single event; null for an endless
+    # series): listings select the events overlapping a window with it.
+    last_ends_at = models.DateTimeField(null=True, blank=True)
+    # The end of the next occurrence whose attendees have not yet earned their points (null:
+    # nothing left to grant): the periodic job's cursor (rucher.agenda.attendance).
+    attendance_due_at = models.DateTimeField(null=True, blank=True)
     yes_count = models.PositiveIntegerField(default=0)
     # RFC 5545 SEQUENCE: raised by each change so calendar clients replace their copy.
     sequence = models.PositiveIntegerField(default=0)
@@ -52,6 +75,11 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["community", "starts_at", "id"], name="events_by_community"),
             models.Index(fields=["starts_at", "id"], name="events_by_start"),
+            models.Index(
+                fields=["attendance_due_at"],
+                condition=Q(attendance_due_at__isnull=False),
+                name="events_attendance_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -60,6 +88,10 @@ class Event(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @property
+    def is_recurring(self) -> bool:
+        return bool(self.recurrence)
 
     @property
     def is_full(self) -> bool:

@@ -2,7 +2,7 @@
 commit (rucher.actions.events) so a rolled-back write notifies nobody."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rucher.accounts.models import User
+from rucher.agenda import recurrence
 from rucher.agenda.access import access_event, can_edit_event
 from rucher.agenda.models import (
     MAX_EVENT_DESCRIPTION,
     MAX_EVENT_TITLE,
     CalendarFeed,
     Event,
+    Recurrence,
     Rsvp,
     RsvpAnswer,
     new_calendar_token,
@@ -39,6 +41,9 @@ EDITABLE = (
     "location",
     "online_url",
     "capacity",
+    "recurrence",
+    "recurrence_until",
+    "recurrence_count",
 )
 
 
@@ -52,6 +57,52 @@ class EventData:
     location: str = ""
     online_url: str = ""
     capacity: int | None = None
+    recurrence: str = ""
+    recurrence_until: date | None = None
+    recurrence_count: int | None = None
+
+
+def _clean_recurrence(
+    data: dict[str, Any], starts_at: Any, ends_at: Any, errors: dict[str, list[str]]
+) -> tuple[str, date | None, int | None]:
+    """The series rule: never, weekly or monthly; until a day or for a number of times."""
+    freq = str(data.get("recurrence") or "")
+    if freq not in Recurrence.values:
+        errors["recurrence"] = [_("Repeat never, every week or every month.")]
+        return "", None, None
+    if not freq:
+        return "", None, None
+    until, count = data.get("recurrence_until"), data.get("recurrence_count")
+    if isinstance(until, datetime):
+        until = until.date()
+    if count in ("", 0):
+        count = None
+    if until is not None and count is not None:
+        errors["recurrence_until"] = [_("Repeat until a date or a number of times, not both.")]
+    elif until is not None:
+        if not isinstance(until, date):
+            errors["recurrence_until"] = [_("Enter a date.")]
+        elif isinstance(starts_at, datetime):
+            first = timezone.localtime(starts_at, recurrence.zone()).date()
+            if until < first:
+                errors["recurrence_until"] = [_("The repetition must end after the event starts.")]
+            elif until > first + recurrence.MAX_UNTIL:
+                errors["recurrence_until"] = [
+                    _("A repetition lasts at most %(years)d years.") % {"years": 5}
+                ]
+    elif count is not None and (
+        not isinstance(count, int) or not 2 <= count <= recurrence.MAX_COUNT
+    ):
+        errors["recurrence_count"] = [
+            _("Between 2 and %(max)d times.") % {"max": recurrence.MAX_COUNT}
+        ]
+    if (
+        isinstance(starts_at, datetime)
+        and isinstance(ends_at, datetime)
+        and ends_at - starts_at > recurrence.MAX_OCCURRENCE[Recurrence(freq)]
+    ):
+        errors["ends_at"] = [_("A repeating event must end before it comes round again.")]
+    return freq, until, count
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -109,9 +160,13 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             ]
     else:
         capacity = None
+    freq, until, count = _clean_recurrence(data, starts_at, ends_at, errors)
     if errors:
         raise ValidationError(errors)
     return {
+        "recurrence": freq,
+        "recurrence_until": until,
+        "recurrence_count": count,
         "title": title,
         "description": description,
         "starts_at": starts_at,
@@ -131,7 +186,11 @@ def event_create(*, author: User, community: Community, data: dict[str, Any]) ->
     if not community_access.is_member(author, community):
         raise NotFound
     clean = _clean(data)
-    return Event.objects.create(community=community, author=author, **clean)
+    event = Event(community=community, author=author, **clean)
+    event.last_ends_at = recurrence.last_end(event) if event.is_recurring else None
+    event.attendance_due_at = event.ends_at
+    event.save()
+    return event
 
 
 @dataclass
@@ -164,10 +223,25 @@ def event_update(*, actor: User, event_id: int, data: dict[str, Any]) -> EventCh
             {"capacity": [_("%(count)d people already said yes.") % {"count": event.yes_count}]}
         )
     noticed = any(
-        clean[k] != getattr(event, k) for k in ("starts_at", "ends_at", "location", "online_url")
+        clean[k] != getattr(event, k)
+        for k in (
+            "starts_at",
+            "ends_at",
+            "location",
+            "online_url",
+            "recurrence",
+            "recurrence_until",
+            "recurrence_count",
+        )
     )
+    pending = event.attendance_due_at
     for name, value in clean.items():
         setattr(event, name, value)
+    event.last_ends_at = recurrence.last_end(event) if event.is_recurring else None
+    # Occurrences already granted stay granted; those still pending are granted when over.
+    now = timezone.now()
+    since = min(now, pending - timedelta(seconds=1)) if pending is not None else now
+    event.attendance_due_at = recurrence.next_end_after(event, since)
     event.sequence += 1
     if noticed:
         event.reminded_at = None  # a new date deserves its own reminder
@@ -189,16 +263,24 @@ def event_cancel(*, actor: User, event_id: int) -> EventChange:
     return EventChange(event, _attendee_ids(event))
 
 
+def is_over(event: Event, now: datetime | None = None) -> bool:
+    """The last occurrence has ended (an endless series never is)."""
+    end = event.last_ends_at if event.is_recurring else event.ends_at
+    return end is not None and end < (now or timezone.now())
+
+
 @transaction.atomic
 def rsvp_set(*, person: User, event_id: int, answer: str) -> Event:
-    """Answers yes, maybe or no. The event row is locked while its yes count is checked and
-    changed, so two last-place answers cannot both get in (409 event_full)."""
+    """Answers yes, maybe or no; for a recurring event, the answer is to the whole series (its
+    capacity counts people, not people per occurrence). The event row is locked while its yes
+    count is checked and changed, so two last-place answers cannot both get in (409
+    event_full)."""
     if answer not in RsvpAnswer.values:
         raise ValidationError({"answer": [_("Answer yes, no or maybe.")]})
     event = access_event(person, event_id, for_write=True)
     if event.is_cancelled:
         raise Conflict(_("This event was cancelled."), code="event_cancelled")
-    if event.ends_at < timezone.now():
+    if is_over(event):
         raise Conflict(_("This event is over."), code="event_over")
     old = Rsvp.objects.filter(event=event, person=person).values_list("answer", flat=True).first()
     if old == answer:

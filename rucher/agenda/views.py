@@ -2,21 +2,24 @@
 RSVP and attendees, writing events, the personal agenda and the iCalendar files."""
 
 import calendar
+import hashlib
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rucher.actions import events as event_actions
-from rucher.agenda import ics, selectors, services
+from rucher.agenda import ics, recurrence, selectors, services
 from rucher.agenda.access import access_event, can_edit_event
 from rucher.agenda.forms import EventForm
 from rucher.agenda.models import Event, RsvpAnswer
@@ -92,8 +95,12 @@ def _on(event: Event, day: date) -> bool:
     return start <= day <= max(start, end)
 
 
-def _values(form: EventForm) -> dict[str, object]:
-    return dict(form.cleaned_data)
+def _values(form: EventForm, event: Event | None = None) -> dict[str, object]:
+    data = dict(form.cleaned_data)
+    # The form sets an end date; a number of times set through the API stays unless replaced.
+    count = event.recurrence_count if event is not None else None
+    data["recurrence_count"] = None if data.get("recurrence_until") else count
+    return data
 
 
 @login_required
@@ -130,7 +137,9 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             "attendees": selectors.attendees(event),
             "answers": RsvpAnswer.choices,
             "can_edit": can_edit_event(viewer, event),
-            "is_over": event.ends_at < timezone.now(),
+            "is_over": services.is_over(event),
+            "repeats": recurrence.describe(event),
+            "next_dates": recurrence.upcoming(event, timezone.now(), count=5),
         },
     )
 
@@ -144,7 +153,16 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         raise Http404
     initial = {
         name: getattr(event, name)
-        for name in ("title", "description", "all_day", "location", "online_url", "capacity")
+        for name in (
+            "title",
+            "description",
+            "all_day",
+            "location",
+            "online_url",
+            "capacity",
+            "recurrence",
+            "recurrence_until",
+        )
     }
     initial |= {
         "starts_at": timezone.localtime(event.starts_at),
@@ -153,7 +171,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     form = EventForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            event_actions.event_update(actor=viewer, event_id=event.pk, data=_values(form))
+            event_actions.event_update(actor=viewer, event_id=event.pk, data=_values(form, event))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -230,16 +248,37 @@ def agenda_reset(request: HttpRequest) -> HttpResponse:
 # How far back and ahead a subscription feed reaches (calendar clients poll it in full).
 FEED_PAST = timedelta(days=31)
 FEED_AHEAD = timedelta(days=366)
+# At most this many events (a series counts once): a busy person's year fits.
+FEED_MAX_EVENTS = 5000
+
+
+# A feed's text is kept this long at most (calendar clients poll every few minutes to hours).
+FEED_CACHE_SECONDS = 15 * 60
 
 
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private subscription URL: the token is the only credential (calendar clients send
-    no cookie). What it lists is what its person may read now."""
+    no cookie). What it lists is what its person may read now: the text is cached under a
+    fingerprint of the person's communities and of the listed events (one aggregate query), so
+    any change — an event, a membership, a tab, a visibility — makes a new text at once."""
     try:
         person = services.person_for_calendar_token(token)
     except NotFound as exc:
         raise Http404 from exc
-    now = timezone.now()
-    events = selectors.agenda_events(person, now - FEED_PAST, now + FEED_AHEAD)
-    return _ics(ics.events_ics(events, name=_("Rucher agenda")), "rucher.ics")
+    # The window moves by the hour, so that a cached text stays exact within its hour.
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    start, end = now - FEED_PAST, now + FEED_AHEAD
+    fingerprint = selectors.agenda_feed_fingerprint(person, start, end)
+    key = (
+        "agenda-feed:"
+        + hashlib.sha256(
+            f"{person.pk}:{token}:{now.isoformat()}:{fingerprint}:{get_language()}".encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        events = selectors.agenda_feed(person, start, end, limit=FEED_MAX_EVENTS)
+        body = ics.events_ics(events, name=_("Rucher agenda"))
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return _ics(body, "rucher.ics")

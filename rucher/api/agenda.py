@@ -1,6 +1,7 @@
 """Community events and the personal agenda (API.md, "Community toolbox": F-EVENTS)."""
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -21,6 +22,18 @@ from rucher.communities.models import Community
 router = Router(tags=["events"])
 
 
+class RecurrenceOut(Schema):
+    freq: str = Field(description="weekly or monthly (RFC 5545 FREQ)")
+    until: date | None = Field(description="The last local day an occurrence may start.")
+    count: int | None = Field(description="How many occurrences in all.")
+
+
+class RecurrenceIn(InputSchema):
+    freq: Literal["weekly", "monthly"]
+    until: date | None = None
+    count: StrictInt | None = None
+
+
 class EventOut(Schema):
     id: int
     community: str
@@ -32,6 +45,10 @@ class EventOut(Schema):
     location: str
     online_url: str
     capacity: int | None
+    recurrence: RecurrenceOut | None = Field(
+        description="How the event repeats (null: once). In lists each occurrence is an item "
+        "with its own starts_at and ends_at; RSVPs are to the whole series."
+    )
     attendees_count: int = Field(description="People who answered yes.")
     my_rsvp: str | None
     cancelled: bool
@@ -52,6 +69,7 @@ class EventIn(InputSchema):
     location: CleanStr = Field("", max_length=200)
     online_url: CleanStr = Field("", max_length=500)
     capacity: StrictInt | None = None
+    recurrence: RecurrenceIn | None = None
 
 
 class EventPatchIn(InputSchema):
@@ -63,6 +81,7 @@ class EventPatchIn(InputSchema):
     location: CleanStr | None = Field(None, max_length=200)
     online_url: CleanStr | None = Field(None, max_length=500)
     capacity: StrictInt | None = None
+    recurrence: RecurrenceIn | None = None
 
 
 class RsvpIn(InputSchema):
@@ -78,6 +97,18 @@ class CalendarUrlOut(Schema):
     url: str
 
 
+def _data(payload: dict[str, Any]) -> dict[str, Any]:
+    """The service's flat fields from the API's `recurrence` object (null: once)."""
+    if "recurrence" not in payload:
+        return payload
+    rule = payload.pop("recurrence") or {}
+    return payload | {
+        "recurrence": rule.get("freq", ""),
+        "recurrence_until": rule.get("until"),
+        "recurrence_count": rule.get("count"),
+    }
+
+
 def _event_out(event: Event, my_rsvp: str | None) -> EventOut:
     return EventOut(
         id=event.pk,
@@ -90,6 +121,11 @@ def _event_out(event: Event, my_rsvp: str | None) -> EventOut:
         location=event.location,
         online_url=event.online_url,
         capacity=event.capacity,
+        recurrence=RecurrenceOut(
+            freq=event.recurrence, until=event.recurrence_until, count=event.recurrence_count
+        )
+        if event.is_recurring
+        else None,
         attendees_count=event.yes_count,
         my_rsvp=my_rsvp,
         cancelled=event.is_cancelled,
@@ -120,7 +156,7 @@ def community_event_create(
 ) -> Status[EventOut]:
     community = community_access.access_community_tab(request.auth, slug, Community.Tab.EVENTS)
     event = services.event_create(
-        author=request.auth, community=community, data=payload.model_dump()
+        author=request.auth, community=community, data=_data(payload.model_dump())
     )
     return Status(201, _read(request, event.pk))
 
@@ -139,7 +175,7 @@ def event_get(request: AuthedRequest, event_id: IdPath) -> EventOut:
 @router.patch("/events/{event_id}", response={200: EventOut, ERRORS: ErrorOut})
 def event_patch(request: AuthedRequest, event_id: IdPath, payload: EventPatchIn) -> EventOut:
     """The author or the community's managers (others: 404)."""
-    changes = payload.model_dump(exclude_unset=True)
+    changes = _data(payload.model_dump(exclude_unset=True))
     event_actions.event_update(actor=request.auth, event_id=event_id, data=changes)
     return _read(request, event_id)
 

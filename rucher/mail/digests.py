@@ -7,7 +7,7 @@ import heapq
 import html
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -24,6 +24,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from rucher.accounts.models import DeclaredSkill, User
+from rucher.agenda.models import Event
+from rucher.agenda.selectors import upcoming_in_communities
 from rucher.communities.models import Community, Membership
 from rucher.content.access import ViewerScope, readable_through
 from rucher.content.models import Post, PostCommunity
@@ -243,16 +245,47 @@ def digest_key(period: str, period_start: date, person_id: int) -> str:
     return f"digest:{period}:{period_start.isoformat()}:{person_id}"
 
 
-def upcoming_events(
-    people: Sequence[User], *, since: datetime, until: datetime
-) -> dict[int, list[DigestEvent]]:
-    """F-EVENTS hook: the upcoming events to show each person (by id), at most a few each.
+UPCOMING_EVENTS_LIMIT = 5
 
-    No events app exists yet, so there is nothing to show. When one exists, return here (in a
-    constant number of queries for all `people`) the events each person may read that start
-    within the next period, with `is_new` for those announced after `since`.
-    """
-    return {}
+
+def upcoming_events(
+    people: Sequence[User],
+    *,
+    communities: Mapping[int, Sequence[int]],
+    since: Mapping[int, datetime],
+    until: datetime,
+    ahead: timedelta,
+) -> dict[int, list[DigestEvent]]:
+    """F-EVENTS: for each person (by id), the first few occurrences starting within `ahead` of
+    `until` of the events of the communities they are a member of (which they read; the
+    agenda's selector leaves out cancelled events and tabs turned off), with `is_new` for the
+    events created after their `since`. One query for the whole batch."""
+    ids = sorted({c for person in people for c in communities.get(person.pk, [])})
+    occurrences = upcoming_in_communities(ids, until, until + ahead)
+    by_community: dict[int, list[Event]] = defaultdict(list)
+    for event in occurrences:
+        by_community[event.community_id].append(event)
+    found: dict[int, list[DigestEvent]] = {}
+    for person in people:
+        mine = heapq.nsmallest(
+            UPCOMING_EVENTS_LIMIT,
+            (e for c in communities.get(person.pk, []) for e in by_community.get(c, [])),
+            key=lambda e: (e.starts_at, e.pk),
+        )
+        if not mine:
+            continue
+        person_since = since.get(person.pk, until)
+        found[person.pk] = [
+            DigestEvent(
+                title=event.title,
+                starts_at=event.starts_at,
+                url=_absolute(reverse("event", args=[event.pk])),
+                place=event.location,
+                is_new=event.created_at > person_since,
+            )
+            for event in mine
+        ]
+    return found
 
 
 # --- reading a batch ----------------------------------------------------------------------------
@@ -656,7 +689,13 @@ def _prepare(people: Sequence[User], *, period: str, period_start: date, until: 
         top3_frozen_at=top3_frozen_at,
         notifications=notifications,
         notification_places=places,
-        events=upcoming_events(content_people, since=earliest, until=until)
+        events=upcoming_events(
+            content_people,
+            communities=communities,
+            since=since,
+            until=until,
+            ahead=PERIOD_LENGTH[DigestPeriod(period)],
+        )
         if content_people
         else {},
         # Only people with a site on their profile can have services "near" them.

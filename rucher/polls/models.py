@@ -33,18 +33,30 @@ class Poll(models.Model):
     multiple = models.BooleanField(_("several answers allowed"), default=False)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    # Set by the periodic job (polls_close_due) once `closes_at` has passed; reads do not wait
+    # for it (`is_closed` also compares `closes_at` with the clock).
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("poll")
         verbose_name_plural = _("polls")
-        indexes = [models.Index(fields=["community", "-created_at", "-id"], name="polls_recent")]
+        indexes = [
+            models.Index(fields=["community", "-created_at", "-id"], name="polls_recent"),
+            models.Index(
+                fields=["closes_at"],
+                condition=models.Q(closed_at__isnull=True, closes_at__isnull=False),
+                name="polls_closing",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.question
 
     @property
     def is_closed(self) -> bool:
+        if self.closed_at is not None:
+            return True
         return self.closes_at is not None and self.closes_at <= timezone.now()
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,3 +117,13 @@ def vote(*, person: User, poll_id: int, choices: Sequence[int]) -> Poll:
     poll.counts = counts
     poll.save(update_fields=["counts", "voter_count"])
     return poll
+
+
+def polls_close_due(now: datetime | None = None) -> int:
+    """The periodic job: polls whose closing date has passed are marked closed, at their
+    closing date. One guarded UPDATE, so a repeated or concurrent run changes nothing twice;
+    votes are refused from `closes_at` on whether or not this ran (Poll.is_closed)."""
+    now = now or timezone.now()
+    return Poll.objects.filter(closed_at__isnull=True, closes_at__lte=now).update(
+        closed_at=F("closes_at")
+    )

@@ -245,6 +245,7 @@ class Subjects:
     like_ids: list[int]
     started: Any
     leaderboard: bool
+    calendar_path: str = ""
 
 
 def _subjects(seeded: dict[str, Any]) -> Subjects:
@@ -296,7 +297,12 @@ def _subjects(seeded: dict[str, Any]) -> Subjects:
         leaderboard = True
     except Resolver404:
         leaderboard = False
+    # The agenda's subject: a person in 40 communities with 2,000 upcoming events (issue 17).
+    from tests.bench.agenda_seed import seed_agenda
+
+    _agenda_person, calendar_token = seed_agenda()
     return Subjects(
+        calendar_path=f"/calendar/{calendar_token}.ics",
         viewer=viewer,
         session=client.cookies["sessionid"].value,
         token=raw,
@@ -400,6 +406,7 @@ def _rows(s: Subjects) -> list[Row]:
         Row(
             "leaderboard", "leaderboard", path="/leaderboard/", note="" if s.leaderboard else "n/a"
         ),
+        Row("calendar", "iCal feed (40 comm., 2,000 events)", path=s.calendar_path),
         Row("create", "post creation (API)", method="POST", path="/api/v1/posts"),
         Row("like", "like (API)", method="POST", path="/"),
     ]
@@ -426,6 +433,7 @@ def _measure(rows: list[Row], s: Subjects, rounds: int) -> None:
     web = Client()
     web.cookies["sessionid"] = s.session
     api = Client(HTTP_AUTHORIZATION=f"Bearer {s.token}")
+    anonymous = Client()
     counter = iter(range(10**9))
     likes = iter(s.like_ids)
     slug = s.community.slug
@@ -439,6 +447,8 @@ def _measure(rows: list[Row], s: Subjects, rounds: int) -> None:
             )
         if row.key == "like":
             return api.post(f"/api/v1/posts/{next(likes)}/like")
+        if row.key == "calendar":
+            return anonymous.get(row.path)
         return web.get(row.path)
 
     measured = [row for row in rows if row.note != "n/a"]
@@ -557,7 +567,7 @@ def _headers(row: Row, s: Subjects, port: int) -> dict[str, str]:
     if row.method == "POST":
         headers["Authorization"] = f"Bearer {s.token}"
         headers["Content-Type"] = "application/json"
-    else:
+    elif row.key != "calendar":  # calendar clients send no cookie: the token is in the URL
         headers["Cookie"] = f"sessionid={s.session}"
     return headers
 

@@ -147,7 +147,7 @@ def test_the_web_pages_ask_vote_and_show_bars(world, open_club, web, django_asse
     assert response.status_code == 302
     client.post(f"/polls/{poll.pk}/vote", {"choice": "1"})
     page = client.get(f"/polls/{poll.pk}/").content.decode()
-    assert "poll-bar" in page and "width:100%" in page
+    assert "poll-bar" in page and 'value="100"' in page
     for _ in range(3):
         ask(world, open_club)
     with django_assert_max_num_queries(15) as few:
@@ -156,3 +156,31 @@ def test_the_web_pages_ask_vote_and_show_bars(world, open_club, web, django_asse
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/c/{open_club.slug}/polls/")
     services.vote(person=world.people["owner"], poll_id=poll.pk, choices=[])
+
+
+def test_the_periodic_job_closes_polls_past_their_date_once(world, open_club, api_for):
+    due = ask(world, open_club, closes_at=timezone.now() + timedelta(hours=1))
+    later = ask(world, open_club, closes_at=timezone.now() + timedelta(days=3))
+    never = ask(world, open_club)
+    closing = timezone.now() - timedelta(minutes=5)
+    Poll.objects.filter(pk=due.pk).update(closes_at=closing)
+    assert services.polls_close_due() == 1
+    # Idempotent: a second (or overlapping) run changes nothing.
+    assert services.polls_close_due() == 0
+    due.refresh_from_db()
+    assert due.closed_at == closing and due.is_closed
+    later.refresh_from_db()
+    never.refresh_from_db()
+    assert (later.closed_at, never.closed_at) == (None, None)
+    assert not later.is_closed and not never.is_closed
+    # Once marked, the poll stays closed even if its date were moved (no reopening by the clock).
+    Poll.objects.filter(pk=due.pk).update(closes_at=timezone.now() + timedelta(days=1))
+    late = api_for("owner").call("POST", f"/polls/{due.pk}/vote", {"choices": [0]})
+    assert (late.status_code, late.json()["code"]) == (409, "poll_closed")
+    # The schedule drives the same job.
+    from rucher import schedule
+
+    Poll.objects.filter(pk=later.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    schedule.close_polls.call_local()
+    later.refresh_from_db()
+    assert later.closed_at is not None
