@@ -93,8 +93,12 @@ def test_poser_une_question_depuis_le_compositeur_de_l_accueil(page: Page, live_
     compositeur.get_by_label("Texte").fill("J’arrive lundi au siège, à qui m’adresser ?")
     compositeur.get_by_role("button", name="Publier").click()
 
-    expect(page).to_have_url(re.compile(r"/posts/\d+/$"))
+    # Comme sur Viva Engage : on reste dans le fil, la question en tête, un lien vers elle.
+    expect(page).to_have_url(f"{live_server.url}/")
     post = Post.objects.get(author=nora)
+    expect(page.locator("#feed .feed-item").first).to_have_id(f"feed-post-{post.pk}")
+    page.get_by_role("status").get_by_role("link", name="Voir la publication").click()
+    expect(page).to_have_url(re.compile(rf"/posts/{post.pk}/$"))
     assert post.kind == PostKind.QUESTION
     assert sorted(post.placements.values_list("community__slug", flat=True)) == [
         "club-python",
