@@ -143,9 +143,7 @@ def _mentionner(page: Page, live_server, connexion) -> None:
     expect(page).to_have_url(f"{live_server.url}/")
     post = Post.objects.get(author=nora)
     carte = page.locator(f"#feed-post-{post.pk}")
-    expect(carte.get_by_role("link", name="@hmartin")).to_have_attribute(
-        "href", "/people/hmartin/"
-    )
+    expect(carte.get_by_role("link", name="@hmartin")).to_have_attribute("href", "/people/hmartin/")
     expect(carte.get_by_role("link", name="@paul")).to_be_visible()
 
 
