@@ -25,7 +25,8 @@ def browser_context_args(browser_context_args: dict) -> dict:
 def connexion(page: Page, live_server):
     def _connexion(username: str) -> None:
         page.context.clear_cookies()
-        page.goto(f"{live_server.url}/accounts/login/")
+        # The first page of a fresh test server can be slow on a busy machine.
+        page.goto(f"{live_server.url}/accounts/login/", timeout=30_000)
         page.get_by_label("Nom d’utilisateur").fill(username)
         page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
