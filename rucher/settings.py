@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "rucher.core.toasts.HtmxToastsMiddleware",
 ]
 
 ROOT_URLCONF = "rucher.urls"

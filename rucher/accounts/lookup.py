@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 
 from rucher.accounts.models import User
-from rucher.core.text import is_lookup_key
+from rucher.core.text import fold_name, is_lookup_key
 
 
 def people_named(value: str, *, limit: int = 2) -> list[User]:
@@ -18,7 +18,7 @@ def people_named(value: str, *, limit: int = 2) -> list[User]:
     if by_username:
         return by_username
     return list(
-        User.objects.filter(sort_name=value.casefold(), is_active=True).order_by("pk")[:limit]
+        User.objects.filter(sort_name=fold_name(value), is_active=True).order_by("pk")[:limit]
     )
 
 
@@ -40,14 +40,14 @@ SUGGESTIONS = 8
 
 
 def people_suggested(typed: str, *, limit: int = SUGGESTIONS) -> list[User]:
-    """Active people whose name (case folded) or username contains every typed word, by name:
-    the suggestions of a people picker (one query)."""
+    """Active people whose name (case and accents folded) or username contains every typed
+    word, by name: the suggestions of a people picker (one query)."""
     words = typed.strip().lstrip("@").split()[:4]
     if not words or not is_lookup_key(" ".join(words), max_length=150):
         return []
     qs = User.objects.filter(is_active=True, is_bot=False)
     for word in words:
-        qs = qs.filter(Q(sort_name__contains=word.casefold()) | Q(username__icontains=word))
+        qs = qs.filter(Q(sort_name__contains=fold_name(word)) | Q(username__icontains=word))
     return list(qs.order_by("sort_name", "id")[:limit])
 
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from rucher.core.text import fold_name
+
 
 class User(AbstractUser):
     class Language(models.TextChoices):
@@ -14,7 +16,8 @@ class User(AbstractUser):
         ENGLISH = "en", "English"
 
     display_name = models.CharField(_("display name"), max_length=150)
-    # Lower-cased display name: the directory's keyset sorts on (sort_name, id).
+    # Display name, case and accents folded (core.text.fold_name): the directory's keyset sorts
+    # on (sort_name, id); people are found by it.
     sort_name = models.CharField(max_length=150, editable=False, db_index=True)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True, db_index=True)
@@ -71,7 +74,7 @@ class User(AbstractUser):
         if not self.display_name:
             full = f"{self.first_name} {self.last_name}".strip()
             self.display_name = full or self.username
-        self.sort_name = self.display_name.casefold()[:150]
+        self.sort_name = fold_name(self.display_name)[:150]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "display_name" in update_fields:  # type: ignore[operator]
             kwargs["update_fields"] = {*update_fields, "sort_name"}  # type: ignore[misc]

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from rucher.accounts.models import AccessToken, Charter, DeclaredSkill, Follow, User
 from rucher.accounts.services import CURRENT_CHARTER_CACHE_KEY
 from rucher.core.pagination import Page, keyset_page
-from rucher.core.text import normalise_tag
+from rucher.core.text import fold_name, normalise_tag
 
 COMPLETE_PROFILE_THRESHOLD = 80
 
@@ -69,7 +69,7 @@ def directory_page(
     if q:
         for word in q.split()[:5]:
             qs = qs.filter(
-                Q(sort_name__contains=word.casefold())
+                Q(sort_name__contains=fold_name(word))
                 | Q(username__icontains=word)
                 | Q(job_title__icontains=word)
                 | Q(department__icontains=word)

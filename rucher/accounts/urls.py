@@ -43,6 +43,7 @@ urlpatterns = [
     path("people/", views.directory, name="directory"),
     # Outside /people/<username>/: a colleague named "suggest" keeps their profile.
     path("suggest/people/", views.people_suggest, name="people_suggest"),
+    path("suggest/mentions/", views.mention_suggest, name="mention_suggest"),
     path("people/<str:username>/", views.profile, name="profile"),
     path("people/<str:username>/photo", views.profile_photo, name="profile_photo"),
     path("people/<str:username>/follow", views.follow_toggle, name="follow_toggle"),

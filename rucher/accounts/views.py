@@ -136,6 +136,15 @@ def people_suggest(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def mention_suggest(request: HttpRequest) -> HttpResponse:
+    """The @-mention autocomplete's suggestions for what follows an @ (`q`): options with a
+    photo or initials, the name and the job title; the username is what gets inserted."""
+    typed = request.GET.get("q", "")[:150]
+    people = people_suggested(typed) if len(typed.strip()) >= 2 else []
+    return render(request, "accounts/_mention_suggestions.html", {"people": people})
+
+
+@login_required
 def directory(request: HttpRequest) -> HttpResponse:
     params = {key: request.GET.get(key, "")[:100] for key in ("q", "department", "site", "skill")}
     try:

@@ -18,6 +18,7 @@ from rucher.actions import memberships
 from rucher.communities import access, selectors, services
 from rucher.communities.forms import CommunityCreateForm, CommunityForm, CoverForm, MemberAddForm
 from rucher.communities.models import Community, Membership
+from rucher.content import feed as content_feed
 from rucher.content import selectors as content_selectors
 from rucher.content.models import Post
 from rucher.core import http
@@ -94,6 +95,8 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
         if kind not in Post.Kind.values:
             kind = ""
         cursor = request.GET.get("cursor") or None
+        # Unread must-reads stay on top until acknowledged, and only there.
+        unread = content_feed.unread_must_read_ids(viewer, community=found)
         try:
             stream = content_selectors.community_stream(
                 viewer,
@@ -102,6 +105,7 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
                 cursor=cursor,
                 limit=STREAM_PAGE_SIZE,
                 without_pinned=True,
+                exclude=unread,
             )
         except BadCursor:
             return http.bad_cursor()
@@ -115,7 +119,9 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
             context["posting_address"] = posting_address_for(person=viewer, community=found)
         if request.htmx and cursor:
             return render(request, "communities/community.html#stream-page", context)
-        context["pinned"] = [] if cursor else content_selectors.community_pinned(viewer, found)
+        if not cursor:
+            context["pinned"] = content_selectors.community_pinned(viewer, found, exclude=unread)
+            context["must_read"] = content_feed.posts_for_cards(viewer, unread)
     context |= {
         "description_html": render_markdown(found.description),
         "objectives_html": render_markdown(found.objectives),

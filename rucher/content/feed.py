@@ -27,7 +27,14 @@ from rucher.content.access import (
     readable_community_q,
     readable_posts,
 )
-from rucher.content.models import Bookmark, Post, PostCommunity, PostLike, PostRead
+from rucher.content.models import (
+    Attachment,
+    Bookmark,
+    Post,
+    PostCommunity,
+    PostLike,
+    PostRead,
+)
 from rucher.content.selectors import attach_kudos
 from rucher.core.pagination import Page, keyset_page
 
@@ -41,6 +48,8 @@ class HomeFeed:
     page: Page[Post]
     on_top: list[Post] = field(default_factory=list)
     selected: list[Post] = field(default_factory=list)
+    # Unread must-reads, above everything until acknowledged (never repeated below).
+    must_read: list[Post] = field(default_factory=list)
 
 
 def with_viewer_flags(queryset: QuerySet[Post], viewer: User) -> QuerySet[Post]:
@@ -67,6 +76,8 @@ def prefetch_for_viewer(posts: Sequence[Post], viewer: User) -> None:
             to_attr="visible_communities",
         ),
         "tags",
+        # The cards' thumbnails and file links.
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
     )
     attach_kudos(posts)
 
@@ -172,21 +183,59 @@ def feed_for_person(
 
 
 def home_feed(viewer: User, *, cursor: str | None = None, limit: int | None = None) -> HomeFeed:
-    """The feed page, plus on its first page the on-top and selected-for-you blocks.
+    """The feed page, plus on its first page the unread must-reads, the on-top and the
+    selected-for-you blocks. A post shows in one place only: an unread must-read is neither
+    on top nor in the page, an on-top post not in the page, a selected one in neither.
 
-    Six queries on the first page whatever `limit` (on-top ids, the page, selected ids, the
-    on-top and selected posts, then communities and tags of all posts at once); four on the
-    next pages.
+    Eight queries on the first page whatever `limit` (unread must-read ids, on-top ids, the
+    page, selected ids, the must-read, on-top and selected posts, then communities, tags and
+    attachments of all posts at once); six on the next pages.
     """
-    top = on_top_ids(viewer)
-    page = _feed_page(viewer, cursor=cursor, limit=limit or FEED_PAGE_SIZE, on_top=top)
+    unread = unread_must_read_ids(viewer)
+    top = [pk for pk in on_top_ids(viewer) if pk not in unread]
+    page = _feed_page(viewer, cursor=cursor, limit=limit or FEED_PAGE_SIZE, on_top=[*unread, *top])
     feed = HomeFeed(page=page)
     if cursor is None:
-        chosen = selected_ids(viewer, exclude=[*top, *(post.pk for post in page.items)])
-        blocks = _posts_in_order(viewer, [*top, *chosen])
-        feed.on_top, feed.selected = blocks[: len(top)], blocks[len(top) :]
-    prefetch_for_viewer([*feed.on_top, *feed.selected, *page.items], viewer)
+        chosen = selected_ids(viewer, exclude=[*unread, *top, *(post.pk for post in page.items)])
+        blocks = _posts_in_order(viewer, [*unread, *top, *chosen])
+        feed.must_read = blocks[: len(unread)]
+        feed.on_top = blocks[len(unread) : len(unread) + len(top)]
+        feed.selected = blocks[len(unread) + len(top) :]
+    prefetch_for_viewer([*feed.must_read, *feed.on_top, *feed.selected, *page.items], viewer)
     return feed
+
+
+# At most this many unread must-reads wait on top of a page (the newest).
+MUST_READ_LIMIT = 3
+
+
+def unread_must_read_ids(viewer: User, *, community: Community | None = None) -> list[int]:
+    """The newest must-read posts of the viewer's communities (or of `community`, which the
+    caller has checked the viewer may read) that the viewer has not acknowledged yet, their
+    own excepted: one query."""
+    places = PostCommunity.objects.filter(post=OuterRef("pk"))
+    places = (
+        places.filter(community=community)
+        if community is not None
+        else places.filter(community_id__in=member_community_ids(viewer))
+    )
+    return list(
+        _visible(viewer)
+        .filter(must_read=True)
+        .exclude(author=viewer.pk)
+        .filter(Exists(places))
+        .exclude(Exists(PostRead.objects.filter(post=OuterRef("pk"), person=viewer.pk)))
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)[:MUST_READ_LIMIT]
+    )
+
+
+def posts_for_cards(viewer: User, ids: list[int]) -> list[Post]:
+    """The posts of `ids` (readable ones, in this order), ready for their cards: with the
+    viewer's flags, communities, tags and attachments (no query for no id)."""
+    posts = _posts_in_order(viewer, ids)
+    prefetch_for_viewer(posts, viewer)
+    return posts
 
 
 # Bookmarks

@@ -3,9 +3,16 @@
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rucher.content.models import MAX_BODY_LENGTH, MAX_COMMENT_LENGTH, MAX_TITLE_LENGTH, PostKind
+
+# Text boxes with @-mention autocomplete (static/rucher/mentions.js asks this URL).
+MENTIONS = {
+    "data-mentions": reverse_lazy("mention_suggest"),
+    "data-mentions-label": _("Colleagues to mention"),
+}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -39,7 +46,7 @@ class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Text"),
         max_length=MAX_BODY_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, **MENTIONS}),
         help_text=_("Markdown; @name mentions a colleague, #word adds a tag."),
     )
     tags = forms.CharField(
@@ -61,7 +68,9 @@ class PostForm(forms.Form):
 class PostEditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_LENGTH, required=False)
     body = forms.CharField(
-        label=_("Text"), max_length=MAX_BODY_LENGTH, widget=forms.Textarea(attrs={"rows": 10})
+        label=_("Text"),
+        max_length=MAX_BODY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10, **MENTIONS}),
     )
     tags = forms.CharField(label=_("Tags"), required=False, max_length=600)
 
@@ -70,7 +79,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Comment"),
         max_length=MAX_COMMENT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **MENTIONS}),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     upload = MultipleFileField(label=_("Files"))

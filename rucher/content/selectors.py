@@ -107,16 +107,20 @@ def community_stream(
     cursor: str | None = None,
     limit: int = 20,
     without_pinned: bool = False,
+    exclude: Sequence[int] = (),
 ) -> Page[Post]:
     """Newest first; hidden posts only for the community's moderators. Five queries a page.
     `without_pinned` leaves out the posts `community_pinned` shows above the stream (a page
-    that shows both would show them twice).
+    that shows both would show them twice); `exclude` those shown elsewhere on the page (the
+    unread must-reads).
 
     `community` comes from access_community_content (the viewer's membership is annotated).
     """
     qs = _stream_placements(viewer, community)
     if without_pinned:
         qs = qs.filter(pinned_at__isnull=True)
+    if exclude:
+        qs = qs.exclude(post_id__in=list(exclude))
     if kind:
         qs = qs.filter(post__kind=kind)
     page = keyset_page(
@@ -129,12 +133,16 @@ def community_stream(
     return Page(items=_posts_from(viewer, page.items), next_cursor=page.next_cursor)
 
 
-def community_pinned(viewer: User, community: Community) -> list[Post]:
-    """Pinned posts shown above the stream (at most five, last pinned first)."""
+def community_pinned(
+    viewer: User, community: Community, *, exclude: Sequence[int] = ()
+) -> list[Post]:
+    """Pinned posts shown above the stream (at most five, last pinned first), but those in
+    `exclude` (shown elsewhere on the page)."""
+    qs = _stream_placements(viewer, community)
+    if exclude:
+        qs = qs.exclude(post_id__in=list(exclude))
     placements = list(
-        _stream_placements(viewer, community)
-        .filter(pinned_at__isnull=False)
-        .order_by("-pinned_at", "-post_id")[:MAX_PINNED]
+        qs.filter(pinned_at__isnull=False).order_by("-pinned_at", "-post_id")[:MAX_PINNED]
     )
     return _posts_from(viewer, placements)
 

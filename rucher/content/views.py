@@ -7,12 +7,13 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.http import HttpRequest as DjangoHttpRequest
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.decorators import login_or_token_required
-from rucher.actions import comments, likes, posts
+from rucher.actions import comments, feedback, likes, posts
 from rucher.content import access, attachments, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
@@ -54,6 +55,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
+            watch = feedback.earnings_watch(viewer)
             try:
                 with transaction.atomic():
                     ids = [
@@ -73,14 +75,35 @@ def post_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("Your post has been published."))
-                return redirect("post", post_id=post.pk)
+                _published(request, post, feedback.earnings_message(watch.earned()))
+                # Like Viva Engage: back where the composer was (the feed, with the new post
+                # on top); from the full "New post" page, on the post.
+                return redirect(http.safe_next(request, post.get_absolute_url()))
         status = 400
     return render(
         request,
         "content/post_new.html",
-        {"form": form, "communities": communities, "compact": False},
+        {
+            "form": form,
+            "communities": communities,
+            "compact": False,
+            "next": http.safe_next(request, ""),
+        },
         status=status,
+    )
+
+
+def _published(request: HttpRequest, post: Post, earned: str) -> None:
+    """The toast after publishing: a link to the new post, and what it earned."""
+    messages.success(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>{}',
+            _("Your post has been published."),
+            post.get_absolute_url(),
+            _("See the post"),
+            f" · {earned}" if earned else "",
+        ),
     )
 
 
@@ -202,17 +225,21 @@ def post_like(request: HttpRequest, post_id: int) -> HttpResponse:
         else:
             state = likes.post_like(person=viewer, post=post)
     except ValidationError as exc:
-        if request.htmx:
-            return HttpResponse(" ".join(exc.messages), status=400)
         messages.error(request, " ".join(exc.messages))
+        if request.htmx:  # the button unchanged, the reason in a toast
+            return _like_button(request, liked=False, count=post.like_count)
         return http.safe_back(request, post.get_absolute_url())
     if request.htmx:
-        return render(
-            request,
-            "content/_like.html",
-            {"url": request.path, "liked": state.liked, "count": state.like_count, "own": False},
-        )
+        return _like_button(request, liked=state.liked, count=state.like_count)
     return http.safe_back(request, post.get_absolute_url())
+
+
+def _like_button(request: HttpRequest, *, liked: bool, count: int) -> HttpResponse:
+    return render(
+        request,
+        "content/_like.html",
+        {"url": request.path, "liked": liked, "count": count, "own": False},
+    )
 
 
 @login_required
@@ -229,6 +256,7 @@ def comment_new(request: HttpRequest, post_id: int) -> HttpResponse:
             if parent is None:
                 form.add_error(None, _("This comment belongs to another post."))
         if not form.errors:
+            watch = feedback.earnings_watch(viewer)
             try:
                 with transaction.atomic():
                     ids = [
@@ -245,8 +273,16 @@ def comment_new(request: HttpRequest, post_id: int) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                earned = feedback.earnings_message(watch.earned())
+                messages.success(
+                    request,
+                    f"{_('Your comment has been published.')} · {earned}"
+                    if earned
+                    else _("Your comment has been published."),
+                )
                 return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
-    return _post_page(request, post, comment_form=form, status=400)
+    # htmx swaps a 422 (base.html's htmx-config): the form comes back with its errors.
+    return _post_page(request, post, comment_form=form, status=422 if request.htmx else 400)
 
 
 @login_required
@@ -295,16 +331,12 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
         else:
             state = likes.comment_like(person=viewer, comment=comment)
     except ValidationError as exc:
-        if request.htmx:
-            return HttpResponse(" ".join(exc.messages), status=400)
         messages.error(request, " ".join(exc.messages))
+        if request.htmx:
+            return _like_button(request, liked=False, count=comment.like_count)
         return http.safe_back(request, fallback)
     if request.htmx:
-        return render(
-            request,
-            "content/_like.html",
-            {"url": request.path, "liked": state.liked, "count": state.like_count, "own": False},
-        )
+        return _like_button(request, liked=state.liked, count=state.like_count)
     return http.safe_back(request, fallback)
 
 

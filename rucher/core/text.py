@@ -87,6 +87,12 @@ def fold_accents(value: str) -> str:
     )
 
 
+def fold_name(value: str) -> str:
+    """How names are compared and sorted: `Hélène` and `helene` are one (case and accents
+    folded), e.g. a person's `sort_name` and what is typed to find them."""
+    return fold_accents(value.casefold())
+
+
 def tag_spelling(value: str) -> str:
     """How a person typed a tag, as it is shown (`#Qualité`): the spelling of `normalise_tag`
     without its folding of case and accents."""

@@ -76,7 +76,7 @@ from rucher.communities.models import Community, Membership
 from rucher.content.models import Comment, CommentLike, Post, PostCommunity, PostKind, PostLike, Tag
 from rucher.core.audit import audit_record
 from rucher.core.models import AuditEvent
-from rucher.core.text import normalise_tag
+from rucher.core.text import fold_name, normalise_tag
 from rucher.qa.calendar import organisation_calendar
 from rucher.qa.models import Question
 from rucher.qa.services import schedule_for
@@ -545,7 +545,7 @@ class _Organisation:
                     active,
                     utc_text(joined),
                     display,
-                    display.casefold()[:150],
+                    fold_name(display)[:150],
                     values["job_title"],
                     department,
                     site,

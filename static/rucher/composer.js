@@ -10,7 +10,8 @@
     var filter = picker.querySelector(".picker-filter");
     var none = picker.querySelector(".picker-none");
     var options = Array.prototype.slice.call(picker.querySelectorAll(".picker-option"));
-    if (!filter) return;
+    if (!filter || picker.hasAttribute("data-ready")) return;
+    picker.setAttribute("data-ready", "");
     filter.hidden = false;
     filter.addEventListener("input", function () {
       var wanted = fold(filter.value);
@@ -32,7 +33,7 @@
   }
   function setUpPromise(form) {
     var line = form.querySelector(".composer-promise");
-    if (!line) return;
+    if (!line || form.hasAttribute("data-enhanced")) return;
     form.setAttribute("data-enhanced", "");
     function update() {
       var question = form.querySelector('input[name="kind"][value="question"]:checked');
@@ -57,4 +58,6 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+  // Joining a community brings its stream, composer included, in an htmx response.
+  document.addEventListener("htmx:afterSettle", init);
 })();

@@ -156,7 +156,7 @@ def test_it_updates_the_sort_name_with_the_display_name(client, member):
     _post(client, display_name="Émile Zola")
     member.refresh_from_db()
     assert member.display_name == "Émile Zola"
-    assert member.sort_name == "émile zola"
+    assert member.sort_name == "emile zola"  # accents folded: "emile" finds them
 
 
 def test_it_shows_the_completeness_meter(client):

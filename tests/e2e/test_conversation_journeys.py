@@ -250,7 +250,9 @@ def test_publier_commenter_aimer_et_etre_notifie(
     commentaire = page.locator("form.comment-form")
     commentaire.get_by_label("Commentaire").fill("Bravo à toute l’équipe !")
     commentaire.get_by_role("button", name="Commentaire").click()
-    expect(page).to_have_url(re.compile(rf"/posts/{post.pk}/#comment-\d+$"))
+    # Publié sans recharger la page (htmx) : l'adresse ne change pas.
+    expect(page.get_by_role("heading", name="1 commentaire", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/posts/{post.pk}/$"))
     fil_commentaires = page.locator("#comments")
     expect(fil_commentaires.locator("article.comment")).to_have_count(1)
     expect(fil_commentaires.locator("article.comment")).to_contain_text("Émile Lecteur")
@@ -395,6 +397,9 @@ def test_lire_une_annonce_a_lire_obligatoirement(page: Page, live_server, connex
     )
     formulaire.get_by_label("Lecture obligatoire").check()
     formulaire.get_by_role("button", name="Publier").click()
+    # On reste sur la page de la communauté ; le message mène à l'annonce.
+    expect(page).to_have_url(re.compile(r"/c/support-interne/$"))
+    statut(page).get_by_role("link", name="Voir la publication").click()
     expect(page).to_have_url(re.compile(r"/posts/\d+/$"))
     annonce = Post.objects.get(title="Nouvelle procédure d’astreinte")
     assert (annonce.kind, annonce.must_read) == (PostKind.ANNOUNCEMENT, True)

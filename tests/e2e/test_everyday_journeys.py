@@ -25,7 +25,8 @@ def browser_context_args(browser_context_args: dict) -> dict:
 def connexion(page: Page, live_server):
     def _connexion(username: str) -> None:
         page.context.clear_cookies()
-        page.goto(f"{live_server.url}/accounts/login/")
+        # The first page of a fresh test server can be slow on a busy machine.
+        page.goto(f"{live_server.url}/accounts/login/", timeout=30_000)
         page.get_by_label("Nom d’utilisateur").fill(username)
         page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
@@ -93,8 +94,12 @@ def test_poser_une_question_depuis_le_compositeur_de_l_accueil(page: Page, live_
     compositeur.get_by_label("Texte").fill("J’arrive lundi au siège, à qui m’adresser ?")
     compositeur.get_by_role("button", name="Publier").click()
 
-    expect(page).to_have_url(re.compile(r"/posts/\d+/$"))
+    # Comme sur Viva Engage : on reste dans le fil, la question en tête, un lien vers elle.
+    expect(page).to_have_url(f"{live_server.url}/")
     post = Post.objects.get(author=nora)
+    expect(page.locator("#feed .feed-item").first).to_have_id(f"feed-post-{post.pk}")
+    page.get_by_role("status").get_by_role("link", name="Voir la publication").click()
+    expect(page).to_have_url(re.compile(rf"/posts/{post.pk}/$"))
     assert post.kind == PostKind.QUESTION
     assert sorted(post.placements.values_list("community__slug", flat=True)) == [
         "club-python",

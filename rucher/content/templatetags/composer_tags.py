@@ -36,4 +36,6 @@ def composer(context: template.Context, community: Community | None = None) -> d
         "csrf_token": context.get("csrf_token"),
         "request": request,
         "community": community,
+        # Published, the author comes back here (the feed, the community page).
+        "next": request.get_full_path(),
     }
