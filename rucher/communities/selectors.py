@@ -2,14 +2,17 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
-from rucher.accounts.models import User
+from rucher.accounts.models import Follow, User
 from rucher.communities import access
 from rucher.communities.models import Community, Membership
 from rucher.core.pagination import Page, keyset_page
 
 MAX_PENDING_SHOWN = 200
+# "Your colleagues joined": how many communities, and how many colleagues named on each.
+COLLEAGUE_SUGGESTIONS = 3
+COLLEAGUE_NAMES = 2
 
 
 def communities_visible_to(
@@ -37,6 +40,71 @@ def communities_visible_to(
         qs = qs.filter(kind=kind)
     scope = f"communities:{kind or ''}:{int(mine)}"
     return keyset_page(qs, keys=("sort_name", "id"), cursor=cursor, limit=limit, scope=scope)
+
+
+@dataclass
+class ColleagueSuggestion:
+    community: Community
+    colleague_count: int
+    names: list[str]
+
+
+def _colleagues(viewer: User) -> Q:
+    """A membership's person is a colleague of the viewer: someone they follow, their manager,
+    someone with the same manager, or one of their reports."""
+    colleague = Q(person__in=Follow.objects.filter(follower=viewer.pk).values("followee"))
+    colleague |= Q(person__manager_id=viewer.pk)
+    if viewer.manager_id is not None:
+        colleague |= Q(person_id=viewer.manager_id) | Q(person__manager_id=viewer.manager_id)
+    return colleague
+
+
+def colleague_communities(
+    viewer: User, *, limit: int = COLLEAGUE_SUGGESTIONS
+) -> list[ColleagueSuggestion]:
+    """Open and private communities the viewer's colleagues belong to and the viewer has no
+    link with (not a member, no request, no invitation), most colleagues first, then the most
+    recently joined; up to three queries whatever the number of colleagues (none without
+    colleagues in any such community)."""
+    mine = Membership.objects.filter(person=viewer.pk).values("community")
+    theirs = (
+        Membership.objects.filter(
+            _colleagues(viewer),
+            status=Membership.Status.MEMBER,
+            person__is_active=True,
+            community__visibility__in=[Community.Visibility.OPEN, Community.Visibility.PRIVATE],
+        )
+        .exclude(person=viewer.pk)
+        .exclude(community__in=mine)
+    )
+    ranked = list(
+        theirs.values("community")
+        .annotate(colleagues=Count("person", distinct=True), latest=Max("created_at"))
+        .order_by("-colleagues", "-latest", "community")[:limit]
+    )
+    if not ranked:
+        return []
+    ids = [row["community"] for row in ranked]
+    communities = access.with_viewer_membership(Community.objects.filter(pk__in=ids), viewer)
+    by_id = {community.pk: community for community in communities}
+    names: dict[int, list[str]] = {pk: [] for pk in ids}
+    # Most recent first; bounded: enough rows to name two colleagues per community.
+    for community_id, name in (
+        theirs.filter(community__in=ids)
+        .order_by("-created_at", "-id")
+        .values_list("community", "person__display_name")[: limit * 20]
+    ):
+        if len(names[community_id]) < COLLEAGUE_NAMES:
+            names[community_id].append(name)
+    return [
+        ColleagueSuggestion(
+            community=by_id[row["community"]],
+            colleague_count=row["colleagues"],
+            names=names[row["community"]],
+        )
+        for row in ranked
+        if row["community"] in by_id
+    ]
 
 
 def members_page(

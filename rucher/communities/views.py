@@ -13,6 +13,7 @@ from django_htmx.middleware import HtmxDetails
 from rucher.accounts.access import access_person
 from rucher.accounts.decorators import login_or_token_required
 from rucher.accounts.lookup import people_named
+from rucher.accounts.models import User
 from rucher.actions import communities as community_actions
 from rucher.actions import memberships
 from rucher.communities import access, selectors, services
@@ -44,18 +45,26 @@ def browse(request: HttpRequest) -> HttpResponse:
     if kind not in Community.Kind.values:
         kind = ""
     mine = request.GET.get("mine") == "1"
+    cursor = request.GET.get("cursor") or None
+    viewer = http.viewer(request)
     try:
         page = selectors.communities_visible_to(
-            http.viewer(request),
-            kind=kind or None,
-            mine=mine,
-            cursor=request.GET.get("cursor") or None,
-            limit=BROWSE_PAGE_SIZE,
+            viewer, kind=kind or None, mine=mine, cursor=cursor, limit=BROWSE_PAGE_SIZE
         )
     except BadCursor:
         return http.bad_cursor()
+    # Suggestions top the unfiltered first page only.
+    suggestions = [] if (kind or mine or cursor) else selectors.colleague_communities(viewer)
+    content_selectors.attach_recent_post_counts(
+        [*page.items, *(suggestion.community for suggestion in suggestions)]
+    )
     params = {"kind": kind, "mine": "1" if mine else ""}
-    context = {"page": page, "params": params, "kinds": Community.Kind.choices}
+    context = {
+        "page": page,
+        "params": params,
+        "kinds": Community.Kind.choices,
+        "suggestions": suggestions,
+    }
     if request.htmx and request.GET.get("cursor"):
         return render(request, "communities/browse.html#communities-page", context)
     return render(request, "communities/browse.html", context)
@@ -133,17 +142,39 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.access_community(http.viewer(request), slug)
+    viewer = http.viewer(request)
+    found = access.access_community(viewer, slug)
     try:
-        membership = memberships.community_join(person=http.viewer(request), community=found)
+        membership = memberships.community_join(person=viewer, community=found)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        said = " ".join(exc.messages)
+        if request.htmx:
+            return _directory_card(request, viewer, slug, said)
+        messages.error(request, said)
         return redirect("community", slug=found.slug)
     if membership.status == membership.Status.REQUESTED:
-        messages.info(request, _("Your request has been sent to the community's managers."))
+        said = _("Your request has been sent to the community's managers.")
+        if not request.htmx:
+            messages.info(request, said)
     else:
-        messages.success(request, _("Welcome to %(name)s!") % {"name": found.name})
+        said = _("Welcome to %(name)s!") % {"name": found.name}
+        if not request.htmx:
+            messages.success(request, said)
+    if request.htmx:
+        return _directory_card(request, viewer, slug, said)
     return redirect("community", slug=found.slug)
+
+
+def _directory_card(request: HttpRequest, viewer: User, slug: str, said: str) -> HttpResponse:
+    """The directory's card of the community in its new state (the inline "Join" button)."""
+    card = access.access_community(viewer, slug)
+    content_selectors.attach_recent_post_counts([card])
+    context = {
+        "c": card,
+        "joined_message": said,
+        "id_prefix": "suggested-card" if request.POST.get("card") == "suggested-card" else "",
+    }
+    return render(request, "communities/_card.html", context)
 
 
 @login_required

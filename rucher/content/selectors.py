@@ -6,8 +6,18 @@ its size.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
+from django.utils import timezone
 
 from rucher.accounts.models import User
 from rucher.communities import access as community_access
@@ -27,6 +37,8 @@ from rucher.content.models import (
 from rucher.core.pagination import Page, keyset_page
 
 MAX_PINNED = 5
+# The community directory's activity figure: posts published in the last ACTIVITY_DAYS days.
+ACTIVITY_DAYS = 30
 # A thanks post shows "A thanks B — value" (rucher.recognition): for one post, joined.
 KUDOS_JOINS = ("kudos__giver", "kudos__receiver", "kudos__value")
 
@@ -145,6 +157,31 @@ def community_pinned(
         qs.filter(pinned_at__isnull=False).order_by("-pinned_at", "-post_id")[:MAX_PINNED]
     )
     return _posts_from(viewer, placements)
+
+
+def recent_post_counts(community_ids: Sequence[int]) -> dict[int, int]:
+    """Posts published (and not hidden by moderation) in each community over the last
+    ACTIVITY_DAYS days; one aggregate query over the community stream index, none when empty.
+    Communities without such posts are absent (read them as 0)."""
+    if not community_ids:
+        return {}
+    since = timezone.now() - timedelta(days=ACTIVITY_DAYS)
+    rows = (
+        PostCommunity.objects.filter(
+            community__in=community_ids, created_at__gte=since, post__hidden_at__isnull=True
+        )
+        .values("community")
+        .annotate(posts=Count("post"))
+        .order_by()
+    )
+    return {row["community"]: row["posts"] for row in rows}
+
+
+def attach_recent_post_counts(communities: Sequence[Community]) -> None:
+    """Sets `recent_posts` on each community (recent_post_counts): one query for them all."""
+    counts = recent_post_counts([community.pk for community in communities])
+    for community in communities:
+        community.recent_posts = counts.get(community.pk, 0)  # type: ignore[attr-defined]
 
 
 def readable_post_ids_in(viewer: User, ids: list[int]) -> set[int]:

@@ -1,5 +1,6 @@
 """Validation of user text shared by forms and the API."""
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -118,3 +119,17 @@ def is_lookup_key(value: str, *, max_length: int) -> bool:
 def validate_single_line(value: str) -> None:
     """`check_single_line` as a model field validator (for what only the admin writes)."""
     check_single_line(value)
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(\*\*|__|\*|`+|~~)")
+_MD_LINE_MARKS = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-+*]\s+|\d+[.)]\s+)", re.MULTILINE)
+
+
+def markdown_plain(text: str) -> str:
+    """Markdown as one line of plain text for a short excerpt (a card's description): links
+    keep their text, emphasis, code, heading, quote and list marks go, spaces fold."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_LINE_MARKS.sub("", text)
+    text = _MD_MARKS.sub("", text)
+    return " ".join(text.split())

@@ -396,6 +396,7 @@ def _rows(s: Subjects) -> list[Row]:
         ),
         Row("questions", "questions, unanswered", path="/questions/?status=unanswered"),
         Row("directory", "people directory", path="/people/"),
+        Row("community_directory", "community directory", path="/communities/"),
         # Search: a word in most posts (ranking many matches) and a topic in a few percent.
         Row("search_common", "search, a common word (équipe)", path="/search/?q=%C3%A9quipe"),
         Row(

@@ -227,8 +227,9 @@ def test_browse_has_a_constant_query_budget(client_for, member):
     for i in range(40):
         make(PersonFactory(), name=f"Big {i}", visibility=("open", "private", "secret")[i % 3])
     many = _query_count(client, "/communities/")
-    # the person, one page of communities, my memberships (read once per request), the badge
-    assert few == many == 4
+    # the person, one page of communities, my memberships (read once per request), the badge,
+    # the posts of the last 30 days, the colleagues' communities (none: no colleague here)
+    assert few == many == 6
 
 
 def test_members_page_has_a_constant_query_budget(client_for, member):

@@ -32,6 +32,7 @@ def test_an_administrator_migrates_from_yammer(page: Page, live_server):
     page.get_by_role("button", name="Se connecter").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
+    page.locator("summary", has_text="Plus").click()
     page.get_by_role("link", name="Imports").click()
     expect(page.get_by_role("heading", name="Imports", exact=True)).to_be_visible()
     page.get_by_label("Quoi importer").select_option("yammer_zip")

@@ -60,6 +60,7 @@ def test_complete_the_profile_raises_completeness(page: Page, live_server, login
     login("paul")
     expect(completeness(page)).to_have_attribute("aria-valuenow", "0")
 
+    page.locator("summary", has_text="More").click()
     page.get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Edit my profile").click()
     expect(page.get_by_role("heading", name="Edit my profile")).to_be_visible()
@@ -78,6 +79,7 @@ def test_complete_the_profile_raises_completeness(page: Page, live_server, login
     expect(completeness(page)).to_contain_text("60")
     expect(page.get_by_label("Expertise")).to_have_value("Excel, Power BI, lean management")
 
+    page.locator("summary", has_text="More").click()
     page.get_by_role("link", name="My profile").click()
     expect(page.get_by_role("heading", name="Paul Profile", level=1)).to_be_visible()
     expect(page.get_by_text("Contrôleur de gestion")).to_be_visible()
@@ -199,6 +201,7 @@ def test_upload_a_photo_shows_the_avatar(page: Page, live_server, login, tmp_pat
     expect(completeness(page)).to_have_attribute("aria-valuenow", "20")
     expect(page.get_by_role("button", name="Remove")).to_be_visible()
 
+    page.locator("summary", has_text="More").click()
     page.get_by_role("link", name="My profile").click()
     avatar = page.locator(".profile-head img.avatar")
     expect(avatar).to_have_attribute("src", "/people/fanny/photo")

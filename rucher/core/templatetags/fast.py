@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from rucher.core.text import markdown_plain
+
 register = template.Library()
 
 # Characters `reverse()` leaves unquoted in a path, minus "/": one argument stays one segment.
@@ -135,3 +137,9 @@ def avatar(person: object, size: str = "") -> SafeString:
 def past(value: object) -> bool:
     """{% if q.due_at|past %}: whether a moment has passed (an overdue question's badge)."""
     return isinstance(value, datetime) and value < timezone.now()
+
+
+@register.filter
+def plain_excerpt(value: object) -> str:
+    """{{ community.description|plain_excerpt|truncatechars:200 }}: Markdown without its marks."""
+    return markdown_plain(str(value or ""))
