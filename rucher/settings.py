@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns the technical error pages of development into the friendly ones (non-staff).
+    "rucher.core.errorpages.FriendlyErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "rucher.urls"
