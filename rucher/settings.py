@@ -443,6 +443,8 @@ LOGGING = {
             "level": os.environ.get("LOG_LEVEL", "INFO"),
             "propagate": False,
         },
+        # Django's task signals say RUNNING and SUCCESSFUL for every job: DEBUG only.
+        "django.tasks": {"level": "DEBUG" if os.environ.get("LOG_LEVEL") == "DEBUG" else "WARNING"},
     },
 }
 

@@ -249,7 +249,7 @@ def test_publier_commenter_aimer_et_etre_notifie(
     expect(page.get_by_role("heading", name="0 commentaire", exact=True)).to_be_visible()
     commentaire = page.locator("form.comment-form")
     commentaire.get_by_label("Commentaire").fill("Bravo à toute l’équipe !")
-    commentaire.get_by_role("button", name="Commentaire").click()
+    commentaire.get_by_role("button", name="Commenter").click()
     expect(page).to_have_url(re.compile(rf"/posts/{post.pk}/#comment-\d+$"))
     fil_commentaires = page.locator("#comments")
     expect(fil_commentaires.locator("article.comment")).to_have_count(1)
