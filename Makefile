@@ -6,22 +6,31 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck check bench messages clean
 
+# Quiet steps, one line each (pip's own output only when something fails).
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@PY=$$(scripts/find-python) || exit 1; \
-	  [ -x $(BIN)/python ] || "$$PY" -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	  [ -x $(BIN)/python ] || { echo "• Creating the virtual environment ($(VENV))"; "$$PY" -m venv $(VENV); }
+	@echo "• Updating pip"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@echo "• Installing the Python packages (requirements.txt, requirements-dev.txt)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	@echo "• Installing Rucher itself"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
 var:
 	@mkdir -p var/media var/mail
 
+# The login instructions come last, once the web server answers; Ctrl+C stops everything.
 run: $(STAMP) var
-	$(BIN)/rucher migrate --noinput
-	$(BIN)/rucher compilemessages --ignore=.venv -v 0
-	$(BIN)/rucher demo
-	$(BIN)/rucher runall --bind 127.0.0.1:8000
+	@echo "• Updating the database"
+	@$(BIN)/rucher migrate --noinput -v 0
+	@echo "• Compiling the translations"
+	@$(BIN)/rucher compilemessages --ignore=.venv -v 0
+	@echo "• Loading the demo organisation"
+	@$(BIN)/rucher demo --brief
+	@echo "• Starting the web server, the worker and the mail server"
+	@$(BIN)/rucher runall --bind 127.0.0.1:8000 --login-hint
 
 # The suite runs in parallel (pytest-xdist): one process and one test database per core. `load`
 # hands out the tests in pytest-django's order (transactional tests, which empty the database,

@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rucher.core.toasts.HtmxToastsMiddleware",
+    # Last: turns the technical error pages of development into the friendly ones (non-staff).
+    "rucher.core.errorpages.FriendlyErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "rucher.urls"
@@ -426,12 +428,27 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"quiet_jobs": {"()": "rucher.core.logs.QuietJobs"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "jobs": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["quiet_jobs"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # Our handler, not Huey's own (which would print every line twice).
-        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Our handler, not Huey's own (which would print every line twice); one line per job
+        # at INFO, the rest at DEBUG (rucher.core.logs).
+        "huey": {
+            "handlers": ["jobs"],
+            "level": os.environ.get("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # Django's task signals say RUNNING and SUCCESSFUL for every job: DEBUG only.
+        "django.tasks": {"level": "DEBUG" if os.environ.get("LOG_LEVEL") == "DEBUG" else "WARNING"},
     },
 }
 

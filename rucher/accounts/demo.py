@@ -97,23 +97,46 @@ LAST_NAMES = [
     "Nicolas",
     "Perrin",
 ]
+# The first FEMININE_NAMES first names are women's: each person's job title agrees with them
+# (feminine, masculine), and so does the French text addressing them (grammatical_gender).
+FEMININE_NAMES = 18
 DEPARTMENTS = {
     "Direction des systèmes d'information": [
-        "Développeuse",
-        "Architecte SI",
-        "Chef de projet SI",
-        "Administrateur systèmes",
+        ("Développeuse", "Développeur"),
+        ("Architecte SI", "Architecte SI"),
+        ("Cheffe de projet SI", "Chef de projet SI"),
+        ("Administratrice systèmes", "Administrateur systèmes"),
     ],
-    "Ressources humaines": ["Chargée de recrutement", "Responsable formation", "Juriste social"],
-    "Commercial": ["Ingénieur commercial", "Responsable grands comptes", "Assistante commerciale"],
+    "Ressources humaines": [
+        ("Chargée de recrutement", "Chargé de recrutement"),
+        ("Responsable formation", "Responsable formation"),
+        ("Juriste sociale", "Juriste social"),
+    ],
+    "Commercial": [
+        ("Ingénieure commerciale", "Ingénieur commercial"),
+        ("Responsable grands comptes", "Responsable grands comptes"),
+        ("Assistante commerciale", "Assistant commercial"),
+    ],
     "Marketing et communication": [
-        "Chargée de communication interne",
-        "Cheffe de produit",
-        "Community manager",
+        ("Chargée de communication interne", "Chargé de communication interne"),
+        ("Cheffe de produit", "Chef de produit"),
+        ("Community manager", "Community manager"),
     ],
-    "Production": ["Responsable qualité", "Technicien de maintenance", "Chef d'atelier"],
-    "Finance": ["Contrôleuse de gestion", "Comptable", "Acheteur"],
-    "Recherche et développement": ["Ingénieure R&D", "Data scientist", "Chercheur matériaux"],
+    "Production": [
+        ("Responsable qualité", "Responsable qualité"),
+        ("Technicienne de maintenance", "Technicien de maintenance"),
+        ("Cheffe d’atelier", "Chef d’atelier"),
+    ],
+    "Finance": [
+        ("Contrôleuse de gestion", "Contrôleur de gestion"),
+        ("Comptable", "Comptable"),
+        ("Acheteuse", "Acheteur"),
+    ],
+    "Recherche et développement": [
+        ("Ingénieure R&D", "Ingénieur R&D"),
+        ("Data scientist", "Data scientist"),
+        ("Chercheuse matériaux", "Chercheur matériaux"),
+    ],
 }
 SITES = ["Paris — La Défense", "Lyon", "Nantes", "Toulouse", "Lille", "Bordeaux"]
 EXPERTISE = [
@@ -178,6 +201,7 @@ def demo_people() -> list[dict[str, object]]:
     departments = list(DEPARTMENTS)
     for i, (first, last) in enumerate(zip(FIRST_NAMES, LAST_NAMES, strict=True)):
         department = departments[i % len(departments)]
+        feminine = i < FEMININE_NAMES
         complete = i % 3 != 2  # two thirds complete, one third left for the newcomer checklist
         person: dict[str, object] = {
             "username": f"{_slug(first)}.{_slug(last)}",
@@ -185,7 +209,8 @@ def demo_people() -> list[dict[str, object]]:
             "display_name": f"{first} {last}",
             "department": department,
             "site": SITES[i % len(SITES)],
-            "job_title": rng.choice(DEPARTMENTS[department]),
+            "job_title": rng.choice(DEPARTMENTS[department])[0 if feminine else 1],
+            "grammatical_gender": "f" if feminine else "m",
             "complete": complete,
         }
         if complete:
@@ -237,7 +262,8 @@ def demo_load() -> dict[str, int]:
             job_title=str(spec["job_title"]),
         )
         person.set_password(DEMO_PASSWORD)
-        person.save(update_fields=["password"])
+        person.grammatical_gender = str(spec["grammatical_gender"])
+        person.save(update_fields=["password", "grammatical_gender"])
         if spec["complete"]:
             services.profile_update(
                 person=person,

@@ -71,6 +71,15 @@ class PhotoForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices, required=False)
+    grammatical_gender = forms.ChoiceField(
+        label=_("How should French text address you?"),
+        choices=User.GrammaticalGender.choices,
+        required=False,
+        help_text=_(
+            "For the agreement of words that address you, e.g. « vous a remerciée » or "
+            "« vous a remercié »; neutral wording otherwise."
+        ),
+    )
     meet_opt_out = forms.BooleanField(
         label=_("Do not suggest me in “meet a colleague”"), required=False
     )

@@ -15,6 +15,13 @@ class User(AbstractUser):
         FRENCH = "fr", "Français"
         ENGLISH = "en", "English"
 
+    class GrammaticalGender(models.TextChoices):
+        # How French text addressing the person agrees ("vous a remerciée"); neutral wording
+        # ("Merci de la part de…") until they say.
+        NEUTRAL = "", _("Neutral wording")
+        FEMININE = "f", _("Feminine")
+        MASCULINE = "m", _("Masculine")
+
     display_name = models.CharField(_("display name"), max_length=150)
     # Display name, case and accents folded (core.text.fold_name): the directory's keyset sorts
     # on (sort_name, id); people are found by it.
@@ -38,6 +45,14 @@ class User(AbstractUser):
     photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, blank=True, default=""
+    )
+    grammatical_gender = models.CharField(
+        _("grammatical gender"),
+        max_length=1,
+        choices=GrammaticalGender.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     meet_opt_out = models.BooleanField(_("do not suggest me in “meet a colleague”"), default=False)
     is_ambassador = models.BooleanField(_("network ambassador"), default=False)

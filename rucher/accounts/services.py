@@ -126,6 +126,7 @@ def profile_validate(changes: dict[str, Any]) -> dict[str, Any]:
         "expertise",
         "interests",
         "language",
+        "grammatical_gender",
         "meet_opt_out",
         "manager",
     }
@@ -161,6 +162,13 @@ def profile_validate(changes: dict[str, Any]) -> dict[str, Any]:
             errors["language"] = [_("Choose French (fr), English (en) or the browser language.")]
         else:
             cleaned["language"] = changes["language"]
+    if "grammatical_gender" in changes:
+        if changes["grammatical_gender"] not in User.GrammaticalGender.values:
+            errors["grammatical_gender"] = [
+                _("Choose feminine (f), masculine (m) or neutral wording (empty).")
+            ]
+        else:
+            cleaned["grammatical_gender"] = changes["grammatical_gender"]
     if "meet_opt_out" in changes:
         if not isinstance(changes["meet_opt_out"], bool):
             errors["meet_opt_out"] = [_("Must be true or false.")]

@@ -336,7 +336,11 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     person: User = request.user  # type: ignore[assignment]
     form = PreferencesForm(
         request.POST if request.POST.get("form") == "preferences" else None,
-        initial={"language": person.language, "meet_opt_out": person.meet_opt_out},
+        initial={
+            "language": person.language,
+            "grammatical_gender": person.grammatical_gender,
+            "meet_opt_out": person.meet_opt_out,
+        },
     )
     token_form = TokenForm(request.POST if request.POST.get("form") == "token" else None)
     new_token = None

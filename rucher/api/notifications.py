@@ -63,7 +63,7 @@ def notifications_list(request: AuthedRequest, params: Query[InboxQuery]) -> dic
             {
                 "id": n.pk,
                 "kind": n.kind,
-                "message": notification_message(n),
+                "message": notification_message(n, gender=request.auth.grammatical_gender),
                 "actor": (
                     {"username": n.actor.username, "display_name": n.actor.display_name}
                     if n.actor

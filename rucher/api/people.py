@@ -80,6 +80,10 @@ class ProfileOut(PersonOut):
 
 class MeOut(PersonOut):
     language: str = Field(description='"fr", "en" or "" for the browser\'s language.')
+    grammatical_gender: str = Field(
+        description='"f", "m" or "" (neutral wording): how French text addressing the person '
+        "agrees."
+    )
     meet_opt_out: bool
     charter_accepted: bool
     profile_completeness: int = Field(ge=0, le=100)
@@ -99,6 +103,7 @@ class MeUpdateIn(InputSchema):
     expertise: list[ListEntry] | None = Field(default=None, max_length=MAX_LIST_ENTRIES)
     interests: list[ListEntry] | None = Field(default=None, max_length=MAX_LIST_ENTRIES)
     language: Literal["", "fr", "en"] | None = None
+    grammatical_gender: Literal["", "f", "m"] | None = None
     meet_opt_out: StrictBool | None = None
     manager: CleanStr | None = Field(
         default=None,
@@ -174,6 +179,7 @@ def _me_out(person: User) -> MeOut:
     return MeOut(
         **_person_fields(person),
         language=person.language,
+        grammatical_gender=person.grammatical_gender,
         meet_opt_out=person.meet_opt_out,
         charter_accepted=selectors.charter_is_accepted(person),
         profile_completeness=person.profile_completeness,

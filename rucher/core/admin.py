@@ -1,8 +1,13 @@
-"""Read-only audit log in the administration."""
+"""The administration's branding, and the read-only audit log in it."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from rucher.core.models import AuditEvent
+
+admin.site.site_header = _("Rucher — administration")
+admin.site.site_title = _("Rucher — administration")
+admin.site.index_title = _("Administration of the site")
 
 
 @admin.register(AuditEvent)

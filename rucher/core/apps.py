@@ -2,11 +2,13 @@
 start-up."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "rucher.core"
     label = "core"
+    verbose_name = _("Platform")
 
     def ready(self) -> None:
         from rucher.core import images, jobs  # models are not ready when this module is imported

@@ -877,7 +877,7 @@ def _person_notices(batch: _Batch, person: User, since: datetime) -> tuple[list[
             DigestNotice(
                 notification_id=notification.pk,
                 kind=notification.kind,
-                message=notification_message(notification),
+                message=notification_message(notification, gender=person.grammatical_gender),
                 url=_absolute(notification_url(notification)),
                 created_at=notification.created_at,
             )

@@ -51,7 +51,7 @@ def notification_email_put(
     if not visible_notifications(recipient).filter(pk=n.pk).exists():
         return None
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        message = notification_message(n)
+        message = notification_message(n, gender=recipient.grammatical_gender)
     excerpt = _excerpt(n)
     post = n.post
     commentable = post is not None and not post.is_hidden

@@ -40,6 +40,9 @@ IMMEDIATE_BY_DEFAULT = frozenset(
         Notification.Kind.DESK_BOOKED,
         Notification.Kind.COFFEE,
         Notification.Kind.COFFEE_ANSWER,
+        # Recognition is best felt while it is fresh.
+        Notification.Kind.KUDOS,
+        Notification.Kind.BADGE,
     }
 )
 DIGEST_DEFAULT = Delivery.WEEKLY
@@ -52,6 +55,39 @@ SUCCESS_REPORT_DELIVERIES = (Delivery.IMMEDIATE, Delivery.NEVER)
 SUCCESS_REPORT_LABEL = gettext_lazy("Weekly success report (managers and administrators)")
 
 UNSUBSCRIBE_SALT = "rucher.mail.unsubscribe"
+
+# Presets: the settings page offers these four ways instead of one choice per kind, which stays
+# behind "Customise". "essential" is the defaults.
+PRESET_ALL = "all"
+PRESET_ESSENTIAL = "essential"
+PRESET_DAILY = "daily"
+PRESET_PAUSE = "pause"
+CUSTOM = "custom"
+PRESETS = (
+    (
+        PRESET_ALL,
+        gettext_lazy("Everything by email"),
+        gettext_lazy("Every notification by email as soon as it happens, and the weekly digest."),
+    ),
+    (
+        PRESET_ESSENTIAL,
+        gettext_lazy("Essentials"),
+        gettext_lazy(
+            "What is addressed to you (mentions, answers, comments, thanks, badges) at once; "
+            "the rest in the weekly digest. Recommended."
+        ),
+    ),
+    (
+        PRESET_DAILY,
+        gettext_lazy("Daily summary"),
+        gettext_lazy("One email a day with everything that happened."),
+    ),
+    (
+        PRESET_PAUSE,
+        gettext_lazy("Pause"),
+        gettext_lazy("No email from Rucher; notifications still appear in Rucher."),
+    ),
+)
 
 
 def preference_kinds() -> list[str]:
@@ -81,6 +117,42 @@ def default_delivery(kind: str) -> str:
     if kind == SUCCESS_REPORT:
         return Delivery.IMMEDIATE
     return Delivery.IMMEDIATE if kind in IMMEDIATE_BY_DEFAULT else Delivery.WEEKLY
+
+
+def preset_deliveries(preset: str) -> dict[str, str]:
+    """Every kind's delivery under a preset (ValueError for an unknown one)."""
+    kinds = preference_kinds()
+    if preset == PRESET_ESSENTIAL:
+        return {kind: default_delivery(kind) for kind in kinds}
+    chosen: dict[str, str]
+    if preset == PRESET_ALL:
+        chosen = {kind: Delivery.IMMEDIATE for kind in kinds}
+        return chosen | {DIGEST: Delivery.WEEKLY}
+    if preset == PRESET_DAILY:
+        chosen = {kind: Delivery.DAILY for kind in kinds}
+        return chosen | {SUCCESS_REPORT: Delivery.IMMEDIATE}
+    if preset == PRESET_PAUSE:
+        return {kind: Delivery.NEVER for kind in kinds}
+    raise ValueError(f"unknown preset {preset!r}")
+
+
+def preset_of(deliveries: Mapping[str, str]) -> str:
+    """The preset these deliveries are, or CUSTOM."""
+    for preset, _label, _help in PRESETS:
+        if dict(deliveries) == preset_deliveries(preset):
+            return preset
+    return CUSTOM
+
+
+def preferences_chosen(
+    *, current: Mapping[str, str], preset: str, kinds: Mapping[str, str]
+) -> dict[str, str]:
+    """What a submitted settings form asks for: a preset other than the current one wins;
+    otherwise (the same preset, or "custom") the per-kind choices, which may have been edited
+    under "Customise"."""
+    if preset != preset_of(current) and preset != CUSTOM:
+        return preset_deliveries(preset)
+    return dict(kinds)
 
 
 def preference_kind(outbox_kind: str) -> str | None:

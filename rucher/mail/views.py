@@ -28,10 +28,16 @@ from rucher.mail.forms import EmailPreferencesForm
 def email_settings(request: HttpRequest) -> HttpResponse:
     person: User = request.user  # type: ignore[assignment]
     current = preferences.deliveries_for(person)
-    form = EmailPreferencesForm(request.POST or None, initial=current)
+    preset = preferences.preset_of(current)
+    form = EmailPreferencesForm(request.POST or None, initial=current | {"preset": preset})
     if request.method == "POST" and form.is_valid():
+        changes = preferences.preferences_chosen(
+            current=current,
+            preset=form.cleaned_data["preset"] or preferences.CUSTOM,
+            kinds=form.kind_choices(),
+        )
         try:
-            preferences.preferences_set(person=person, changes=form.cleaned_data)
+            preferences.preferences_set(person=person, changes=changes)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -40,7 +46,12 @@ def email_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mail/settings.html",
-        {"form": form, "posting_addresses": posting.posting_addresses_of(person)},
+        {
+            "form": form,
+            "preset": preset,
+            "presets": preferences.PRESETS,
+            "posting_addresses": posting.posting_addresses_of(person),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from rucher.content.models import Post
 from rucher.notifications.models import Notification
@@ -42,8 +43,33 @@ def _idea_status_label(code: str) -> str:
     return labels.get(code, code)
 
 
-def notification_message(notification: Notification) -> str:
-    """E.g. "Camille mentioned you in “Budget 2027”"; plain text (templates escape it)."""
+def _kudos_message(n: Notification, words: dict[str, str], gender: str) -> str:
+    if n.data.get("value"):
+        words = {**words, "value": str(n.data["value"])}
+        if gender == "f":
+            text = pgettext(
+                "addressed to a woman", "%(actor)s thanked you publicly (%(value)s): “%(post)s”"
+            )
+        elif gender == "m":
+            text = pgettext(
+                "addressed to a man", "%(actor)s thanked you publicly (%(value)s): “%(post)s”"
+            )
+        else:
+            text = _("%(actor)s thanked you publicly (%(value)s): “%(post)s”")
+        return text % words
+    if gender == "f":
+        text = pgettext("addressed to a woman", "%(actor)s thanked you publicly: “%(post)s”")
+    elif gender == "m":
+        text = pgettext("addressed to a man", "%(actor)s thanked you publicly: “%(post)s”")
+    else:
+        text = _("%(actor)s thanked you publicly: “%(post)s”")
+    return text % words
+
+
+def notification_message(notification: Notification, *, gender: str = "") -> str:
+    """E.g. "Camille mentioned you in “Budget 2027”"; plain text (templates escape it).
+    `gender` is the recipient's grammatical gender ("f", "m" or "" for neutral wording): French
+    agrees with it where the text addresses them ("vous a remerciée")."""
     n = notification
     actor = n.actor.display_name or n.actor.username if n.actor else _("Someone")
     words = {
@@ -53,6 +79,10 @@ def notification_message(notification: Notification) -> str:
     }
     kind = n.kind
     if kind == Notification.Kind.MENTION:
+        if gender == "f":
+            return pgettext("addressed to a woman", "%(actor)s mentioned you in “%(post)s”") % words
+        if gender == "m":
+            return pgettext("addressed to a man", "%(actor)s mentioned you in “%(post)s”") % words
         return _("%(actor)s mentioned you in “%(post)s”") % words
     if kind == Notification.Kind.COMMENT:
         return _("%(actor)s commented on your post “%(post)s”") % words
@@ -83,12 +113,7 @@ def notification_message(notification: Notification) -> str:
     if kind == Notification.Kind.FIRST_CONTRIBUTION:
         return _("%(actor)s made their first contribution: “%(post)s” — welcome them!") % words
     if kind == Notification.Kind.KUDOS:
-        if n.data.get("value"):
-            return _("%(actor)s thanked you publicly (%(value)s): “%(post)s”") % {
-                **words,
-                "value": n.data["value"],
-            }
-        return _("%(actor)s thanked you publicly: “%(post)s”") % words
+        return _kudos_message(n, words, gender)
     if kind == Notification.Kind.IDEA_STATUS:
         # The status label belongs to rucher.toolbox (above): the data carries its code.
         return _("%(actor)s answered the idea “%(post)s”: %(status)s") % {

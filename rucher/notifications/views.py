@@ -27,7 +27,12 @@ def _context(request: HttpRequest) -> dict[str, object]:
         http.viewer(request), unread=unread, cursor=request.GET.get("cursor") or None
     )
     items = [
-        {"n": n, "message": notification_message(n), "url": notification_url(n)} for n in page.items
+        {
+            "n": n,
+            "message": notification_message(n, gender=http.viewer(request).grammatical_gender),
+            "url": notification_url(n),
+        }
+        for n in page.items
     ]
     return {"page": page, "items": items, "unread": unread}
 

@@ -1,6 +1,7 @@
 """Leaderboards (F-LEADERBOARD): week, month and all time, organisation-wide and per community,
-ranked densely (ties share a rank, the next rank is one more); and the weekly top 3, frozen
-every Monday morning in the organisation's time zone.
+ranked densely (ties share a rank, the next rank is one more; a page shows a shared rank once);
+and the weekly top 3 — three people, ties broken by who got there first — frozen every Monday
+morning in the organisation's time zone.
 
 Where the numbers come from:
 - "all", organisation-wide: `PersonScore.total` (index score_ranking), one indexed read;
@@ -26,6 +27,7 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import (
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -39,7 +41,7 @@ from rucher.core.pagination import BadCursor, decode_cursor, encode_cursor
 from rucher.notifications.models import Notification
 from rucher.notifications.services import notify
 from rucher.recognition.badges import org_timezone
-from rucher.recognition.models import PeriodScore, PersonScore, WeeklyTop
+from rucher.recognition.models import PeriodScore, PersonScore, PointsEntry, WeeklyTop
 from rucher.recognition.periods import ALL_TIME, ORGANISATION, month_start, week_start
 
 Period = Literal["week", "month", "all"]
@@ -49,8 +51,9 @@ MAX_LIMIT = 100
 TOP_RANKS = 3
 # The weekly top 3 is frozen once Monday FREEZE_HOUR:00 (organisation time zone) has passed.
 FREEZE_HOUR = 6
-# The home page shows at most this many people of a frozen week (ties may make more).
-TOP3_SHOWN = 10
+# The home page shows this many people of a frozen week (weeks frozen before ties were broken
+# may hold more).
+TOP3_SHOWN = 3
 # What a row shows of a person (name, avatar, job): the rest of the user stays unread.
 PERSON_FIELDS = ("id", "username", "display_name", "photo", "job_title", "is_active")
 
@@ -60,6 +63,8 @@ class Row:
     rank: int
     person: User
     points: int
+    # Shares the rank of the row before it (pages show a shared rank once).
+    tied: bool = False
 
 
 @dataclass
@@ -83,6 +88,8 @@ class FrozenTop:
     week_start: date | None
     rows: list[Row]
     more: bool = False
+    # The week shown is the one before the current week ("last week"), not an older one.
+    last_week: bool = False
 
 
 # --- periods in the organisation's time zone ------------------------------------------------
@@ -152,12 +159,13 @@ def _ranked(
     rows = []
     points_before, rank = last if last is not None else (None, 0)
     for person_id, points in pairs:
-        if points != points_before:
+        tied = points == points_before
+        if not tied:
             rank += 1
             points_before = points
         person = people.get(person_id)
         if person is not None:
-            rows.append(Row(rank=rank, person=person, points=points))
+            rows.append(Row(rank=rank, person=person, points=points, tied=tied))
     return rows
 
 
@@ -318,9 +326,8 @@ def last_freezable_week(now: datetime) -> date:
     return monday - timedelta(days=7 if now >= freeze_at else 14)
 
 
-def week_top(week: date) -> list[Row]:
-    """The dense top 3 of a week (Monday 00:00 to the next Monday 00:00, local): everyone
-    whose rank is 1, 2 or 3, ties included."""
+def _dense_top(week: date) -> list[Row]:
+    """Everyone whose dense rank of the week is 1, 2 or 3, ties included."""
     rows: list[Row] = []
     after: tuple[int, int, int] | None = None
     while True:
@@ -335,6 +342,33 @@ def week_top(week: date) -> list[Row]:
             return rows
         last = page[-1]
         after = (last.points, last.person.pk, last.rank)
+
+
+def week_top(week: date) -> list[Row]:
+    """The top 3 of a week (Monday 00:00 to the next Monday 00:00, local): three people ranked
+    1, 2, 3. Among equal totals, who got there first comes first: the one whose last points of
+    the week came earliest (then the older account)."""
+    candidates = _dense_top(week)
+    if not candidates:
+        return []
+    start = _local_midnight(week)
+    reached = dict(
+        PointsEntry.objects.filter(
+            person_id__in=[row.person.pk for row in candidates],
+            created_at__gte=start,
+            created_at__lt=_local_midnight(week + timedelta(days=7)),
+        )
+        .values("person_id")
+        .annotate(last=Max("created_at"))
+        .values_list("person_id", "last")
+    )
+    ordered = sorted(
+        candidates, key=lambda r: (-r.points, reached.get(r.person.pk, start), r.person.pk)
+    )
+    return [
+        Row(rank=place, person=row.person, points=row.points)
+        for place, row in enumerate(ordered[:TOP_RANKS], start=1)
+    ]
 
 
 @transaction.atomic
@@ -371,8 +405,8 @@ def weekly_top_freeze(*, now: datetime | None = None) -> int:
 
 
 def top3_current(now: datetime | None = None, *, limit: int = TOP3_SHOWN) -> FrozenTop:
-    """The last frozen week's top 3 (the week just ended, or the one before until Monday's
-    freeze has run): one query. Empty when no week was frozen lately."""
+    """The last frozen week's top 3 (the week just ended — `last_week` — or the one before until
+    Monday's freeze has run): one query. Empty when no week was frozen lately."""
     now = now or timezone.now()
     week = last_freezable_week(now)
     latest = (
@@ -391,4 +425,5 @@ def top3_current(now: datetime | None = None, *, limit: int = TOP3_SHOWN) -> Fro
         week_start=found[0].week_start,
         rows=[Row(rank=t.rank, person=t.person, points=t.points) for t in found[:limit]],
         more=len(found) > limit,
+        last_week=found[0].week_start == week_start(now) - timedelta(days=7),
     )

@@ -337,8 +337,9 @@ class PeriodScore(models.Model):
 
 
 class WeeklyTop(models.Model):
-    """The frozen top 3 of one week (Monday, organisation time zone); ties share a rank
-    (dense ranking), so a week may hold more than three people."""
+    """The frozen top 3 of one week (Monday, organisation time zone): three people ranked 1 to
+    3, ties broken by who got there first (weeks frozen before that may hold more, ties sharing
+    a rank)."""
 
     week_start = models.DateField()
     person = models.ForeignKey(

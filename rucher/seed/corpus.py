@@ -5,7 +5,14 @@ variety of texts once combined. Nothing here is random: `rucher.seed.organisatio
 these lists with its own seeded generator.
 """
 
-from rucher.accounts.demo import DEPARTMENTS, FIRST_NAMES, INTERESTS, LAST_NAMES, SITES
+from rucher.accounts.demo import (
+    DEPARTMENTS,
+    FEMININE_NAMES,
+    FIRST_NAMES,
+    INTERESTS,
+    LAST_NAMES,
+    SITES,
+)
 
 __all__ = [
     "COMMENTS_EN",
@@ -13,6 +20,7 @@ __all__ = [
     "COMMUNITY_PREFIXES",
     "DEPARTMENTS",
     "ENGLISH_FIRST_NAMES",
+    "FEMININE_FIRST_NAMES",
     "FIRST_NAMES",
     "INTERESTS",
     "LAST_NAMES",
@@ -42,6 +50,11 @@ ENGLISH_FIRST_NAMES = [
     "Fatima",
     "Omar",
 ]
+# Job titles agree with these (DEPARTMENTS holds feminine and masculine forms).
+FEMININE_FIRST_NAMES = frozenset(
+    [*FIRST_NAMES[:FEMININE_NAMES], "Emily", "Olivia", "Grace", "Amelia", "Sophia", "Priya"]
+    + ["Mei", "Fatima"]
+)
 
 # Tags and community themes (a tag's slug is its normalised form, see core.text.normalise_tag).
 TOPICS = [

@@ -499,7 +499,9 @@ class _Organisation:
                 skills = skills[: rng.randint(1, 4)]
             interests = rng.sample(corpus.INTERESTS, 2) if rng.random() < 0.4 else []
             values: dict[str, Any] = {
-                "job_title": rng.choice(corpus.DEPARTMENTS[department]),
+                "job_title": rng.choice(corpus.DEPARTMENTS[department])[
+                    0 if first in corpus.FEMININE_FIRST_NAMES else 1
+                ],
                 "department": department,
                 "site": site,
                 "bio": (

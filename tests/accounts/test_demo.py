@@ -41,3 +41,18 @@ def test_it_loads_the_demo_once():
     camille = User.objects.get(username="camille.martin")
     assert camille.check_password(DEMO_PASSWORD)
     assert not camille.is_staff
+
+
+def test_demo_job_titles_and_wording_agree_with_their_holders():
+    from rucher.accounts.demo import FEMININE_NAMES, demo_people
+
+    people = demo_people()
+    women, men = people[:FEMININE_NAMES], people[FEMININE_NAMES:]
+    assert {p["grammatical_gender"] for p in women} == {"f"}
+    assert {p["grammatical_gender"] for p in men} == {"m"}
+    masculine_only = ("Développeur", "Chef ", "Administrateur", "Chargé ", "Ingénieur ")
+    for person in women:
+        assert not str(person["job_title"]).startswith(masculine_only), person
+    feminine_only = ("Développeuse", "Cheffe", "Administratrice", "Chargée", "Ingénieure")
+    for person in men:
+        assert not str(person["job_title"]).startswith(feminine_only), person

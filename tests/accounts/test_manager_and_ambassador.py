@@ -100,7 +100,7 @@ def test_the_profile_form_explains_an_unknown_manager(member, member_client):
         HTTP_ACCEPT_LANGUAGE="fr",
     )
     assert response.status_code == 400
-    assert "Personne ne s’appelle « Personne Inconnue »" in response.content.decode()
+    assert "Personne ne s’appelle « Personne Inconnue »" in response.content.decode()
 
 
 def test_an_administrator_names_a_network_ambassador_and_a_manager(

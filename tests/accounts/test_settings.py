@@ -53,6 +53,20 @@ def test_it_clears_meet_opt_out_and_follows_the_browser_again(client, member):
     assert member.language == ""
 
 
+def test_it_saves_the_grammatical_gender_and_neutral_is_the_default(client, member):
+    assert member.grammatical_gender == ""
+    body = client.get(URL).content.decode()
+    assert 'name="grammatical_gender"' in body
+    response = client.post(URL, {"form": "preferences", "grammatical_gender": "m"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.grammatical_gender == "m"
+    response = client.post(URL, {"form": "preferences", "grammatical_gender": "x"})
+    assert response.context["form"].errors["grammatical_gender"]
+    member.refresh_from_db()
+    assert member.grammatical_gender == "m"
+
+
 def test_it_rejects_an_unknown_language(client, member):
     response = client.post(URL, {"form": "preferences", "language": "de"})
     assert response.context["form"].errors["language"]

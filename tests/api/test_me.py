@@ -25,6 +25,7 @@ ME_FIELDS = {
     "following_count",
     "is_administrator",
     "language",
+    "grammatical_gender",
     "meet_opt_out",
     "charter_accepted",
     "profile_completeness",
@@ -167,3 +168,18 @@ def test_it_rejects_absurd_lists_before_the_service(api, member):
     response = api.call("PATCH", "/me", {"expertise": [f"s{i}" for i in range(500)]})
     assert response.status_code == 422
     assert list(response.json()["fields"]) == ["expertise"]
+
+
+def test_it_sets_the_grammatical_gender(api, member):
+    assert api.call("GET", "/me").json()["grammatical_gender"] == ""
+    response = api.call("PATCH", "/me", {"grammatical_gender": "f"})
+    assert response.status_code == 200
+    assert response.json()["grammatical_gender"] == "f"
+    member.refresh_from_db()
+    assert member.grammatical_gender == "f"
+    title = member.job_title
+    bad = api.call("PATCH", "/me", {"grammatical_gender": "x", "job_title": "Comptable"})
+    assert bad.status_code == 422  # as for an unknown language
+    assert "grammatical_gender" in bad.json()["fields"]
+    member.refresh_from_db()
+    assert (member.grammatical_gender, member.job_title) == ("f", title)  # nothing half-written

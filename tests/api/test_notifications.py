@@ -42,7 +42,7 @@ def test_it_speaks_french_when_asked(world, client_for):
         post_id=post.pk,
     )
     body = client_for(member).call("get", "/notifications", HTTP_ACCEPT_LANGUAGE="fr").json()
-    assert body["items"][0]["message"] == "Owner a aimé votre publication « Budget »"
+    assert body["items"][0]["message"] == "Owner a aimé votre publication « Budget »"
 
 
 def test_it_filters_unread_pages_and_marks_read(world, client_for):

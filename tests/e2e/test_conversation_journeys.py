@@ -249,7 +249,7 @@ def test_publier_commenter_aimer_et_etre_notifie(
     expect(page.get_by_role("heading", name="0 commentaire", exact=True)).to_be_visible()
     commentaire = page.locator("form.comment-form")
     commentaire.get_by_label("Commentaire").fill("Bravo à toute l’équipe !")
-    commentaire.get_by_role("button", name="Commentaire").click()
+    commentaire.get_by_role("button", name="Commenter").click()
     # Publié sans recharger la page (htmx) : l'adresse ne change pas.
     expect(page.get_by_role("heading", name="1 commentaire", exact=True)).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/posts/{post.pk}/$"))
@@ -288,14 +288,14 @@ def test_publier_commenter_aimer_et_etre_notifie(
     expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
     notification = page.locator("li.notification.unread")
     expect(notification).to_have_count(1)
-    lien = notification.get_by_role("link", name="Camille Autrice vous a mentionné dans « Bilan")
+    lien = notification.get_by_role("link", name="Camille Autrice vous cite dans « Bilan")
     expect(lien).to_have_attribute("href", f"/posts/{post.pk}/")
     notification.get_by_role("button", name="Marquer comme lue").click()
     expect(notification.get_by_text("Lue", exact=True)).to_be_visible()
     page.reload()
     expect(page.locator("li.notification.unread")).to_have_count(0)
     expect(badge_non_lues(page)).to_have_count(0)
-    page.get_by_role("link", name="Camille Autrice vous a mentionné dans « Bilan").click()
+    page.get_by_role("link", name="Camille Autrice vous cite dans « Bilan").click()
     expect(page).to_have_url(re.compile(rf"/posts/{post.pk}/$"))
     expect(page.locator("article.post figure img")).to_be_visible()
 
@@ -309,11 +309,11 @@ def test_publier_commenter_aimer_et_etre_notifie(
     expect(notifications.filter(has_text="badge")).to_have_count(1)
     expect(
         notifications.filter(
-            has_text="Émile Lecteur a commenté votre publication « Bilan du salon »"
+            has_text="Émile Lecteur a commenté votre publication « Bilan du salon »"
         )
     ).to_have_count(1)
     expect(
-        notifications.filter(has_text="Émile Lecteur a aimé votre publication « Bilan du salon »")
+        notifications.filter(has_text="Émile Lecteur a aimé votre publication « Bilan du salon »")
     ).to_have_count(1)
     page.get_by_role("button", name="Tout marquer comme lu").click()
     expect(page.locator("li.notification.unread")).to_have_count(0)
@@ -414,7 +414,7 @@ def test_lire_une_annonce_a_lire_obligatoirement(page: Page, live_server, connex
     expect(page.locator(f"#feed-post-{annonce.pk}")).to_contain_text("Lecture obligatoire")
     page.get_by_role("link", name=re.compile(r"^Notifications")).click()
     page.get_by_role(
-        "link", name="Nouvelle annonce dans Équipe support : « Nouvelle procédure d’astreinte »"
+        "link", name="Nouvelle annonce dans Équipe support : « Nouvelle procédure d’astreinte »"
     ).click()
     expect(page).to_have_url(re.compile(rf"/posts/{annonce.pk}/$"))
     recu = page.locator(f"#read-receipt-{annonce.pk}")

@@ -24,7 +24,7 @@ from rucher.communities.services import community_create
 from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
 from rucher.mail.inbound import handle_inbound
-from rucher.mail.preferences import delivery_for
+from rucher.mail.preferences import delivery_for, preferences_set
 
 
 def _drain(capture) -> None:
@@ -53,6 +53,8 @@ def test_an_email_reply_joins_the_thread_and_unsubscribing_works(
     chloe = PersonFactory(username="chloe", display_name="Chloé Commenter")
     for person in (eva, chloe):
         membership_actions.community_join(person=person, community=club)
+    # Eva's first-post badge is emailed at once by default: this journey follows the comment's.
+    preferences_set(person=eva, changes={"badge": "weekly"})
     post = post_actions.post_publish(
         author=eva, communities=[club], title="Budget 2027", body="Draft inside."
     )
@@ -100,13 +102,14 @@ def test_an_email_reply_joins_the_thread_and_unsubscribing_works(
     expect(page.get_by_role("status")).to_contain_text("You will no longer receive emails")
     assert delivery_for(eva, "comment") == "never"
 
-    # Her preferences page shows it and saves another change.
+    # Her preferences page shows it (her choices are no preset: « Customise » is open) and
+    # saves another change.
     login("eva")
     page.goto(f"{live_server.url}/settings/email/")
     comment_select = page.get_by_label("Comment on my post")
     expect(comment_select).to_have_value("never")
-    page.get_by_label("Mention").select_option("daily")
+    page.get_by_label("Mention", exact=True).select_option("daily")
     page.get_by_role("button", name="Save").click()
     page.goto(f"{live_server.url}/settings/email/")
-    expect(page.get_by_label("Mention")).to_have_value("daily")
+    expect(page.get_by_label("Mention", exact=True)).to_have_value("daily")
     assert delivery_for(eva, "mention") == "daily"

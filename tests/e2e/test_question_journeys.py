@@ -130,7 +130,7 @@ def test_poser_une_question_router_vers_l_experte_repondre_et_accepter(
     commentaire.get_by_label("Commentaire").fill(
         "Lis-le par morceaux : `pandas.read_csv(..., chunksize=100_000)`."
     )
-    commentaire.get_by_role("button", name="Commentaire").click()
+    commentaire.get_by_role("button", name="Commenter").click()
     expect(page).to_have_url(re.compile(rf"/posts/{question_post.pk}/#comment-\d+$"))
     expect(page.locator("#comments article.comment")).to_contain_text("chunksize")
     expect(page.locator(".question-state")).to_contain_text("Répondue")

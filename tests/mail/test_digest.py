@@ -389,7 +389,7 @@ def test_read_emailed_old_and_invisible_notifications_are_left_out(cast):
     hidden_post = post(cast.author, [cast.garden], title="Hidden", hidden=True)
     notify(cast.reader, "like", post_=hidden_post)
     notify(cast.reader, "join_decision", community=cast.hidden_club)
-    kept = notify(cast.reader, "badge", data={"badge": "first_post"})
+    kept = notify(cast.reader, "like", post_=mine)
     digest = digest_build_for(cast.reader, "weekly", NOW)
     assert [n.notification_id for n in digest.notices] == [kept.pk]
 
@@ -415,7 +415,7 @@ def test_notifications_about_a_post_of_an_open_community_one_was_removed_from_va
 
 def test_many_notifications_are_counted_beyond_the_limit(cast):
     for _ in range(digests.NOTICES_LIMIT + 3):
-        notify(cast.reader, "badge")
+        notify(cast.reader, "weekly_top")
     digest = digest_build_for(cast.reader, "weekly", NOW)
     assert len(digest.notices) == digests.NOTICES_LIMIT
     assert digest.more_notices == 3

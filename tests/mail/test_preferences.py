@@ -17,7 +17,9 @@ def test_defaults(member):
     for kind in ("mention", "answer", "comment", "reply", "question_routed", "question_due"):
         assert deliveries[kind] == "immediate", kind
     assert deliveries["announcement"] == "immediate"
-    for kind in ("like", "badge", "kudos", "join_request", "read_reminder", "weekly_top"):
+    # Thanks and badges are best felt while fresh.
+    assert (deliveries["kudos"], deliveries["badge"]) == ("immediate", "immediate")
+    for kind in ("like", "join_request", "read_reminder", "weekly_top"):
         assert deliveries[kind] == "weekly", kind
     assert deliveries["digest"] == "weekly"
     assert not EmailPreference.objects.exists()
@@ -104,3 +106,34 @@ def test_unsubscribe_tokens(member):
 def test_an_unsubscribe_token_of_a_departed_person_does_nothing(departed):
     token = preferences.unsubscribe_token(person_id=departed.pk, kind="like")
     assert preferences.unsubscribe_target(token) is None
+
+
+def test_the_defaults_are_the_essential_preset(member):
+    assert preferences.preset_of(preferences.deliveries_for(member)) == "essential"
+
+
+@pytest.mark.parametrize("preset", ["all", "essential", "daily", "pause"])
+def test_each_preset_sets_every_kind_to_an_allowed_delivery(member, preset):
+    chosen = preferences.preset_deliveries(preset)
+    assert set(chosen) == set(preferences.preference_kinds())
+    for kind, delivery in chosen.items():
+        assert delivery in preferences.allowed_deliveries(kind), (preset, kind)
+    assert preferences.preset_of(preferences.preferences_set(person=member, changes=chosen)) == (
+        preset
+    )
+
+
+def test_what_the_presets_mean():
+    everything = preferences.preset_deliveries("all")
+    assert everything["like"] == everything["weekly_top"] == "immediate"
+    assert everything["digest"] == "weekly"
+    daily = preferences.preset_deliveries("daily")
+    assert daily["mention"] == daily["like"] == daily["digest"] == "daily"
+    assert set(preferences.preset_deliveries("pause").values()) == {"never"}
+    with pytest.raises(ValueError):
+        preferences.preset_deliveries("sometimes")
+
+
+def test_one_changed_kind_makes_the_preferences_custom(member):
+    preferences.preferences_set(person=member, changes={"like": "daily"})
+    assert preferences.preset_of(preferences.deliveries_for(member)) == "custom"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from rucher.actions import comments as comment_actions
 from rucher.mail.models import AddressHealth, OutboxMessage
 from rucher.mail.outbox import outbox_send, outbox_send_due
+from rucher.mail.preferences import preferences_set
 from rucher.mail.tokens import reply_token_lookup
 from rucher.settings import parse_email_url
 from tests.mail.helpers import later, put
@@ -93,6 +94,8 @@ def test_a_comment_notification_arrives_by_smtp(
     author.language = "en"
     author.save(update_fields=["language"])
     post = make_post(author, [world.communities["open"]], title="Budget 2027")
+    # The commenter's first-comment badge (emailed at once by default) is not this test's.
+    preferences_set(person=world.people["ambassador"], changes={"badge": "weekly"})
     with django_capture_on_commit_callbacks(execute=True):
         comment = comment_actions.comment_publish(
             author=world.people["ambassador"], post=post, body="Looks good to me"

@@ -31,6 +31,39 @@ def test_the_preferences_page_shows_one_choice_per_kind(client_en):
     assert "In the weekly digest" in body
 
 
+def test_the_preferences_page_offers_four_presets_and_the_details_behind_customise(client_en):
+    body = client_en.get("/settings/email/").content.decode()
+    for value in ("all", "essential", "daily", "pause", "custom"):
+        assert f'name="preset" value="{value}"' in body
+    essential = 'name="preset" value="essential" aria-describedby="preset-essential-help"'
+    assert f"{essential} checked" in body
+    assert "Everything by email" in body and "Daily summary" in body
+    # The 29 choices are folded: <details> without "open" while a preset is in use.
+    assert '<details class="customise">' in body
+    assert "<summary>Customise</summary>" in body
+
+
+def test_choosing_a_preset_sets_every_kind(client_en, member):
+    data = preferences.deliveries_for(member) | {"preset": "pause"}
+    assert client_en.post("/settings/email/", data).status_code == 302
+    assert set(preferences.deliveries_for(member).values()) == {"never"}
+    body = client_en.get("/settings/email/").content.decode()
+    assert 'value="pause" aria-describedby="preset-pause-help" checked' in body
+    data = preferences.deliveries_for(member) | {"preset": "daily"}
+    client_en.post("/settings/email/", data)
+    assert preferences.deliveries_for(member)["comment"] == "daily"
+
+
+def test_a_choice_changed_under_customise_wins_over_the_unchanged_preset(client_en, member):
+    data = preferences.deliveries_for(member) | {"preset": "essential", "like": "immediate"}
+    assert client_en.post("/settings/email/", data).status_code == 302
+    assert preferences.delivery_for(member, "like") == "immediate"
+    assert preferences.delivery_for(member, "comment") == "immediate"
+    body = client_en.get("/settings/email/").content.decode()
+    assert 'value="custom" aria-describedby="preset-custom-help" checked' in body
+    assert '<details class="customise" open>' in body
+
+
 def test_the_settings_page_links_to_it(client_en):
     assert 'href="/settings/email/"' in client_en.get("/settings/").content.decode()
 

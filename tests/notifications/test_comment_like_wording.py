@@ -35,7 +35,7 @@ def test_a_comment_like_is_worded_as_such_in_both_languages(liked_comment):
         assert notification_message(liked_comment) == "Owner liked your comment on “Budget”"
     with translation.override("fr"):
         assert (
-            notification_message(liked_comment) == "Owner a aimé votre commentaire sur « Budget »"
+            notification_message(liked_comment) == "Owner a aimé votre commentaire sur « Budget »"
         )
 
 

@@ -37,7 +37,7 @@ def camille(db):
 @pytest.mark.parametrize(
     ("kind", "extra", "english", "french"),
     [
-        ("mention", {}, "Camille mentioned you in “Budget”", "Camille vous a mentionné"),
+        ("mention", {}, "Camille mentioned you in “Budget”", "Camille vous cite dans"),
         ("comment", {}, "Camille commented on your post “Budget”", "Camille a commenté"),
         ("reply", {}, "Camille replied to your comment on “Budget”", "Camille a répondu"),
         ("like", {}, "Camille liked your post “Budget”", "Camille a aimé"),
@@ -59,6 +59,28 @@ def test_it_words_each_kind_about_a_post(world, camille, kind, extra, english, f
     with translation.override("fr"):
         assert notification_message(n).startswith(french)
     assert notification_url(n) == f"/posts/{post.pk}/"
+
+
+@pytest.mark.parametrize(
+    ("gender", "mention", "thanks"),
+    [
+        ("", "Camille vous cite dans", "Merci de la part de Camille\u00a0:"),
+        ("f", "Camille vous a mentionnée dans", "Camille vous a remerciée publiquement"),
+        ("m", "Camille vous a mentionné dans", "Camille vous a remercié publiquement"),
+    ],
+)
+def test_french_agrees_with_the_recipients_grammatical_gender(
+    world, camille, gender, mention, thanks
+):
+    post = make_post(world.people["owner"], [world.communities["open"]], title="Budget")
+    member = world.people["member"]
+    mentioned = _one("mention", member, actor_id=camille.pk, post_id=post.pk)
+    thanked = _one("kudos", member, actor_id=camille.pk, post_id=post.pk)
+    with translation.override("fr"):
+        assert notification_message(mentioned, gender=gender).startswith(mention)
+        assert notification_message(thanked, gender=gender).startswith(thanks)
+    with translation.override("en"):
+        assert notification_message(thanked, gender=gender).startswith("Camille thanked you")
 
 
 def test_it_words_join_requests_and_decisions(world, camille):

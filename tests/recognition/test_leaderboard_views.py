@@ -16,14 +16,15 @@ pytestmark = pytest.mark.django_db
 
 
 def rows(body: str) -> list[str]:
-    """The ranked people of a page, as "#rank name points"."""
+    """The ranked people of a page, as "#rank name points" ("=rank" when the rank is shared with
+    the row before, which shows it)."""
     found = re.findall(
-        r'<span class="rank"[^>]*>#(\d+)</span>.*?<a href="/people/[^"]+/">([^<]+)</a>.*?'
-        r'<span class="points">(\d+) points?</span>',
+        r'<span class="rank" data-rank="(\d+)"( data-tied)?>.*?<a href="/people/[^"]+/">([^<]+)</a>'
+        r'.*?<span class="points">(\d+) points?</span>',
         body,
         flags=re.S,
     )
-    return [f"#{rank} {name} {points}" for rank, name, points in found]
+    return [f"{'=' if tied else '#'}{rank} {name} {points}" for rank, tied, name, points in found]
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_the_leaderboard_ranks_and_highlights_the_viewer(ranked, client_for):
     response = client_for(ranked.people["member"]).get("/leaderboard/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert rows(body) == ["#1 Member 8", "#1 Manager 8", "#2 Owner 3"]
+    assert rows(body) == ["#1 Member 8", "=1 Manager 8", "#2 Owner 3"]
     assert re.search(r'class="rank-row mine" aria-current="true">\s*<span class="rank"', body)
     assert body.count("rank-row mine") == 1
     assert "You are number 1 with 8 points." in body
@@ -165,7 +166,7 @@ def test_load_more_pages_with_htmx(world, client_for, monkeypatch):
         grant(PersonFactory(display_name=f"Runner {i}"), points, now)
     client = client_for(world.people["member"])
     first = client.get("/leaderboard/")
-    assert rows(first.content.decode()) == ["#1 Runner 0 9", "#1 Runner 1 9"]
+    assert rows(first.content.decode()) == ["#1 Runner 0 9", "=1 Runner 1 9"]
     cursor = first.context["board"].next_cursor
     more = client.get(f"/leaderboard/?period=week&cursor={cursor}", HTTP_HX_REQUEST="true")
     text = more.content.decode()

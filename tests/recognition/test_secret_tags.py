@@ -13,6 +13,7 @@ from rucher.accounts import services as accounts
 from rucher.actions import likes as like_actions
 from rucher.actions import posts as post_actions
 from rucher.content.models import Tag
+from rucher.core.testing import page_without_tokens
 from rucher.recognition.models import BadgeAward
 from rucher.recognition.selectors import earned_skills
 
@@ -136,7 +137,7 @@ def test_the_tag_page_of_a_secret_only_tag_is_a_404_like_an_unknown_tag(
     secret = outsider.get("/tags/phenix/")
     unknown = outsider.get("/tags/zzunknown/")
     assert secret.status_code == unknown.status_code == 404
-    assert secret.content == unknown.content
+    assert page_without_tokens(secret.content) == page_without_tokens(unknown.content)
     assert client_for(world.people["member"]).get("/tags/phenix/").status_code == 200
     assert client_for(world.people["administrator"]).get("/tags/phenix/").status_code == 200
 

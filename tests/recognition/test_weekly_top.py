@@ -57,12 +57,13 @@ def test_nothing_is_frozen_before_monday_six_in_the_morning(week_points):
     assert top_notes() == []
 
 
-def test_monday_six_freezes_the_dense_top_3_once_and_notifies_once(week_points):
-    assert weekly_top_freeze(now=local(2026, 3, 9, 6, 0)) == 4
-    expected = [(1, "ann", 20), (1, "ben", 20), (2, "cat", 15), (3, "dan", 9)]
+def test_monday_six_freezes_three_people_once_and_notifies_once(week_points):
+    assert weekly_top_freeze(now=local(2026, 3, 9, 6, 0)) == 3
+    # ann and ben tie, with their points at the same moment: the older account comes first.
+    expected = [(1, "ann", 20), (2, "ben", 20), (3, "cat", 15)]
     assert frozen() == expected
     key = "weekly_top:2026-03-02"
-    assert top_notes() == [("ann", key), ("ben", key), ("cat", key), ("dan", key)]
+    assert top_notes() == [("ann", key), ("ben", key), ("cat", key)]
     # Every later hourly run of the week leaves it alone.
     for hours in (1, 2, 30, 24 * 6):
         assert weekly_top_freeze(now=local(2026, 3, 9, 6, 0) + timedelta(hours=hours)) == 0
@@ -70,12 +71,23 @@ def test_monday_six_freezes_the_dense_top_3_once_and_notifies_once(week_points):
     grant(week_points["eve"], 100, local(2026, 3, 10, 9))
     assert weekly_top_freeze(now=local(2026, 3, 10, 10)) == 0
     assert frozen() == expected
-    assert len(top_notes()) == 4
+    assert len(top_notes()) == 3
+
+
+def test_among_equal_totals_who_got_there_first_ranks_first():
+    early, late, third, fourth = (PersonFactory(username=n) for n in ("a", "b", "c", "d"))
+    grant(late, 10, local(2026, 3, 2, 9))
+    grant(late, 10, local(2026, 3, 6, 18))  # reaches 20 on Friday
+    grant(early, 20, local(2026, 3, 3, 9))  # reaches 20 on Tuesday
+    grant(third, 5, local(2026, 3, 3, 9))
+    grant(fourth, 5, local(2026, 3, 4, 9))  # ties with c, but later: not shown
+    assert weekly_top_freeze(now=local(2026, 3, 9, 7)) == 3
+    assert frozen() == [(1, "a", 20), (2, "b", 20), (3, "c", 5)]
 
 
 def test_concurrent_runs_cannot_duplicate(week_points, monkeypatch):
     now = local(2026, 3, 9, 7)
-    assert weekly_top_freeze(now=now) == 4
+    assert weekly_top_freeze(now=now) == 3
     # A second run that checked "not frozen yet" before the first one committed.
     original = WeeklyTop.objects.filter
 
@@ -86,8 +98,8 @@ def test_concurrent_runs_cannot_duplicate(week_points, monkeypatch):
     monkeypatch.setattr(WeeklyTop.objects, "filter", not_yet)
     weekly_top_freeze(now=now)
     monkeypatch.undo()
-    assert WeeklyTop.objects.count() == 4
-    assert len(top_notes()) == 4
+    assert WeeklyTop.objects.count() == 3
+    assert len(top_notes()) == 3
 
 
 def test_the_week_is_cut_at_midnight_in_paris():
@@ -129,10 +141,11 @@ def test_the_current_top_3_is_the_last_frozen_week(week_points):
         assert top.week_start == WEEK, moment
         assert [(r.rank, r.person.username) for r in top.rows] == [
             (1, "ann"),
-            (1, "ben"),
-            (2, "cat"),
-            (3, "dan"),
+            (2, "ben"),
+            (3, "cat"),
         ]
+        # Shown on Monday 9 to Sunday 15 March: the week of 2 March is "last week".
+        assert top.last_week == (moment < local(2026, 3, 16)), moment
     # Until next Monday's freeze has run, the previous top 3 stays; two weeks on, it is gone.
     assert top3_current(local(2026, 3, 16, 9)).week_start == WEEK
     assert top3_current(local(2026, 3, 23, 9)).week_start is None
@@ -147,7 +160,7 @@ def test_the_notification_tells_the_rank_and_points(week_points):
     note = Notification.objects.get(recipient=week_points["cat"])
     with translation.override("en"):
         assert notification_message(note) == (
-            "You are number 2 in the top 3 of the week, with 15 points"
+            "You are number 3 in the top 3 of the week, with 15 points"
         )
     assert notification_url(note) == "/leaderboard/"
 
@@ -191,6 +204,10 @@ def test_the_home_page_shows_the_top_3(world, client_for):
     top = top[: top.index("</section>")]
     assert re.search(r"#1</span>.*Ann Achiever</a>.*30 points", top, flags=re.S)
     assert re.search(r"#2</span>.*Ben Builder</a>.*12 points", top, flags=re.S)
+    # The week just ended is "last week"; early on Monday, before the freeze, the one before.
+    week = boards.last_freezable_week(timezone.now())
+    if week == boards.week_start(timezone.now()) - timedelta(days=7):
+        assert "Top 3 of last week" in top
     assert 'href="/leaderboard/"' in top
 
 

@@ -14,7 +14,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from rucher.core.text import markdown_plain
 
@@ -59,18 +59,22 @@ def href(name: str, *args: int | str) -> str:
 
 
 def relative_when(moment: datetime, now: datetime) -> str | None:
-    """ "il y a 5 min", "il y a 3 h", "hier à 14:02" for the last two days; None beyond (the
-    short date then). Both arguments are aware; the calendar day is the local one."""
+    """ "il y a 9 minutes", "il y a 3 heures", "hier à 14:02" for the last two days; None
+    beyond (the short date then). Both arguments are aware; the calendar day is the local one."""
     seconds = (now - moment).total_seconds()
     if seconds < 0:
         return None
     if seconds < 60:
         return gettext("just now")
     if seconds < 3600:
-        return gettext("%(minutes)s min ago") % {"minutes": int(seconds // 60)}
+        minutes = int(seconds // 60)
+        return ngettext("%(minutes)s minute ago", "%(minutes)s minutes ago", minutes) % {
+            "minutes": minutes
+        }
     local, today = timezone.localtime(moment), timezone.localtime(now).date()
     if local.date() == today:
-        return gettext("%(hours)s h ago") % {"hours": int(seconds // 3600)}
+        hours = int(seconds // 3600)
+        return ngettext("%(hours)s hour ago", "%(hours)s hours ago", hours) % {"hours": hours}
     if local.date() == today - timedelta(days=1):
         return gettext("yesterday at %(time)s") % {
             "time": formats.time_format(local, "TIME_FORMAT")
@@ -81,7 +85,7 @@ def relative_when(moment: datetime, now: datetime) -> str | None:
 @register.filter
 def timetag(value: object) -> SafeString | str:
     """{{ post.created_at|timetag }}: <time datetime="ISO" title="exact">relative or short
-    local date and time</time> ("il y a 5 min", "hier à 14:02"; the exact date on hover)."""
+    local date and time</time> ("il y a 9 minutes", "hier à 14:02"; the exact date on hover)."""
     if value is None:
         return ""
     local = timezone.localtime(value)  # type: ignore[arg-type]

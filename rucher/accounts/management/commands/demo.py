@@ -1,8 +1,9 @@
 """`rucher demo`: loads the demo organisation (idempotent) and prints how to log in."""
 
+import io
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, OutputWrapper
 
 from rucher.accounts.demo import ADMIN_USERNAME, DEMO_PASSWORD, demo_load
 from rucher.agenda.demo import demo_agenda_load
@@ -20,7 +21,42 @@ from rucher.toolbox.demo import demo_toolbox_load
 class Command(BaseCommand):
     help = "Load the demo organisation (safe to run again)."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--brief", action="store_true", help="One line of summary, no login instructions."
+        )
+        parser.add_argument(
+            "--login-only",
+            action="store_true",
+            help="Load nothing; print how to log in (`runall --login-hint` does, last).",
+        )
+        parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["login_only"]:
+            self._login_line(options["base_url"])
+            return
+        if options["brief"]:
+            out = self.stdout
+            self.stdout = OutputWrapper(io.StringIO())
+            try:
+                self._load()
+            finally:
+                self.stdout = out
+            self.stdout.write("Demo organisation ready.")
+            return
+        self._load()
+        self._login_line(options["base_url"])
+
+    def _login_line(self, base_url: str) -> None:
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Log in at {base_url}/accounts/login/ as '{ADMIN_USERNAME}' "
+                f"(administrator) or 'camille.martin' (member), password '{DEMO_PASSWORD}'."
+            )
+        )
+
+    def _load(self) -> None:
         result = demo_load()
         self.stdout.write(
             f"Demo organisation: {result['people']} people ({result['created']} created now)."
@@ -67,9 +103,3 @@ class Command(BaseCommand):
         )
         # Demo rows are written below the actions: the search index is refilled once at the end.
         self.stdout.write(rebuild_with_progress(enabled=False))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Log in at http://127.0.0.1:8000/accounts/login/ as '{ADMIN_USERNAME}' "
-                f"(administrator) or 'camille.martin' (member), password '{DEMO_PASSWORD}'."
-            )
-        )
