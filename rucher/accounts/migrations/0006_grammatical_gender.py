@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_integrations_bots_tokens_sources'),
+        ('accounts', '0005_feed_sort_name_folds_accents'),
     ]
 
     operations = [
