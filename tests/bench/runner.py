@@ -3,6 +3,7 @@ pages, against the floor (an empty authenticated page through the same middlewar
 
     python -m tests.bench.runner [--size small|medium|large] [--rounds 30] [--duration 10]
                                  [--connections 8] [--workers 2] [--threads 4] [--no-load]
+                                 [--pages KEY,…] [--profile KEY]
 
 Database: SQLite in var/bench/<size>/ by default; with DATABASE_URL set, the same PostgreSQL
 server but a database of its own, `rucher_bench_<size>` (never the one DATABASE_URL names). A
@@ -16,7 +17,11 @@ Per page:
 - requests per second: a real server (`rucher serve`: gunicorn, production settings) on
   127.0.0.1 and a load generator on 127.0.0.1 (wrk when installed, else a small asyncio one),
   `--connections` keep-alive connections for `--duration` seconds per page;
-- each page's ratio to the floor, for both.
+- each page's ratio to the floor, for both;
+- the Python function calls of one request (cProfile), steady on a busy machine;
+- a second floor, the framework's: a bare Django view with one 20-row query and a minimal
+  template, no layout (tests/bench/urls.py).
+`--pages floor,home` measures some pages only; `--profile PAGE` prints a cProfile instead.
 The posts and likes the benchmark creates are removed at the end through the services (the
 database stays as seeded, its counters and points ledger consistent).
 """
