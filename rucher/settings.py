@@ -216,6 +216,13 @@ else:
         "consumer": _huey_consumer,
     }
 
+# Points, skill reputation and the first-contribution check of a new post or a post like do not
+# decide the answer: they run in the background after commit (one task per write,
+# rucher.actions.tasks), which keeps the write short (docs/decisions.md). Tests run them in the
+# request (their rules are tested there); tests/recognition/test_deferred.py proves the
+# background path.
+RUCHER_DEFERRED_RECOGNITION = env_bool("RUCHER_DEFERRED_RECOGNITION", not TESTING)
+
 AUTH_USER_MODEL = "accounts.User"
 # Sign-in: local passwords (RUCHER_LOCAL_LOGIN=false keeps them for break-glass administrators
 # only), OpenID Connect (RUCHER_OIDC_*) and LDAP / Active Directory (RUCHER_LDAP_*);

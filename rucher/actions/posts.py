@@ -2,9 +2,11 @@
 
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import transaction
 
 from rucher.accounts.models import User
+from rucher.actions import tasks
 from rucher.communities.models import Community
 from rucher.content import services as content
 from rucher.content import tasks as content_tasks
@@ -55,9 +57,14 @@ def post_published(*, post: Post, communities: Sequence[Community]) -> None:
     if post.kind == PostKind.QUESTION:
         qa.question_open(post=post, communities=list({c.pk: c for c in communities}.values()))
     search.index_post(post=post, created=True)
-    recognition.first_contribution_published(post=post)
-    points.points_on_post_created(post=post)
     post_id = post.pk
+    if settings.RUCHER_DEFERRED_RECOGNITION:
+        # Points and the first contribution do not decide the answer: after commit, in the
+        # background (rucher.actions.recognition_effects says why it stays exact).
+        transaction.on_commit(lambda: tasks.post_published_effects.enqueue(post_id))
+    else:
+        recognition.first_contribution_published(post=post)
+        points.points_on_post_created(post=post)
     if find_mentions(post.body):
         transaction.on_commit(lambda: content_tasks.notify_post_mentions.enqueue(post_id))
     if post.kind == PostKind.ANNOUNCEMENT or post.must_read:
@@ -93,7 +100,10 @@ def post_edit(
 @transaction.atomic
 def post_remove(*, actor: User, post: Post) -> None:
     """Deletes the post (content.services.post_delete checks who may) after withdrawing the
-    points and reputation it and its answers earned (they name the post's rows)."""
+    points and reputation it and its answers earned (they name the post's rows). The post's
+    row is locked first: points still being granted in the background are committed before
+    they are withdrawn (rucher.actions.recognition_effects)."""
+    Post.objects.select_for_update(of=("self",)).filter(pk=post.pk).exists()
     points.points_withdraw_for_post(post=post)
     recognition.reputation_on_post_delete(post=post)
     content.post_delete(actor=actor, post=post)

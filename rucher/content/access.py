@@ -7,8 +7,9 @@ and never kept between requests, so leaving a community revokes access at once. 
 not allowed are the same 404.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -20,6 +21,7 @@ from rucher.communities.access import access_community, is_administrator
 from rucher.communities.models import Community, Membership
 from rucher.content.models import Attachment, Comment, Post, PostCommunity, Tag
 from rucher.core.memo import memoized
+from rucher.core.prepared import prepared_rows
 
 MAX_ID = 2**63 - 1
 
@@ -55,6 +57,13 @@ def readable_through(scope: ViewerScope, places: Iterable[tuple[int, str]]) -> l
     ]
 
 
+def _scope_rows(values: Mapping[str, Any]) -> QuerySet[Membership, tuple[int, str, str]]:
+    return Membership.objects.filter(
+        person=values["person"],
+        status__in=(Membership.Status.MEMBER, Membership.Status.REMOVED),
+    ).values_list("community_id", "status", "role")
+
+
 def viewer_scope(viewer: User) -> ViewerScope:
     """One small query, once per request (rucher.core.memo): every access filter below is
     written with these ids instead of compiling the same membership subqueries into every
@@ -64,9 +73,8 @@ def viewer_scope(viewer: User) -> ViewerScope:
         member: list[int] = []
         moderated: list[int] = []
         removed: list[int] = []
-        rows = Membership.objects.filter(
-            person=viewer.pk, status__in=(Membership.Status.MEMBER, Membership.Status.REMOVED)
-        ).values_list("community_id", "status", "role")
+        # On every page: compiled once per process (rucher.core.prepared), only run here.
+        rows = prepared_rows("viewer_scope", _scope_rows, {"person": viewer.pk})
         for community_id, status, role in rows:
             if status == Membership.Status.REMOVED:
                 removed.append(community_id)
@@ -168,9 +176,17 @@ def readable_posts(viewer: User) -> QuerySet[Post]:
     if not (viewer.is_authenticated and viewer.is_active):
         return Post.objects.none()
     if is_administrator(viewer):
+        return readable_posts_in(ViewerScope((), (), (), administrator=True))
+    return readable_posts_in(viewer_scope(viewer))
+
+
+def readable_posts_in(scope: ViewerScope) -> QuerySet[Post]:
+    """`readable_posts` for an active viewer whose scope is already known (the same rule;
+    also how `rucher.core.prepared` compiles a query once for every scope of the same shape:
+    the query depends on the scope's ids only through their number)."""
+    if scope.administrator:
         # Every community is readable and moderated: every placed post, hidden ones included.
         return Post.objects.filter(Exists(PostCommunity.objects.filter(post=OuterRef("pk"))))
-    scope = viewer_scope(viewer)
     placed = PostCommunity.objects.filter(post=OuterRef("pk")).filter(
         _readable_q(scope, "community")
     )

@@ -1,5 +1,7 @@
 """Markdown to sanitised HTML: markdown-it renders, nh3 keeps only an allowlist."""
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -48,9 +50,27 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+# A community page renders its description, objectives and rules on every view: the same few
+# texts, again and again. The rendering is a pure function of the text, so short texts are
+# kept per process (bounded: at most 512 of at most 8,000 characters, a few megabytes).
+_CACHED_TEXT_LENGTH = 8000
+
+
 def render_markdown(text: str) -> str:
     """Renders user Markdown to HTML safe to insert in a page (links get noopener nofollow)."""
-    html = _md.render(text or "")
+    text = text or ""
+    if len(text) <= _CACHED_TEXT_LENGTH:
+        return _render_cached(text)
+    return _render(text)
+
+
+@lru_cache(maxsize=512)
+def _render_cached(text: str) -> str:
+    return _render(text)
+
+
+def _render(text: str) -> str:
+    html = _md.render(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -70,13 +70,17 @@ def earned_skills(viewer: User, person: User, limit: int = 20) -> list[EarnedSki
     ]
 
 
+def top_skills(person: User, limit: int = 10) -> QuerySet[SkillReputation]:
+    """A person's best earned skills, best first (e.g. "questions I can answer", as a
+    subquery)."""
+    return SkillReputation.objects.filter(person=person.pk, reputation__gt=0).order_by(
+        "-reputation", "tag__slug"
+    )[:limit]
+
+
 def top_skill_slugs(person: User, limit: int = 10) -> list[str]:
-    """The slugs of a person's best earned skills (e.g. "questions I can answer")."""
-    return list(
-        SkillReputation.objects.filter(person=person, reputation__gt=0)
-        .order_by("-reputation", "tag__slug")
-        .values_list("tag__slug", flat=True)[:limit]
-    )
+    """The slugs of a person's best earned skills."""
+    return list(top_skills(person, limit).values_list("tag__slug", flat=True))
 
 
 def experts_for_tags(

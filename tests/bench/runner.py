@@ -3,6 +3,7 @@ pages, against the floor (an empty authenticated page through the same middlewar
 
     python -m tests.bench.runner [--size small|medium|large] [--rounds 30] [--duration 10]
                                  [--connections 8] [--workers 2] [--threads 4] [--no-load]
+                                 [--pages KEY,…] [--profile KEY]
 
 Database: SQLite in var/bench/<size>/ by default; with DATABASE_URL set, the same PostgreSQL
 server but a database of its own, `rucher_bench_<size>` (never the one DATABASE_URL names). A
@@ -16,7 +17,11 @@ Per page:
 - requests per second: a real server (`rucher serve`: gunicorn, production settings) on
   127.0.0.1 and a load generator on 127.0.0.1 (wrk when installed, else a small asyncio one),
   `--connections` keep-alive connections for `--duration` seconds per page;
-- each page's ratio to the floor, for both.
+- each page's ratio to the floor, for both;
+- the Python function calls of one request (cProfile), steady on a busy machine;
+- a second floor, the framework's: a bare Django view with one 20-row query and a minimal
+  template, no layout (tests/bench/urls.py).
+`--pages floor,home` measures some pages only; `--profile PAGE` prints a cProfile instead.
 The posts and likes the benchmark creates are removed at the end through the services (the
 database stays as seeded, its counters and points ledger consistent).
 """
@@ -67,6 +72,7 @@ SIZES: dict[str, dict[str, int]] = {
 }
 SEED = 1
 FLOOR_URL = "/__bench__/floor/"
+FRAMEWORK_URL = "/__bench__/framework/"
 
 
 def _environment(size: str, port: int) -> dict[str, str]:
@@ -114,6 +120,7 @@ class Row:
     p95: float | None = None
     queries: int | None = None
     cpu: float | None = None
+    calls: int | None = None
     rps: float | None = None
     note: str = ""
     errors: int = 0
@@ -377,6 +384,7 @@ def _bench_library(community: Any, viewer: Any) -> None:
 def _rows(s: Subjects) -> list[Row]:
     return [
         Row("floor", "floor (empty page)", path=FLOOR_URL),
+        Row("framework", "framework floor (Django, 20 rows)", path=FRAMEWORK_URL),
         Row("home", f"home feed ({_memberships(s.viewer)} communities)", path="/"),
         Row(
             "community",
@@ -426,10 +434,9 @@ def _post_body(n: int) -> str:
 # --- in-process timings ------------------------------------------------------------------------
 
 
-def _measure(rows: list[Row], s: Subjects, rounds: int) -> None:
-    from django.db import connection
+def _caller(s: Subjects) -> Any:
+    """`call(row)`: one request of the row's page, as the bench's home viewer."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     web = Client()
     web.cookies["sessionid"] = s.session
@@ -452,6 +459,27 @@ def _measure(rows: list[Row], s: Subjects, rounds: int) -> None:
             return anonymous.get(row.path)
         return web.get(row.path)
 
+    return call
+
+
+def _calls(call: Any, row: Row) -> int:
+    """Python function calls of one request (cProfile's count): unlike time, it hardly moves
+    with the load of a shared machine, so it compares two versions of the code exactly."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    call(row)
+    profiler.disable()
+    return int(pstats.Stats(profiler).total_calls)  # type: ignore[attr-defined]
+
+
+def _measure(rows: list[Row], s: Subjects, rounds: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = _caller(s)
     measured = [row for row in rows if row.note != "n/a"]
     times: dict[str, list[float]] = {row.key: [] for row in measured}
     cpu: dict[str, list[float]] = {row.key: [] for row in measured}
@@ -476,6 +504,7 @@ def _measure(rows: list[Row], s: Subjects, rounds: int) -> None:
                 cpu[row.key].append(used)
                 queries[row.key].append(len(ctx.captured_queries))
     for row in measured:
+        row.calls = _calls(call, row)
         ordered = sorted(times[row.key])
         row.median = statistics.median(ordered)
         row.p95 = ordered[max(0, int(len(ordered) * 0.95 + 0.5) - 1)]
@@ -483,7 +512,34 @@ def _measure(rows: list[Row], s: Subjects, rounds: int) -> None:
         row.queries = max(queries[row.key])
         if min(queries[row.key]) != row.queries:
             row.extra["queries_min"] = min(queries[row.key])
-        print(f"  {row.name}: {row.median:.1f} ms median, {row.queries} queries", flush=True)
+        print(
+            f"  {row.name}: {row.median:.1f} ms median, {row.cpu:.1f} ms CPU, "
+            f"{row.queries} queries, {row.calls:,} calls",
+            flush=True,
+        )
+
+
+def _profile(rows: list[Row], s: Subjects, key: str, rounds: int) -> None:
+    """`--profile KEY`: the page's requests under cProfile, the 40 costliest functions by own
+    time and by cumulative time (3 warm-ups first; the profiler itself doubles the time)."""
+    import cProfile
+    import pstats
+
+    row = next((r for r in rows if r.key == key), None)
+    if row is None:
+        raise SystemExit(f"--profile: no page {key!r}; pages: {', '.join(r.key for r in rows)}")
+    call = _caller(s)
+    for _ in range(3):
+        call(row)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(rounds):
+        call(row)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    print(f"\n{row.name}: {stats.total_calls / rounds:,.0f} calls per request")  # type: ignore[attr-defined]
+    stats.sort_stats("tottime").print_stats(40)
+    stats.sort_stats("cumulative").print_stats(60)
 
 
 # --- load ----------------------------------------------------------------------------------------
@@ -750,11 +806,11 @@ def _table(rows: list[Row], title: list[str]) -> str:
     out = [*title, ""]
     out.append(
         f"{'page':<36}{'median ms':>10}{'p95 ms':>8}{'× floor':>8}{'cpu ms':>8}{'× floor':>8}"
-        f"{'queries':>8}{'req/s':>7}{'× floor':>8}"
+        f"{'queries':>8}{'calls':>9}{'req/s':>7}{'× floor':>8}"
     )
     for row in rows:
         if row.note == "n/a":
-            out.append(f"{row.name:<36}{'n/a (no such page yet)':>65}")
+            out.append(f"{row.name:<36}{'n/a (no such page yet)':>74}")
             continue
         ratio = row.median / floor.median if row.median and floor.median else None
         cpu_ratio = row.cpu / floor.cpu if row.cpu and floor.cpu else None
@@ -767,7 +823,8 @@ def _table(rows: list[Row], title: list[str]) -> str:
             queries = f"{row.extra['queries_min']}-{queries}"
         out.append(
             f"{row.name:<36}{_fmt(row.median):>10}{_fmt(row.p95):>8}{_fmt(ratio):>8}"
-            f"{_fmt(row.cpu):>8}{_fmt(cpu_ratio):>8}{queries:>8}{_fmt(row.rps, 0):>7}"
+            f"{_fmt(row.cpu):>8}{_fmt(cpu_ratio):>8}{queries:>8}{_fmt(row.calls, 0):>9}"
+            f"{_fmt(row.rps, 0):>7}"
             f"{_fmt(load_ratio):>8}{warn}"
         )
     return "\n".join(out)
@@ -805,6 +862,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--no-load", action="store_true", help="in-process timings only")
     parser.add_argument(
+        "--pages",
+        help="comma-separated page keys to measure (floor, framework, home, …); default all",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="PAGE",
+        help="profile one page (floor, framework, home, …) with cProfile instead of the table",
+    )
+    parser.add_argument(
         "--generator",
         choices=["auto", "wrk", "python"],
         default=os.environ.get("BENCH_GENERATOR", "auto"),
@@ -828,6 +894,15 @@ def main(argv: list[str] | None = None) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     subjects = _subjects(seeded)
     rows = _rows(subjects)
+    if args.pages:
+        wanted = {"floor", *args.pages.split(",")}
+        rows = [row for row in rows if row.key in wanted]
+    if args.profile:
+        try:
+            _profile(rows, subjects, args.profile, args.rounds)
+        finally:
+            _cleanup(subjects)
+        return 0
     print(f"In-process timings ({args.rounds} rounds)…", flush=True)
     try:
         _measure(rows, subjects, args.rounds)
@@ -849,8 +924,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.threads} threads) with {generator}, {args.connections} connections, "
         f"{args.duration} s per page, on the same machine.",
         "cpu ms: the median CPU time of the process per request (on PostgreSQL, without the "
-        "database server's). × floor: the page's median (or CPU time) ÷ the floor's; under "
-        "load, the floor's req/s ÷ the page's.",
+        "database server's). calls: Python function calls of one request (cProfile; steady "
+        "on a busy machine). × floor: the page's median (or CPU time) ÷ the floor's; under "
+        "load, the floor's req/s ÷ the page's. The framework floor is a bare Django view (one "
+        "20-row query, a minimal template, no layout) behind the same middleware.",
     ]
     table = _table(rows, title)
     print("\n" + table)
