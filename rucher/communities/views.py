@@ -144,23 +144,26 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = http.viewer(request)
     found = access.access_community(viewer, slug)
+    # The directory's inline button swaps its card (its target is the card); the community
+    # page's button follows the redirect and takes its new membership box from the page.
+    card = bool(request.htmx) and (request.htmx.target or "").endswith(f"-{found.slug}")
     try:
         membership = memberships.community_join(person=viewer, community=found)
     except ValidationError as exc:
         said = " ".join(exc.messages)
-        if request.htmx:
+        if card:
             return _directory_card(request, viewer, slug, said)
         messages.error(request, said)
         return redirect("community", slug=found.slug)
     if membership.status == membership.Status.REQUESTED:
         said = _("Your request has been sent to the community's managers.")
-        if not request.htmx:
+        if not card:
             messages.info(request, said)
     else:
         said = _("Welcome to %(name)s!") % {"name": found.name}
-        if not request.htmx:
+        if not card:
             messages.success(request, said)
-    if request.htmx:
+    if card:
         return _directory_card(request, viewer, slug, said)
     return redirect("community", slug=found.slug)
 

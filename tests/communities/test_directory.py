@@ -66,7 +66,9 @@ def test_the_card_offers_join_or_request_by_visibility(client_for, member, colle
 
 def test_joining_inline_swaps_the_card(client_for, member, colleague):
     lean = make(colleague)
-    response = client_for(member).post(f"/c/{lean.slug}/join", HTTP_HX_REQUEST="true")
+    response = client_for(member).post(
+        f"/c/{lean.slug}/join", HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"community-card-{lean.slug}"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
@@ -78,18 +80,28 @@ def test_joining_inline_swaps_the_card(client_for, member, colleague):
 def test_joining_a_suggested_card_keeps_its_id(client_for, member, colleague):
     lean = make(colleague)
     response = client_for(member).post(
-        f"/c/{lean.slug}/join", {"card": "suggested-card"}, HTTP_HX_REQUEST="true"
+        f"/c/{lean.slug}/join",
+        {"card": "suggested-card"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"suggested-card-{lean.slug}",
     )
     assert 'id="suggested-card-lean"' in response.content.decode()
     response = client_for(PersonFactory()).post(
-        f"/c/{lean.slug}/join", {"card": '"><script>'}, HTTP_HX_REQUEST="true"
+        f"/c/{lean.slug}/join",
+        {"card": '"><script>'},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"community-card-{lean.slug}",
     )
     assert 'id="community-card-lean"' in response.content.decode()
 
 
 def test_asking_to_join_a_private_community_inline_files_a_request(client_for, member, colleague):
     private = make(colleague, name="Prive", visibility="private")
-    response = client_for(member).post(f"/c/{private.slug}/join", HTTP_HX_REQUEST="true")
+    response = client_for(member).post(
+        f"/c/{private.slug}/join",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"community-card-{private.slug}",
+    )
     html = response.content.decode()
     assert "Your request has been sent" in html and "Request pending" in html
     assert Membership.objects.get(community=private, person=member).status == "requested"
@@ -106,7 +118,9 @@ def test_a_removed_member_cannot_rejoin_inline(client_for, member, colleague):
     lean = make(colleague)
     membership_actions.community_join(person=member, community=lean)
     membership_actions.membership_remove(actor=colleague, community=lean, person=member)
-    response = client_for(member).post(f"/c/{lean.slug}/join", HTTP_HX_REQUEST="true")
+    response = client_for(member).post(
+        f"/c/{lean.slug}/join", HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"community-card-{lean.slug}"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "removed you" in html and "<button" not in html
@@ -115,7 +129,11 @@ def test_a_removed_member_cannot_rejoin_inline(client_for, member, colleague):
 
 def test_an_outsider_cannot_join_a_secret_community_inline(client_for, member, colleague):
     secret = make(colleague, name="Hidden", visibility="secret")
-    response = client_for(member).post(f"/c/{secret.slug}/join", HTTP_HX_REQUEST="true")
+    response = client_for(member).post(
+        f"/c/{secret.slug}/join",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"community-card-{secret.slug}",
+    )
     assert response.status_code == 404
     assert not Membership.objects.filter(community=secret, person=member).exists()
 
@@ -200,3 +218,16 @@ def test_the_directory_has_a_constant_query_budget(client_for, member):
     # colleagues' communities ranked, then those communities and the colleagues' names
     assert few == many == 8
     assert Community.objects.count() > 30
+
+
+def test_joining_from_the_community_page_through_htmx_follows_to_the_page(client_for, member):
+    """The community page's button targets its membership box: the answer is the page (via the
+    redirect), with the welcome as a message, not the directory's card."""
+    owner = PersonFactory()
+    open_ = make(owner, name="Ouverte", slug="ouverte-page")
+    response = client_for(member).post(
+        f"/c/{open_.slug}/join", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="membership"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/c/{open_.slug}/"
+    assert Membership.objects.get(community=open_, person=member).is_member

@@ -90,7 +90,8 @@ def test_rejoindre_une_communaute_ouverte(page: Page, live_server, connexion):
     page.get_by_role("link", name="Communautés", exact=True).click()
     expect(page.get_by_role("heading", name="Communautés", level=1)).to_be_visible()
     carte = page.locator(".community-card", has_text="Jardinage")
-    expect(carte).to_contain_text("Ouverte · 1 membre")
+    expect(carte).to_contain_text("Ouverte")
+    expect(carte).to_contain_text("1 membre")
     expect(carte).not_to_contain_text("Vous êtes membre")
 
     carte.get_by_role("link", name="Jardinage").click()

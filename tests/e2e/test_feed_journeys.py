@@ -229,7 +229,7 @@ def test_aimer_et_commenter_sans_recharger_la_page(page: Page, live_server, conn
     formulaire = page.locator("form.comment-form")
     formulaire.get_by_label("Commentaire").fill("Bravo à toute l’équipe !")
     with page.expect_response(re.compile(rf"/posts/{post.pk}/comments")) as envoi:
-        formulaire.get_by_role("button", name="Commentaire").click()
+        formulaire.get_by_role("button", name="Commenter").click()
     assert envoi.value.request.headers.get("hx-request") == "true"
     expect(page.get_by_role("heading", name="1 commentaire", exact=True)).to_be_visible()
     expect(page.locator("#comments article.comment")).to_contain_text("Bravo à toute l’équipe !")

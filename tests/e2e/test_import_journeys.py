@@ -52,5 +52,5 @@ def test_an_administrator_migrates_from_yammer(page: Page, live_server):
     page.get_by_role("link", name="Qualité & amélioration continue").click()
     expect(page.get_by_role("heading", name="Qualité & amélioration continue")).to_be_visible()
     # The imported threads are there, with their original dates (2019).
-    expect(page.locator("article.post-card").first).to_be_visible()
+    expect(page.locator("#stream article.feed-item").first).to_be_visible()
     expect(page.get_by_text(re.compile(r"2019")).first).to_be_visible()
