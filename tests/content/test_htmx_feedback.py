@@ -86,7 +86,7 @@ def test_the_enhanced_forms_keep_their_plain_post(world, client_for, content):
     page = client.get(f"/posts/{content.posts['open'].pk}/").content.decode()
     form = page.split('id="comment-form"')[1].split(">")[0]
     assert 'hx-post="/posts/' in form and 'hx-disabled-elt="find button"' in form
-    assert 'hx-select-oob="#toasts:beforeend"' in form
+    assert 'hx-select-oob="#toasts:beforeend,#question-state"' in form
     outsider_page = client_for(world.people["outsider"]).get("/c/open-club/").content.decode()
     membership = outsider_page.split('id="membership"')[1].split("</section>")[0]
     assert (
