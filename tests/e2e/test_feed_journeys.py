@@ -162,7 +162,7 @@ def test_mentionner_une_collegue_sur_un_telephone(page: Page, live_server, conne
 @pytest.mark.e2e
 def test_confirmer_la_lecture_d_une_annonce_depuis_l_accueil(page: Page, live_server, connexion):
     ines = PersonFactory(username="ines", display_name="Inès Animatrice", language="fr")
-    equipe = _communaute(ines, "Équipe support", "support")
+    equipe = _communaute(ines, "Équipe support", "equipe-support")
     jules = PersonFactory(username="jules", display_name="Jules Lecteur", language="fr")
     membership_actions.community_join(person=jules, community=equipe)
     annonce = post_actions.post_publish(
