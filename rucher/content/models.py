@@ -77,7 +77,14 @@ class Post(models.Model):
     class Meta:
         verbose_name = _("post")
         verbose_name_plural = _("posts")
-        indexes = [models.Index(fields=["author", "-created_at", "-id"], name="post_by_author")]
+        indexes = [
+            models.Index(fields=["author", "-created_at", "-id"], name="post_by_author"),
+            # Every home and community page looks for the viewer's unread must-reads: without
+            # this the query read every post (19 ms at 100,000 posts, growing with them).
+            models.Index(
+                fields=["-created_at", "-id"], condition=Q(must_read=True), name="post_must_read"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=PostKind.values), name="post_kind_valid"),
         ]
