@@ -52,7 +52,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy rucher
 
 messages: $(STAMP)
-	$(BIN)/rucher makemessages -l fr --ignore=.venv --ignore=tests --ignore=node_modules --no-obsolete
+	$(BIN)/rucher makemessages -l fr -e html,txt,py,jinja --ignore=.venv --ignore=tests --ignore=node_modules --ignore=var --no-obsolete
 	$(BIN)/rucher compilemessages --ignore=.venv
 
 # Seeds (or reuses) a bench database and prints one table per page against the floor

@@ -14,7 +14,7 @@ from django_htmx.middleware import HtmxDetails
 
 from rucher.accounts.decorators import login_or_token_required
 from rucher.actions import comments, feedback, likes, posts
-from rucher.content import access, attachments, selectors, services
+from rucher.content import access, attachments, cards, selectors, services
 from rucher.content.feed import post_curation_state, post_read_counts
 from rucher.content.forms import CommentForm, PostEditForm, PostForm
 from rucher.content.models import Comment, Post, PostKind
@@ -235,10 +235,8 @@ def post_like(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 def _like_button(request: HttpRequest, *, liked: bool, count: int) -> HttpResponse:
-    return render(
-        request,
-        "content/_like.html",
-        {"url": request.path, "liked": liked, "count": count, "own": False},
+    return HttpResponse(
+        cards.like_form(request, url=request.path, count=count, own=False, liked=liked)
     )
 
 

@@ -12,14 +12,17 @@ import logging
 
 logger = logging.getLogger(__name__)
 
-# The layout every page renders, and the cards of the busiest lists.
-TEMPLATES = ("base.html", "content/_feed_item.html", "content/_comment.html")
+# The layout every page renders (Django), and the cards of the busiest lists (Jinja2).
+TEMPLATES = ("base.html",)
+JINJA_TEMPLATES = ("content/_feed_item.jinja", "content/_thread.jinja", "content/_like.jinja")
 
 
 def warm_up() -> None:
     from django.template import TemplateDoesNotExist
     from django.template.loader import get_template
     from django.urls import get_resolver
+
+    from rucher.core.jinja import environment
 
     # Imports every view module (and what they import) instead of at the first request.
     get_resolver().url_patterns  # noqa: B018 (the property loads the URLconf)
@@ -28,5 +31,7 @@ def warm_up() -> None:
             get_template(name)
         except TemplateDoesNotExist:  # pragma: no cover - a renamed template must not stop a worker
             logger.warning("warm-up: no template %s", name)
+    for name in JINJA_TEMPLATES:
+        environment().get_template(name)
     gc.collect()
     gc.freeze()
