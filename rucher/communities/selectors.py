@@ -49,14 +49,22 @@ class ColleagueSuggestion:
     names: list[str]
 
 
-def _colleagues(viewer: User) -> Q:
-    """A membership's person is a colleague of the viewer: someone they follow, their manager,
-    someone with the same manager, or one of their reports."""
-    colleague = Q(person__in=Follow.objects.filter(follower=viewer.pk).values("followee"))
-    colleague |= Q(person__manager_id=viewer.pk)
+def _colleague_ids(viewer: User) -> set[int]:
+    """The viewer's colleagues: the people they follow, their manager, their manager's other
+    reports and their own reports; one query, a UNION of indexed lookups. (The same rule as an
+    OR of conditions on the memberships made PostgreSQL read every membership: 32 ms at 10,000
+    people, docs/performance.md.)"""
+    parts = [
+        Follow.objects.filter(follower=viewer.pk).values_list("followee_id", flat=True),
+        User.objects.filter(manager_id=viewer.pk).values_list("pk", flat=True),
+    ]
     if viewer.manager_id is not None:
-        colleague |= Q(person_id=viewer.manager_id) | Q(person__manager_id=viewer.manager_id)
-    return colleague
+        parts.append(
+            User.objects.filter(
+                Q(pk=viewer.manager_id) | Q(manager_id=viewer.manager_id)
+            ).values_list("pk", flat=True)
+        )
+    return set(parts[0].union(*parts[1:])) - {viewer.pk}
 
 
 def colleague_communities(
@@ -64,19 +72,18 @@ def colleague_communities(
 ) -> list[ColleagueSuggestion]:
     """Open and private communities the viewer's colleagues belong to and the viewer has no
     link with (not a member, no request, no invitation), most colleagues first, then the most
-    recently joined; up to three queries whatever the number of colleagues (none without
-    colleagues in any such community)."""
+    recently joined; up to four queries whatever the number of colleagues (one without
+    colleagues)."""
+    colleagues = _colleague_ids(viewer)
+    if not colleagues:
+        return []
     mine = Membership.objects.filter(person=viewer.pk).values("community")
-    theirs = (
-        Membership.objects.filter(
-            _colleagues(viewer),
-            status=Membership.Status.MEMBER,
-            person__is_active=True,
-            community__visibility__in=[Community.Visibility.OPEN, Community.Visibility.PRIVATE],
-        )
-        .exclude(person=viewer.pk)
-        .exclude(community__in=mine)
-    )
+    theirs = Membership.objects.filter(
+        person__in=colleagues,
+        status=Membership.Status.MEMBER,
+        person__is_active=True,
+        community__visibility__in=[Community.Visibility.OPEN, Community.Visibility.PRIVATE],
+    ).exclude(community__in=mine)
     ranked = list(
         theirs.values("community")
         .annotate(colleagues=Count("person", distinct=True), latest=Max("created_at"))
