@@ -154,6 +154,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT compilation: PostgreSQL starts it on estimated costs, and for the search of a
+    # common word the estimate (millions of rows, read in fact 5,000) made it spend 475 ms of
+    # a 650 ms query compiling (docs/decisions.md). A web page's queries are short.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("RUCHER_TEST_DB_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
