@@ -41,6 +41,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods"
     )
+    config.addinivalue_line(
+        "markers", "french: the browser asks for French (locale fr-FR); see browser_context_args"
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -63,11 +66,17 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    # The browser asks for English, so that locators read the same whether or not the French
-    # catalogue is compiled; the language journey gives its person French as their choice.
-    return {**browser_context_args, "locale": "en-US", "timezone_id": "Europe/Paris"}
+@pytest.fixture
+def browser_context_args(browser_context_args: dict, request: pytest.FixtureRequest) -> dict:
+    """The browser asks for English, so that locators read the same whether or not the French
+    catalogue is compiled; the language journey gives its person French as their choice.
+
+    A module of French journeys opts in with `pytestmark = pytest.mark.french`: its browser asks
+    for French (Accept-Language and navigator.language). Function-scoped, unlike pytest-playwright's
+    own, so that it can read the test's markers. A module's other needs go in pytest-playwright's
+    marker, e.g. `pytest.mark.browser_context_args(bypass_csp=True)`, applied on top of these."""
+    locale = "fr-FR" if request.node.get_closest_marker("french") else "en-US"
+    return {**browser_context_args, "locale": locale, "timezone_id": "Europe/Paris"}
 
 
 @pytest.fixture(autouse=True)
@@ -122,3 +131,23 @@ def login(page: Page, live_server) -> Callable[..., None]:
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
     return _login
+
+
+@pytest.fixture
+def connexion(page: Page, live_server) -> Callable[..., None]:
+    """Logs in through the French login form (a module marked `french`), after leaving any open
+    session: a journey switches from one person to the next with it."""
+
+    def _connexion(username: str, password: str = PASSWORD) -> None:
+        page.context.clear_cookies()
+        # The first page of a test session can take over ten seconds on a busy machine (Django
+        # imports and compiles on first use in the live server): a longer wait for this one.
+        page.goto(f"{live_server.url}/accounts/login/", timeout=60_000)
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        page.get_by_label("Nom d’utilisateur").fill(username)
+        page.get_by_label("Mot de passe", exact=True).fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+    return _connexion

@@ -9,7 +9,6 @@ contenus (CSP) du site pour ce seul script injecté : les autres tests vérifien
 
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from rucher.actions import posts as post_actions
 from rucher.communities.models import Community
 from rucher.communities.services import community_create
 from rucher.content.models import PostKind
-from rucher.core.factories import PASSWORD, PersonFactory
+from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
 from rucher.recognition.kudos import active_values
 
@@ -36,15 +35,13 @@ MISSING = f"{AXE} is missing: run `npm ci` at the repository root (.ci/run does)
 # CI (.ci/run) sets RUCHER_REQUIRE_AXE: there a missing axe-core fails instead of skipping.
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.french,
+    # Lets the page take axe-core's injected script despite the site's CSP.
+    pytest.mark.browser_context_args(bypass_csp=True),
     pytest.mark.skipif(
         not AXE.exists() and not os.environ.get("RUCHER_REQUIRE_AXE"), reason=MISSING
     ),
 ]
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "fr-FR", "bypass_csp": True}
 
 
 def _violations_text(path: str, width: int, violations: list[dict[str, Any]]) -> str:
@@ -146,15 +143,11 @@ def _site():
     return post
 
 
-def test_les_pages_principales_n_ont_aucune_violation_axe(page: Page, live_server) -> None:
+def test_les_pages_principales_n_ont_aucune_violation_axe(
+    page: Page, live_server, connexion
+) -> None:
     post = _site()
-    # The first page of a test session can take over ten seconds on a busy machine (Django
-    # imports and compiles on first use in the live server): a longer wait for this one.
-    page.goto(f"{live_server.url}/accounts/login/", timeout=60_000)
-    page.get_by_label("Nom d’utilisateur").fill("nora")
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    connexion("nora")
 
     paths = (
         "/",

@@ -19,53 +19,15 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from rucher.accounts.models import User
 from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
-from rucher.communities.models import Community, Membership
-from rucher.communities.services import community_create
+from rucher.communities.models import Membership
 from rucher.content.feed import ReadCounts, post_read_counts
 from rucher.content.models import Post, PostKind
-from rucher.core.factories import PASSWORD, PersonFactory
 from rucher.core.testing import run_queued_tasks
+from tests.e2e.helpers import communaute, personne
 
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    # Ce module parle français : le navigateur le demande (Accept-Language et navigator.language).
-    return {**browser_context_args, "locale": "fr-FR"}
-
-
-@pytest.fixture
-def connexion(page: Page, live_server):
-    """Se connecte par le formulaire, en français, après avoir quitté toute session ouverte."""
-
-    def _connexion(username: str) -> None:
-        page.context.clear_cookies()
-        page.goto(f"{live_server.url}/accounts/login/")
-        expect(page.locator("html")).to_have_attribute("lang", "fr")
-        page.get_by_label("Nom d’utilisateur").fill(username)
-        page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-        expect(page.locator("html")).to_have_attribute("lang", "fr")
-
-    return _connexion
-
-
-def personne(username: str, display_name: str) -> User:
-    return PersonFactory(username=username, display_name=display_name, language="fr")
-
-
-def communaute(owner: User, name: str, slug: str, visibility: str = "open") -> Community:
-    return community_create(
-        creator=owner,
-        name=name,
-        slug=slug,
-        kind=Community.Kind.THEMATIC,
-        visibility=visibility,
-        description=f"La communauté {name}.",
-    )
+pytestmark = pytest.mark.french
 
 
 def statut(page: Page):

@@ -11,16 +11,15 @@ from rucher.accounts import services as account_services
 from rucher.actions import memberships as membership_actions
 from rucher.communities.models import Community, Membership
 from rucher.communities.services import community_create
-from rucher.core.factories import PASSWORD, PersonFactory
+from rucher.core.factories import PersonFactory
 
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "fr-FR"}
+pytestmark = pytest.mark.french
 
 
 @pytest.mark.e2e
-def test_rejoindre_depuis_l_annuaire_sans_quitter_la_page(page: Page, live_server) -> None:
+def test_rejoindre_depuis_l_annuaire_sans_quitter_la_page(
+    page: Page, live_server, connexion
+) -> None:
     olga = PersonFactory(username="olga", display_name="Olga Owner", language="fr")
     nora = PersonFactory(username="nora", display_name="Nora Nouvelle", language="fr")
     lise = PersonFactory(username="lise", display_name="Lise Lectrice", language="fr")
@@ -43,11 +42,7 @@ def test_rejoindre_depuis_l_annuaire_sans_quitter_la_page(page: Page, live_serve
     )
 
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/accounts/login/", timeout=60_000)
-    page.get_by_label("Nom d’utilisateur").fill("nora")
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    connexion("nora")
     page.goto(f"{live_server.url}/communities/")
 
     suggestions = page.get_by_role("region", name="Vos collègues ont rejoint")

@@ -9,30 +9,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from rucher.actions import memberships as membership_actions
-from rucher.communities.models import Community
-from rucher.communities.services import community_create
 from rucher.content.models import Post, PostKind
-from rucher.core.factories import PASSWORD, PersonFactory
+from rucher.core.factories import PersonFactory
 from rucher.qa.models import Question
+from tests.e2e.helpers import communaute
 
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "fr-FR"}
-
-
-@pytest.fixture
-def connexion(page: Page, live_server):
-    def _connexion(username: str) -> None:
-        page.context.clear_cookies()
-        # The first page of a fresh test server can be slow on a busy machine.
-        page.goto(f"{live_server.url}/accounts/login/", timeout=30_000)
-        page.get_by_label("Nom d’utilisateur").fill(username)
-        page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-    return _connexion
+pytestmark = pytest.mark.french
 
 
 def _communautes():
@@ -43,15 +25,7 @@ def _communautes():
         ("Club Python", "club-python", 24),
         ("Qualité", "qualite", None),
     ):
-        made[slug] = community_create(
-            creator=owner,
-            name=name,
-            slug=slug,
-            kind=Community.Kind.EXPERTISE,
-            visibility=Community.Visibility.OPEN,
-            description="Entraide.",
-            answer_promise_hours=hours,
-        )
+        made[slug] = communaute(owner, name, slug, hours=hours)
     return made
 
 

@@ -14,42 +14,12 @@ from playwright.sync_api import Page, expect
 
 from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
-from rucher.communities.models import Community
-from rucher.communities.services import community_create
 from rucher.content.models import Comment, Post, PostKind, PostRead
-from rucher.core.factories import PASSWORD, PersonFactory
+from rucher.core.factories import PersonFactory
 from rucher.qa.models import Question
+from tests.e2e.helpers import communaute
 
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "fr-FR"}
-
-
-@pytest.fixture
-def connexion(page: Page, live_server):
-    def _connexion(username: str) -> None:
-        page.context.clear_cookies()
-        # The first page of a fresh test server can be slow on a busy machine.
-        page.goto(f"{live_server.url}/accounts/login/", timeout=30_000)
-        page.get_by_label("Nom d’utilisateur").fill(username)
-        page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-    return _connexion
-
-
-def _communaute(owner, name: str, slug: str, hours: int | None = None) -> Community:
-    return community_create(
-        creator=owner,
-        name=name,
-        slug=slug,
-        kind=Community.Kind.EXPERTISE,
-        visibility=Community.Visibility.OPEN,
-        description="Entraide.",
-        answer_promise_hours=hours,
-    )
+pytestmark = pytest.mark.french
 
 
 def _marquer(page: Page) -> None:
@@ -65,8 +35,8 @@ def test_une_question_depuis_le_compositeur_revient_au_fil_avec_un_message(
     page: Page, live_server, connexion
 ):
     olga = PersonFactory(username="olga", display_name="Olga Owner", language="fr")
-    rh = _communaute(olga, "Équipe RH", "equipe-rh", hours=8)
-    python = _communaute(olga, "Club Python", "club-python", hours=24)
+    rh = communaute(olga, "Équipe RH", "equipe-rh", hours=8)
+    python = communaute(olga, "Club Python", "club-python", hours=24)
     nora = PersonFactory(username="nora", display_name="Nora Nouvelle", language="fr")
     for community in (rh, python):
         membership_actions.community_join(person=nora, community=community)
@@ -105,7 +75,7 @@ def test_une_question_depuis_le_compositeur_revient_au_fil_avec_un_message(
 
 def _mentionner(page: Page, live_server, connexion) -> None:
     olga = PersonFactory(username="olga", display_name="Olga Owner", language="fr")
-    qualite = _communaute(olga, "Qualité", "qualite")
+    qualite = communaute(olga, "Qualité", "qualite")
     PersonFactory(username="hdurand", display_name="Hélène Durand", job_title="Juriste")
     PersonFactory(username="hmartin", display_name="Hélène Martin", job_title="Comptable")
     PersonFactory(username="paul", display_name="Paul Leroy", job_title="Acheteur")
@@ -162,7 +132,7 @@ def test_mentionner_une_collegue_sur_un_telephone(page: Page, live_server, conne
 @pytest.mark.e2e
 def test_confirmer_la_lecture_d_une_annonce_depuis_l_accueil(page: Page, live_server, connexion):
     ines = PersonFactory(username="ines", display_name="Inès Animatrice", language="fr")
-    equipe = _communaute(ines, "Équipe support", "equipe-support")
+    equipe = communaute(ines, "Équipe support", "equipe-support")
     jules = PersonFactory(username="jules", display_name="Jules Lecteur", language="fr")
     membership_actions.community_join(person=jules, community=equipe)
     annonce = post_actions.post_publish(
@@ -205,7 +175,7 @@ def test_confirmer_la_lecture_d_une_annonce_depuis_l_accueil(page: Page, live_se
 @pytest.mark.e2e
 def test_aimer_et_commenter_sans_recharger_la_page(page: Page, live_server, connexion):
     olga = PersonFactory(username="olga", display_name="Olga Owner", language="fr")
-    qualite = _communaute(olga, "Qualité", "qualite")
+    qualite = communaute(olga, "Qualité", "qualite")
     emile = PersonFactory(username="emile", display_name="Émile Lecteur", language="fr")
     membership_actions.community_join(person=emile, community=qualite)
     post = post_actions.post_publish(

@@ -8,30 +8,19 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from rucher.core.factories import PASSWORD, PersonFactory
+from rucher.core.factories import PersonFactory
 
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "fr-FR"}
-
-
-def _connexion(page: Page, live_server, username: str) -> None:
-    # The first page of a test session can take over ten seconds on a busy machine (Django
-    # imports and compiles on first use in the live server): a longer wait for this one.
-    page.goto(f"{live_server.url}/accounts/login/", timeout=60_000)
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+pytestmark = pytest.mark.french
 
 
 @pytest.mark.e2e
-def test_l_en_tete_tient_sur_une_ligne_et_plus_replie_le_reste(page: Page, live_server) -> None:
+def test_l_en_tete_tient_sur_une_ligne_et_plus_replie_le_reste(
+    page: Page, live_server, connexion
+) -> None:
     # An administrator has the longest menu (moderation, integrations, imports, administration).
     PersonFactory(username="ada", display_name="Ada Admin", language="fr", is_staff=True)
     page.set_viewport_size({"width": 1366, "height": 900})
-    _connexion(page, live_server, "ada")
+    connexion("ada")
 
     entete = page.locator("header.topbar")
     box = entete.bounding_box()

@@ -9,28 +9,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from rucher.core.factories import PASSWORD, PersonFactory
+from rucher.core.factories import PersonFactory
 from rucher.core.testing import run_queued_tasks
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "yammer_export.zip"
 
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    # This module speaks French: the browser asks for it.
-    return {**browser_context_args, "locale": "fr-FR"}
+pytestmark = pytest.mark.french
 
 
 @pytest.mark.e2e
-def test_an_administrator_migrates_from_yammer(page: Page, live_server):
+def test_an_administrator_migrates_from_yammer(page: Page, live_server, connexion):
     PersonFactory(
         username="ines", display_name="Inès Admin", is_staff=True, is_superuser=True, language="fr"
     )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Nom d’utilisateur").fill("ines")
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    connexion("ines")
 
     page.locator("summary", has_text="Plus").click()
     page.get_by_role("link", name="Imports").click()

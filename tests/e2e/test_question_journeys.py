@@ -21,38 +21,13 @@ from rucher.actions import posts as post_actions
 from rucher.communities.models import Community
 from rucher.communities.services import community_create
 from rucher.content.models import Post, PostKind
-from rucher.core.factories import PASSWORD, PersonFactory
 from rucher.core.testing import run_queued_tasks
 from rucher.qa.models import Question
 from rucher.qa.services import questions_route_enqueue
 from rucher.recognition.models import SkillReputation
+from tests.e2e.helpers import personne
 
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    # Ce module parle français : le navigateur le demande (Accept-Language et navigator.language).
-    return {**browser_context_args, "locale": "fr-FR"}
-
-
-@pytest.fixture
-def connexion(page: Page, live_server):
-    """Se connecte par le formulaire, en français, après avoir quitté toute session ouverte."""
-
-    def _connexion(username: str) -> None:
-        page.context.clear_cookies()
-        page.goto(f"{live_server.url}/accounts/login/")
-        expect(page.locator("html")).to_have_attribute("lang", "fr")
-        page.get_by_label("Nom d’utilisateur").fill(username)
-        page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-        expect(page.locator("html")).to_have_attribute("lang", "fr")
-
-    return _connexion
-
-
-def personne(username: str, display_name: str) -> User:
-    return PersonFactory(username=username, display_name=display_name, language="fr")
+pytestmark = pytest.mark.french
 
 
 def python_reputation(person: User) -> int:

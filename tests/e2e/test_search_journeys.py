@@ -10,16 +10,13 @@ from rucher.actions import memberships as membership_actions
 from rucher.actions import posts as post_actions
 from rucher.communities.models import Community
 from rucher.communities.services import community_create
-from rucher.core.factories import PASSWORD, PersonFactory
+from rucher.core.factories import PersonFactory
 
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "fr-FR"}
+pytestmark = pytest.mark.french
 
 
 @pytest.mark.e2e
-def test_chercher_depuis_la_barre_du_haut_puis_filtrer(page: Page, live_server):
+def test_chercher_depuis_la_barre_du_haut_puis_filtrer(page: Page, live_server, connexion):
     olivier = PersonFactory(username="olivier", display_name="Olivier", language="fr")
     camille = PersonFactory(username="camille", display_name="Camille", language="fr")
     ruches = community_create(
@@ -58,11 +55,7 @@ def test_chercher_depuis_la_barre_du_haut_puis_filtrer(page: Page, live_server):
         author=olivier, communities=[secret], title="Réunion secrète", body="Personne ne sait."
     )
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Nom d’utilisateur").fill("camille")
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    connexion("camille")
 
     boite = page.locator("#topbar-q")
     boite.fill("reunions")

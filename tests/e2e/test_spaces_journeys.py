@@ -2,7 +2,6 @@
 qui se répète chaque semaine, y répondre « J'y vais », télécharger son .ics (relu avec
 icalendar) ; poser un sondage, y voter et voir les résultats en barres."""
 
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,27 +14,10 @@ from rucher.actions import memberships as membership_actions
 from rucher.agenda.models import Event, Rsvp
 from rucher.communities.models import Community
 from rucher.communities.services import community_create
-from rucher.core.factories import PASSWORD, PersonFactory
+from rucher.core.factories import PersonFactory
 from rucher.polls.models import Poll
 
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "fr-FR", "accept_downloads": True}
-
-
-@pytest.fixture
-def connexion(page: Page, live_server):
-    def _connexion(username: str) -> None:
-        page.context.clear_cookies()
-        # The first page of a session warms the server up (a loaded machine may take a while).
-        page.goto(f"{live_server.url}/accounts/login/", timeout=30_000)
-        page.get_by_label("Nom d’utilisateur").fill(username)
-        page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-    return _connexion
+pytestmark = [pytest.mark.french, pytest.mark.browser_context_args(accept_downloads=True)]
 
 
 def _atelier() -> Community:
