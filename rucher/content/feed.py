@@ -4,9 +4,11 @@ Every list here is keyset-paginated and runs a fixed number of queries whatever 
 one for the rows, then one each for their readable communities and their tags.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from django.db.models import (
     Exists,
@@ -25,7 +27,11 @@ from rucher.content.access import (
     member_community_ids,
     moderated_communities,
     readable_community_q,
+    readable_community_q_in,
     readable_posts,
+    readable_posts_in,
+    scope_in_values,
+    viewer_scope,
 )
 from rucher.content.models import (
     Attachment,
@@ -37,6 +43,7 @@ from rucher.content.models import (
 )
 from rucher.content.selectors import attach_kudos
 from rucher.core.pagination import Page, keyset_page
+from rucher.core.prepared import prepared_rows
 
 FEED_PAGE_SIZE = 20
 ON_TOP_LIMIT = 5
@@ -104,13 +111,9 @@ def _first_posts(rows: Iterable[int], *, limit: int, exclude: Iterable[int] = ()
     return ids
 
 
-def on_top_ids(viewer: User) -> list[int]:
-    """Pinned and featured posts of the viewer's communities, newest pin (else feature) first.
-
-    Read from the placements, which are few once filtered on pinned/featured: one query.
-    """
-    rows = (
-        PostCommunity.objects.filter(community_id__in=member_community_ids(viewer))
+def _on_top_rows(values: Mapping[str, Any]) -> QuerySet[PostCommunity, int]:
+    return (
+        PostCommunity.objects.filter(community_id__in=values["member"])
         .filter(Q(pinned_at__isnull=False) | Q(featured_at__isnull=False))
         # A post in a community the viewer reads is readable: only hidden ones are left out.
         .filter(post__hidden_at__isnull=True)
@@ -118,19 +121,49 @@ def on_top_ids(viewer: User) -> list[int]:
         .order_by("-curated_at", "-post_id")
         .values_list("post_id", flat=True)[:CURATED_SCAN]
     )
-    return _first_posts(rows, limit=ON_TOP_LIMIT)
 
 
-def selected_ids(viewer: User, *, exclude: Iterable[int] = ()) -> list[int]:
-    """ "Selected for you" (F-CURATE): featured posts of any community the viewer may read."""
-    rows = (
+def on_top_ids(viewer: User) -> list[int]:
+    """Pinned and featured posts of the viewer's communities, newest pin (else feature) first.
+
+    Read from the placements, which are few once filtered on pinned/featured: one query, on
+    every home page, so compiled once per number of communities (rucher.core.prepared).
+    """
+    member = member_community_ids(viewer)
+    if not member:
+        return []
+    rows = prepared_rows("feed:on_top", _on_top_rows, {"member": member})
+    return _first_posts((row[0] for row in rows), limit=ON_TOP_LIMIT)
+
+
+def _selected_rows(
+    values: Mapping[str, Any], *, administrator: bool
+) -> QuerySet[PostCommunity, int]:
+    scope = scope_in_values(values, administrator=administrator)
+    return (
         PostCommunity.objects.filter(featured_at__isnull=False)
-        .filter(readable_community_q(viewer, "community"))
+        .filter(readable_community_q_in(scope, "community"))
         .filter(post__hidden_at__isnull=True)
         .order_by("-featured_at", "-post_id")
         .values_list("post_id", flat=True)[:CURATED_SCAN]
     )
-    return _first_posts(rows, limit=SELECTED_LIMIT, exclude=exclude)
+
+
+def selected_ids(viewer: User, *, exclude: Iterable[int] = ()) -> list[int]:
+    """ "Selected for you" (F-CURATE): featured posts of any community the viewer may read.
+    One query, compiled once per shape of scope (rucher.core.prepared)."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        return []  # reads no community (readable_community_q)
+    scope = viewer_scope(viewer)
+    values: dict[str, tuple[int, ...]] = {}
+    if not scope.administrator:  # administrators read every community: no list in the query
+        values = {"member": scope.member, "removed": scope.removed}
+    rows = prepared_rows(
+        f"feed:selected:{int(scope.administrator)}",
+        partial(_selected_rows, administrator=scope.administrator),
+        values,
+    )
+    return _first_posts((row[0] for row in rows), limit=SELECTED_LIMIT, exclude=exclude)
 
 
 def _posts_in_order(viewer: User, ids: list[int]) -> list[Post]:
@@ -209,25 +242,54 @@ def home_feed(viewer: User, *, cursor: str | None = None, limit: int | None = No
 MUST_READ_LIMIT = 3
 
 
-def unread_must_read_ids(viewer: User, *, community: Community | None = None) -> list[int]:
-    """The newest must-read posts of the viewer's communities (or of `community`, which the
-    caller has checked the viewer may read) that the viewer has not acknowledged yet, their
-    own excepted: one query."""
+def _unread_must_read_rows(
+    values: Mapping[str, Any], *, administrator: bool
+) -> QuerySet[Post, int]:
+    scope = scope_in_values(values, administrator=administrator)
     places = PostCommunity.objects.filter(post=OuterRef("pk"))
     places = (
-        places.filter(community=community)
-        if community is not None
-        else places.filter(community_id__in=member_community_ids(viewer))
+        places.filter(community=values["community"])
+        if "community" in values
+        else places.filter(community_id__in=scope.member)
     )
-    return list(
-        _visible(viewer)
+    return (
+        # `_visible`, for a viewer whose scope is known.
+        readable_posts_in(scope)
+        .filter(hidden_at__isnull=True)
         .filter(must_read=True)
-        .exclude(author=viewer.pk)
+        .exclude(author=values["person"])
         .filter(Exists(places))
-        .exclude(Exists(PostRead.objects.filter(post=OuterRef("pk"), person=viewer.pk)))
+        .exclude(Exists(PostRead.objects.filter(post=OuterRef("pk"), person=values["person"])))
         .order_by("-created_at", "-id")
         .values_list("pk", flat=True)[:MUST_READ_LIMIT]
     )
+
+
+def unread_must_read_ids(viewer: User, *, community: Community | None = None) -> list[int]:
+    """The newest must-read posts of the viewer's communities (or of `community`, which the
+    caller has checked the viewer may read) that the viewer has not acknowledged yet, their
+    own excepted: one query, on every home and community page, so compiled once per shape of
+    scope (rucher.core.prepared)."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        return []  # reads no post (readable_posts)
+    scope = viewer_scope(viewer)
+    values: dict[str, int | tuple[int, ...]] = {"person": viewer.pk}
+    if community is not None:
+        values["community"] = community.pk
+    elif not scope.member:
+        return []
+    if community is None or not scope.administrator:
+        # The lists the query reads: the member ids for the viewer's communities; for
+        # anyone but an administrator (who reads every post), those of readable_posts_in.
+        values["member"] = scope.member
+    if not scope.administrator:
+        values |= {"moderated": scope.moderated, "removed": scope.removed}
+    rows = prepared_rows(
+        f"feed:unread_must_read:{int(scope.administrator)}:{int(community is not None)}",
+        partial(_unread_must_read_rows, administrator=scope.administrator),
+        values,
+    )
+    return [row[0] for row in rows]
 
 
 def posts_for_cards(viewer: User, ids: list[int]) -> list[Post]:

@@ -16,7 +16,7 @@ through how many there are (it is called with sentinels, never with real values)
 
 import itertools
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from threading import Lock
 from typing import Any, cast
 
@@ -85,6 +85,10 @@ def _compile(
         fields = compiler.klass_info["select_fields"]
         columns = compiler.select[fields[0] : fields[-1] + 1]
         attnames = [column.target.attname for column, _sql, _alias in columns]
+    elif queryset.query.values_select:
+        # A values() query: its keys, in the order of its columns (as ValuesIterable names them).
+        query = queryset.query
+        attnames = [*query.extra_select, *query.values_select, *query.annotation_select]
     slots: list[tuple[str, int] | tuple[None, object]] = []
     seen: set[int] = set()
     for param in params:
@@ -179,7 +183,14 @@ def prepared_instances[M: Model](
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, _params(compiled, values))
         rows = cursor.fetchall()
-    out: list[M] = []
+    return [
+        model.from_db(using, compiled.attnames, fields)
+        for fields in _converted(compiled, rows, using)
+    ]
+
+
+def _converted(compiled: _Compiled, rows: list[tuple[Any, ...]], using: str) -> Iterator[list[Any]]:
+    connection = connections[using]
     for row in rows:
         fields = list(row)
         for index, (functions, expression) in compiled.converters.items():
@@ -187,8 +198,27 @@ def prepared_instances[M: Model](
             for function in functions:
                 value = function(value, expression, connection)
             fields[index] = value
-        out.append(model.from_db(using, compiled.attnames, fields))
-    return out
+        yield fields
+
+
+def prepared_values(
+    name: str,
+    build: Callable[[Mapping[str, Any]], QuerySet[Any, dict[str, Any]]],
+    values: Values,
+    *,
+    using: str = "default",
+) -> list[dict[str, Any]]:
+    """The rows of `build(values)`, a `values(...)` query (joins allowed), as the dicts its
+    iteration would give, compiled once per process; the columns go through the ORM's
+    converters (dates and times come out as on any queryset)."""
+    compiled = _prepared(name, build, values, using, "{sql}")
+    with connections[using].cursor() as cursor:
+        cursor.execute(compiled.sql, _params(compiled, values))
+        rows = cursor.fetchall()
+    return [
+        dict(zip(compiled.attnames, fields, strict=True))
+        for fields in _converted(compiled, rows, using)
+    ]
 
 
 def prepared_clear() -> None:
