@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from rucher.accounts.models import Follow, User
 from rucher.communities.models import Community, Membership
 from rucher.content.access import (
+    ViewerScope,
     member_community_ids,
     moderated_communities,
     readable_community_q,
@@ -42,8 +43,8 @@ from rucher.content.models import (
     PostRead,
 )
 from rucher.content.selectors import attach_kudos
-from rucher.core.pagination import Page, keyset_page
-from rucher.core.prepared import prepared_rows
+from rucher.core.pagination import Page, keyset_page, page_of
+from rucher.core.prepared import prepared_objects, prepared_rows
 
 FEED_PAGE_SIZE = 20
 ON_TOP_LIMIT = 5
@@ -62,10 +63,25 @@ class HomeFeed:
 def with_viewer_flags(queryset: QuerySet[Post], viewer: User) -> QuerySet[Post]:
     """Author in the same query, `liked_by_me` and `bookmarked_by_me` as EXISTS columns (the
     kudos line comes with prefetch_for_viewer)."""
+    return _with_flags_of(queryset, viewer.pk)
+
+
+def _with_flags_of(queryset: QuerySet[Post], person_id: int) -> QuerySet[Post]:
     return queryset.select_related("author").annotate(
-        liked_by_me=Exists(PostLike.objects.filter(post=OuterRef("pk"), person=viewer.pk)),
-        bookmarked_by_me=Exists(Bookmark.objects.filter(post=OuterRef("pk"), person=viewer.pk)),
+        liked_by_me=Exists(PostLike.objects.filter(post=OuterRef("pk"), person=person_id)),
+        bookmarked_by_me=Exists(Bookmark.objects.filter(post=OuterRef("pk"), person=person_id)),
     )
+
+
+def _scope_values(viewer: User) -> tuple[ViewerScope, dict[str, int | tuple[int, ...]]]:
+    """The viewer's scope and the values of a query compiled once for it (rucher.core.prepared)
+    that reads its memberships and readable posts: an administrator reads every post, so only
+    their memberships enter the query."""
+    scope = viewer_scope(viewer)
+    values: dict[str, int | tuple[int, ...]] = {"person": viewer.pk, "member": scope.member}
+    if not scope.administrator:
+        values |= {"moderated": scope.moderated, "removed": scope.removed}
+    return scope, values
 
 
 def prefetch_for_viewer(posts: Sequence[Post], viewer: User) -> None:
@@ -166,10 +182,17 @@ def selected_ids(viewer: User, *, exclude: Iterable[int] = ()) -> list[int]:
     return _first_posts((row[0] for row in rows), limit=SELECTED_LIMIT, exclude=exclude)
 
 
+def _posts_by_id(values: Mapping[str, Any]) -> QuerySet[Post]:
+    return _with_flags_of(Post.objects.filter(pk__in=values["ids"]), values["person"])
+
+
 def _posts_in_order(viewer: User, ids: list[int]) -> list[Post]:
+    """The posts of `ids` (the caller read them as readable), in this order, with the viewer's
+    flags: one query compiled once per number of ids (rucher.core.prepared)."""
     if not ids:
         return []
-    by_id = {post.pk: post for post in with_viewer_flags(Post.objects.filter(pk__in=ids), viewer)}
+    found = prepared_objects("feed:posts_by_id", _posts_by_id, {"person": viewer.pk, "ids": ids})
+    by_id = {post.pk: post for post in found}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -182,26 +205,52 @@ def selected_for_person(viewer: User, *, exclude: Iterable[int] = ()) -> list[Po
     return _posts_in_order(viewer, selected_ids(viewer, exclude=exclude))
 
 
-def _feed_queryset(viewer: User, *, exclude: list[int]) -> QuerySet[Post]:
+FEED_KEYS = ("-created_at", "-id")
+
+
+def _feed_queryset_in(
+    person_id: int, scope: ViewerScope, *, exclude: Sequence[int]
+) -> QuerySet[Post]:
+    """The feed's posts for a viewer whose scope is known (`_visible`'s rule)."""
     # "In one of my communities, or by someone I follow" is one correlated EXISTS with the OR
     # inside: with the OR outside, PostgreSQL hashed every placement of the viewer's
     # communities before reading the first post (46,000 rows at 100,000 posts, ten times more
     # at 1,000,000); this way it walks the newest posts and checks each one by its index.
-    followed = Follow.objects.filter(follower=viewer.pk).values("followee")
+    followed = Follow.objects.filter(follower=person_id).values("followee")
     sources = PostCommunity.objects.filter(post=OuterRef("pk")).filter(
-        Q(community_id__in=member_community_ids(viewer)) | Q(post__author__in=followed)
+        Q(community_id__in=scope.member) | Q(post__author__in=followed)
     )
-    qs = _visible(viewer).filter(Exists(sources))
+    qs = readable_posts_in(scope).filter(hidden_at__isnull=True).filter(Exists(sources))
     return qs.exclude(pk__in=exclude) if exclude else qs
 
 
+def _first_feed_rows(
+    values: Mapping[str, Any], *, administrator: bool, limit: int
+) -> QuerySet[Post]:
+    scope = scope_in_values(values, administrator=administrator)
+    qs = _feed_queryset_in(values["person"], scope, exclude=values["exclude"])
+    return _with_flags_of(qs, values["person"]).order_by(*FEED_KEYS)[: limit + 1]
+
+
 def _feed_page(viewer: User, *, cursor: str | None, limit: int, on_top: list[int]) -> Page[Post]:
+    scope_name = f"feed:{viewer.pk}"
+    if not (viewer.is_authenticated and viewer.is_active):
+        return Page(items=[], next_cursor=None)  # reads no post (readable_posts)
+    scope, values = _scope_values(viewer)
+    if cursor is None:
+        # The first page, on every home page: compiled once per shape (rucher.core.prepared).
+        rows = prepared_objects(
+            f"feed:first_page:{int(scope.administrator)}:{limit}",
+            partial(_first_feed_rows, administrator=scope.administrator, limit=limit),
+            values | {"exclude": tuple(on_top)},
+        )
+        return page_of(rows, keys=FEED_KEYS, limit=limit, scope=scope_name)
     return keyset_page(
-        with_viewer_flags(_feed_queryset(viewer, exclude=on_top), viewer),
-        keys=("-created_at", "-id"),
+        _with_flags_of(_feed_queryset_in(viewer.pk, scope, exclude=on_top), viewer.pk),
+        keys=FEED_KEYS,
         cursor=cursor,
         limit=limit,
-        scope=f"feed:{viewer.pk}",
+        scope=scope_name,
     )
 
 

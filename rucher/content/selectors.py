@@ -4,9 +4,10 @@ Each selector owns its joins and prefetches: a page costs the same number of que
 its size.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -35,6 +36,7 @@ from rucher.content.models import (
     Tag,
 )
 from rucher.core.pagination import Page, keyset_page
+from rucher.core.prepared import prepared_instances
 
 MAX_PINNED = 5
 # The community directory's activity figure: posts published in the last ACTIVITY_DAYS days.
@@ -305,8 +307,19 @@ def tag_posts(viewer: User, tag: Tag, *, cursor: str | None = None, limit: int =
     return Page(items=posts, next_cursor=page.next_cursor)
 
 
-def member_communities_for_posting(viewer: User) -> QuerySet[Community]:
-    return access.member_communities(viewer).order_by("sort_name", "id")
+def _communities_by_name(values: Mapping[str, Any]) -> QuerySet[Community]:
+    return Community.objects.filter(pk__in=values["ids"]).order_by("sort_name", "id")
+
+
+def member_communities_for_posting(viewer: User) -> list[Community]:
+    """The viewer's communities by name (the composer's picker, on every home and community
+    page): one query compiled once per number of memberships (rucher.core.prepared)."""
+    member = access.member_community_ids(viewer)
+    if not member:
+        return []
+    return prepared_instances(
+        Community, "communities_by_name", _communities_by_name, {"ids": member}
+    )
 
 
 def is_first_post(post: Post) -> bool:
