@@ -104,7 +104,7 @@ def _compile(
         fields = compiler.klass_info["select_fields"]
         columns = compiler.select[fields[0] : fields[-1] + 1]
         attnames = [column.target.attname for column, _sql, _alias in columns]
-    elif queryset.query.values_select:
+    else:
         # A values() query: its keys, in the order of its columns (as ValuesIterable names them).
         query = queryset.query
         attnames = [*query.extra_select, *query.values_select, *query.annotation_select]

@@ -4,16 +4,19 @@ another site, with a complete profile. Lives here, above content, because intera
 content's likes and comments."""
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q, QuerySet, Subquery
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 
 from rucher.accounts.models import Follow, User
 from rucher.accounts.selectors import COMPLETE_PROFILE_THRESHOLD
 from rucher.content.models import Comment, CommentLike, PostLike
-from rucher.core.prepared import prepared_rows
+from rucher.core.prepared import prepared_instances, prepared_rows, prepared_values
 
 # Enough for anyone's circle; past it the rarest interactions may be suggested again, which
 # costs nothing worse than a familiar face.
@@ -61,14 +64,52 @@ class _Tier:
         return all(group[name] for name in self.names)
 
 
-def _first_tier(
-    everyone: QuerySet[User], conditions: Mapping[str, Q], tiers: Sequence[_Tier]
-) -> tuple[_Tier, int, int] | None:
-    """The first tier anyone is in and its id range, in one query: the candidates grouped by
-    the conditions they meet (at most 16 groups) with each group's lowest and highest id,
-    where an aggregate per tier tried cost a query per empty tier."""
-    groups = list(
-        everyone.annotate(
+def _candidates(values: Mapping[str, Any]) -> QuerySet[User]:
+    # Bots (incoming webhooks) are nobody to meet.
+    return User.objects.filter(is_active=True, is_bot=False, meet_opt_out=False).exclude(
+        pk=values["person"]
+    )
+
+
+def _condition_names(*, interacted: bool, department: bool, site: bool) -> set[str]:
+    """The names of the conditions `_conditions` builds for such a viewer."""
+    names = {"complete"}
+    if interacted:
+        names.add("fresh")
+    if department or site:
+        names.add("elsewhere")
+    if department and site:
+        names.add("somewhat_elsewhere")
+    return names
+
+
+def _conditions(values: Mapping[str, Any], *, department: bool, site: bool) -> dict[str, Q]:
+    """The preferences the viewer has, by name. Their department and site are read from their
+    row by the query (as `iexact` compares: upper case on both sides), so that it depends on
+    the viewer only through ids and is compiled once per shape (rucher.core.prepared)."""
+    conditions = {"complete": Q(profile_completeness__gte=COMPLETE_PROFILE_THRESHOLD)}
+    if values["interacted"]:  # as _condition_names
+        conditions["fresh"] = ~Q(pk__in=values["interacted"])
+    mine = User.objects.filter(pk=values["person"])
+    other = {
+        name: ~Q(Exact(Upper(name), Upper(Subquery(mine.values(name)[:1]))))
+        for name, has in (("department", department), ("site", site))
+        if has
+    }
+    if other:
+        conditions["elsewhere"] = Q(*other.values())
+    if len(other) == 2:
+        conditions["somewhat_elsewhere"] = other["department"] | other["site"]
+    return conditions
+
+
+def _groups(
+    values: Mapping[str, Any], *, department: bool, site: bool
+) -> QuerySet[User, dict[str, Any]]:
+    conditions = _conditions(values, department=department, site=site)
+    return (
+        _candidates(values)
+        .annotate(
             **{
                 name: ExpressionWrapper(condition, output_field=BooleanField())
                 for name, condition in conditions.items()
@@ -78,37 +119,30 @@ def _first_tier(
         .annotate(first=Min("pk"), last=Max("pk"))
         .order_by()
     )
-    for tier in tiers:
-        inside = [group for group in groups if tier.holds(group)]
-        if inside:
-            return tier, min(g["first"] for g in inside), max(g["last"] for g in inside)
-    return None
+
+
+def _pick(
+    values: Mapping[str, Any], *, department: bool, site: bool, tier: _Tier
+) -> QuerySet[User]:
+    conditions = _conditions(values, department=department, site=site)
+    return (
+        _candidates(values)
+        .filter(tier.where(conditions), pk__gte=values["pivot"])
+        .order_by("pk")[:1]
+    )
 
 
 def meet_colleague(viewer: User) -> User | None:
-    # Bots (incoming webhooks) are nobody to meet.
-    everyone = User.objects.filter(is_active=True, is_bot=False, meet_opt_out=False).exclude(
-        pk=viewer.pk
+    values = {"person": viewer.pk, "interacted": tuple(sorted(interacted_ids(viewer)))}
+    department, site = bool(viewer.department), bool(viewer.site)
+    shape = f"{int(department)}{int(site)}"
+    known = _condition_names(
+        interacted=bool(values["interacted"]), department=department, site=site
     )
-    conditions = {"complete": Q(profile_completeness__gte=COMPLETE_PROFILE_THRESHOLD)}
-    interacted = interacted_ids(viewer)
-    if interacted:
-        conditions["fresh"] = ~Q(pk__in=interacted)
-    elsewhere = Q()
-    if viewer.department:
-        elsewhere &= ~Q(department__iexact=viewer.department)
-    if viewer.site:
-        elsewhere &= ~Q(site__iexact=viewer.site)
-    if elsewhere:
-        conditions["elsewhere"] = elsewhere
-    if viewer.department and viewer.site:
-        conditions["somewhat_elsewhere"] = ~Q(department__iexact=viewer.department) | ~Q(
-            site__iexact=viewer.site
-        )
 
     def tier(*names: str) -> _Tier:
         # A condition the viewer does not have (no interaction, no department…) holds for all.
-        return _Tier(tuple(name for name in names if name in conditions))
+        return _Tier(tuple(name for name in names if name in known))
 
     # Preferences, not exclusions: someone who knows everyone still meets a colleague.
     tiers = (
@@ -120,11 +154,29 @@ def meet_colleague(viewer: User) -> User | None:
         tier("complete"),
         tier(),
     )
-    found = _first_tier(everyone, conditions, tiers)
-    if found is None:
+    # The first tier anyone is in and its id range, in one query: the candidates grouped by
+    # the conditions they meet (at most 16 groups) with each group's lowest and highest id
+    # (an aggregate per tier tried cost a query per empty tier).
+    groups = prepared_values(
+        f"meet:groups:{shape}",
+        partial(_groups, department=department, site=site),
+        values,
+    )
+    for chosen in tiers:
+        inside = [group for group in groups if chosen.holds(group)]
+        if inside:
+            break
+    else:
         return None
-    chosen, first, last = found
     # A random point in the tier's id range, then the next match: an indexed query instead
     # of ORDER BY RANDOM() over everyone.
-    pivot = random.randint(first, last)
-    return everyone.filter(chosen.where(conditions), pk__gte=pivot).order_by("pk").first()
+    pivot = random.randint(min(g["first"] for g in inside), max(g["last"] for g in inside))
+    if "fresh" not in chosen.names:
+        values["interacted"] = ()  # not in this query (a compiled query reads all its values)
+    found = prepared_instances(
+        User,
+        f"meet:pick:{shape}:{','.join(chosen.names)}",
+        partial(_pick, department=department, site=site, tier=chosen),
+        values | {"pivot": pivot},
+    )
+    return found[0] if found else None
