@@ -121,9 +121,10 @@ def _compile(
         raise ValueError("prepared query: every value must appear in the compiled query")
     objects = None
     if compiler.klass_info and not queryset.query.values_select:
-        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+        private: Any = queryset  # the ORM's own state, as ModelIterable reads it
+        if private._prefetch_related_lookups or private._known_related_objects:
             raise ValueError("prepared query: no prefetch_related, no related manager")
-        objects = _Objects(compiler, queryset._fetch_mode)
+        objects = _Objects(compiler, private._fetch_mode)
     return _Compiled(wrap.format(sql=sql), slots, converters, attnames, objects)
 
 

@@ -133,7 +133,10 @@ def _pick(
 
 
 def meet_colleague(viewer: User) -> User | None:
-    values = {"person": viewer.pk, "interacted": tuple(sorted(interacted_ids(viewer)))}
+    values: dict[str, int | tuple[int, ...]] = {
+        "person": viewer.pk,
+        "interacted": tuple(sorted(interacted_ids(viewer))),
+    }
     department, site = bool(viewer.department), bool(viewer.site)
     shape = f"{int(department)}{int(site)}"
     known = _condition_names(

@@ -131,7 +131,7 @@ class CanAnswer:
 
 def _can_answer_rows(
     values: Mapping[str, Any], *, administrator: bool, limit: int
-) -> QuerySet[Question, dict[str, Any]]:
+) -> QuerySet[Question, Any]:
     scope = content_access.scope_in_values(values, administrator=administrator)
     return (
         _readable_questions_in(scope)
