@@ -11,6 +11,7 @@ from django.utils import timezone
 from rucher.communities import services as community_services
 from rucher.content import curation
 from rucher.content import feed as feed_module
+from rucher.content.access import readable_community_q
 from rucher.content.models import PostCommunity, PostRead
 from rucher.core.factories import PersonFactory
 from rucher.core.memo import request_memo
@@ -127,3 +128,43 @@ def test_the_first_page_of_the_feed_is_the_same_whatever_the_time(world):
     with request_memo():
         page = feed_module._feed_page(viewer, cursor=None, limit=5, on_top=[])
     assert all(timezone.is_aware(p.created_at) for p in page.items)
+
+
+@pytest.mark.parametrize("position", ["member", "manager", "administrator", "outsider"])
+def test_the_prepared_community_stream_reads_what_the_orm_reads(world, position):
+    from rucher.content import selectors
+
+    _fill(world)
+    viewer, community = world.people[position], world.communities["open"]
+    make_post(world.people["owner"], [community], title="hidden here", hidden=True)
+    orm = keyset_page(
+        selectors._stream_filtered(
+            selectors._stream_placements(viewer, community),
+            without_pinned=True,
+            exclude=[],
+            kind=None,
+        ),
+        keys=("-created_at", "-post_id"),
+        cursor=None,
+        limit=3,
+        scope=f"stream:{community.pk}:",
+    )
+    with request_memo():
+        page = selectors.community_stream(viewer, community, limit=3, without_pinned=True)
+    expected = selectors._posts_from(viewer, orm.items)
+    assert [(_card_in_stream(p)) for p in page.items] == [_card_in_stream(p) for p in expected]
+    assert page.next_cursor == orm.next_cursor
+    assert [[c.pk for c in p.visible_communities] for p in page.items] == [
+        list(
+            PostCommunity.objects.filter(post=p)
+            .filter(readable_community_q(viewer, "community"))
+            .order_by("community__name", "id")
+            .values_list("community_id", flat=True)
+        )
+        for p in expected
+    ]
+
+
+def _card_in_stream(post):
+    author = post.author.username if post.author else None
+    return (post.pk, post.created_at, author, post.liked_by_me, post.pinned_at, post.hidden_at)
