@@ -12,6 +12,12 @@ parameters; later calls only substitute the real values and execute the SQL. The
 built by the same functions as everywhere else (the rules stay in one place): only the
 compilation is shared. Values must be integers (ids); the builder must depend on them only
 through how many there are (it is called with sentinels, never with real values).
+
+What comes back: raw tuples (`prepared_rows`), the dicts of a `values()` query
+(`prepared_values`), instances of one model (`prepared_instances`), or instances with their
+select_related rows and annotations, built as the ORM's own iteration builds them
+(`prepared_objects`; prefetch on the result). A value that is not an id (a date, a kind) goes in
+the query's name instead, when it takes few values (e.g. the week of the top 3).
 """
 
 import itertools
