@@ -27,7 +27,6 @@ from rucher.content.access import (
     ViewerScope,
     member_community_ids,
     moderated_communities,
-    readable_community_q,
     readable_community_q_in,
     readable_posts,
     readable_posts_in,
@@ -42,7 +41,7 @@ from rucher.content.models import (
     PostLike,
     PostRead,
 )
-from rucher.content.selectors import attach_kudos
+from rucher.content.selectors import attach_kudos, attach_visible_communities
 from rucher.core.pagination import Page, keyset_page, page_of
 from rucher.core.prepared import prepared_objects, prepared_rows
 
@@ -86,18 +85,13 @@ def _scope_values(viewer: User) -> tuple[ViewerScope, dict[str, int | tuple[int,
 
 def prefetch_for_viewer(posts: Sequence[Post], viewer: User) -> None:
     """Sets `post.visible_communities` (only those the viewer may read: a secret community of
-    a cross-post stays invisible) and prefetches tags: two queries for any number of posts."""
+    a cross-post stays invisible) and prefetches tags and attachments: three queries for any
+    number of posts (the first compiled once per shape, rucher.core.prepared)."""
     if not posts:
         return
+    attach_visible_communities(viewer, posts, order=("community__sort_name", "community_id"))
     prefetch_related_objects(
         list(posts),
-        Prefetch(
-            "communities",
-            queryset=Community.objects.filter(readable_community_q(viewer)).order_by(
-                "sort_name", "id"
-            ),
-            to_attr="visible_communities",
-        ),
         "tags",
         # The cards' thumbnails and file links.
         Prefetch("attachments", queryset=Attachment.objects.order_by("id")),

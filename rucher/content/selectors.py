@@ -77,21 +77,23 @@ def _attachments() -> Prefetch:
 
 
 def _placements_readable(
-    values: Mapping[str, Any], *, administrator: bool
+    values: Mapping[str, Any], *, administrator: bool, order: tuple[str, ...]
 ) -> QuerySet[PostCommunity]:
     scope = access.scope_in_values(values, administrator=administrator)
     return (
         PostCommunity.objects.filter(post__in=values["ids"])
         .filter(access.readable_community_q_in(scope, "community"))
         .select_related("community")
-        .order_by("community__name", "id")
+        .order_by(*order)
     )
 
 
-def attach_visible_communities(viewer: User, posts: list[Post]) -> None:
-    """Sets `visible_communities` on each post: only those the viewer may read (one query, on
-    most list pages: compiled once per shape of scope and number of posts,
-    rucher.core.prepared)."""
+def attach_visible_communities(
+    viewer: User, posts: Sequence[Post], *, order: tuple[str, ...] = ("community__name", "id")
+) -> None:
+    """Sets `visible_communities` on each post: only those the viewer may read, in the order
+    of the placements' `order` (one query, on most list pages: compiled once per shape of
+    scope and number of posts, rucher.core.prepared)."""
     by_post: dict[int, list[Community]] = {post.pk: [] for post in posts}
     if posts and viewer.is_authenticated and viewer.is_active:  # others read no community
         scope = access.viewer_scope(viewer)
@@ -99,8 +101,8 @@ def attach_visible_communities(viewer: User, posts: list[Post]) -> None:
         if not scope.administrator:  # administrators read every community: no list
             values |= {"member": scope.member, "removed": scope.removed}
         placements = prepared_objects(
-            f"visible_communities:{int(scope.administrator)}",
-            partial(_placements_readable, administrator=scope.administrator),
+            f"visible_communities:{int(scope.administrator)}:{','.join(order)}",
+            partial(_placements_readable, administrator=scope.administrator, order=order),
             values,
         )
         for placement in placements:
