@@ -146,6 +146,23 @@ def readable_community_q(viewer: User, community: str = "") -> Q:
     return _readable_q(viewer_scope(viewer), community)
 
 
+def readable_community_q_in(scope: ViewerScope, community: str = "") -> Q:
+    """`readable_community_q` for an active viewer whose scope is already known (for queries
+    compiled once per shape of scope, like `readable_posts_in`)."""
+    return Q() if scope.administrator else _readable_q(scope, community)
+
+
+def scope_in_values(values: Mapping[str, Any], *, administrator: bool) -> ViewerScope:
+    """The scope a query compiled once (rucher.core.prepared) is built for: its "member",
+    "moderated" and "removed" values (each may be left out when the query does not use it)."""
+    return ViewerScope(
+        member=tuple(values.get("member", ())),
+        moderated=tuple(values.get("moderated", ())),
+        removed=tuple(values.get("removed", ())),
+        administrator=administrator,
+    )
+
+
 def member_community_ids(viewer: User) -> tuple[int, ...]:
     """Ids of the communities the viewer is a member of (read once per request)."""
     return viewer_scope(viewer).member

@@ -1,8 +1,11 @@
 """The newcomer's checklist (F-PROFILE-COMPLETE): it reads the profile, the memberships and
 the first contribution, so it sits with content, above accounts and communities."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,7 @@ from rucher.accounts.models import User
 from rucher.accounts.selectors import COMPLETE_PROFILE_THRESHOLD, charter_is_accepted
 from rucher.content.access import member_community_ids
 from rucher.content.models import Post
+from rucher.core.prepared import prepared_rows
 
 
 @dataclass
@@ -23,11 +27,16 @@ class ChecklistItem:
 JOIN_GOAL = 3
 
 
+def _any_post(values: Mapping[str, Any]) -> QuerySet[Post, tuple[int]]:
+    return Post.objects.filter(author=values["person"]).values_list("pk")[:1]
+
+
 def newcomer_checklist(person: User) -> list[ChecklistItem]:
     """The newcomer's next steps (F-PROFILE-COMPLETE): one small query beyond the person and
     their memberships (read once per request by the access functions)."""
     joined = len(member_community_ids(person))
-    contributed = Post.objects.filter(author=person).exists()
+    # On every home page: compiled once per process (rucher.core.prepared).
+    contributed = bool(prepared_rows("newcomers:contributed", _any_post, {"person": person.pk}))
     return [
         ChecklistItem(
             "charter", _("Accept the network charter"), charter_is_accepted(person), "charter"

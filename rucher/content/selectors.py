@@ -4,9 +4,11 @@ Each selector owns its joins and prefetches: a page costs the same number of que
 its size.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -34,7 +36,8 @@ from rucher.content.models import (
     PostRevision,
     Tag,
 )
-from rucher.core.pagination import Page, keyset_page
+from rucher.core.pagination import Page, keyset_page, page_of
+from rucher.core.prepared import prepared_instances, prepared_objects
 
 MAX_PINNED = 5
 # The community directory's activity figure: posts published in the last ACTIVITY_DAYS days.
@@ -73,15 +76,34 @@ def _attachments() -> Prefetch:
     return Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
 
 
-def attach_visible_communities(viewer: User, posts: list[Post]) -> None:
-    """Sets `visible_communities` on each post: only those the viewer may read (one query)."""
+def _placements_readable(
+    values: Mapping[str, Any], *, administrator: bool, order: tuple[str, ...]
+) -> QuerySet[PostCommunity]:
+    scope = access.scope_in_values(values, administrator=administrator)
+    return (
+        PostCommunity.objects.filter(post__in=values["ids"])
+        .filter(access.readable_community_q_in(scope, "community"))
+        .select_related("community")
+        .order_by(*order)
+    )
+
+
+def attach_visible_communities(
+    viewer: User, posts: Sequence[Post], *, order: tuple[str, ...] = ("community__name", "id")
+) -> None:
+    """Sets `visible_communities` on each post: only those the viewer may read, in the order
+    of the placements' `order` (one query, on most list pages: compiled once per shape of
+    scope and number of posts, rucher.core.prepared)."""
     by_post: dict[int, list[Community]] = {post.pk: [] for post in posts}
-    if posts:
-        placements = (
-            PostCommunity.objects.filter(post__in=list(by_post))
-            .filter(access.readable_community_q(viewer, "community"))
-            .select_related("community")
-            .order_by("community__name", "id")
+    if posts and viewer.is_authenticated and viewer.is_active:  # others read no community
+        scope = access.viewer_scope(viewer)
+        values: dict[str, tuple[int, ...]] = {"ids": tuple(by_post)}
+        if not scope.administrator:  # administrators read every community: no list
+            values |= {"member": scope.member, "removed": scope.removed}
+        placements = prepared_objects(
+            f"visible_communities:{int(scope.administrator)}:{','.join(order)}",
+            partial(_placements_readable, administrator=scope.administrator, order=order),
+            values,
         )
         for placement in placements:
             by_post[placement.post_id].append(placement.community)
@@ -89,11 +111,19 @@ def attach_visible_communities(viewer: User, posts: list[Post]) -> None:
         post.visible_communities = by_post[post.pk]  # type: ignore[attr-defined]
 
 
-def _stream_placements(viewer: User, community: Community) -> QuerySet[PostCommunity]:
-    qs = PostCommunity.objects.filter(community=community)
-    if not community_access.can_manage(viewer, community):
+def _stream_placements_of(
+    person_id: int, community_id: int, *, managed: bool
+) -> QuerySet[PostCommunity]:
+    qs = PostCommunity.objects.filter(community=community_id)
+    if not managed:
         qs = qs.filter(post__hidden_at__isnull=True)
-    return qs.select_related("post", "post__author").annotate(liked_by_me=_liked(viewer, "post_id"))
+    liked = Exists(PostLike.objects.filter(post=OuterRef("post_id"), person=person_id))
+    return qs.select_related("post", "post__author").annotate(liked_by_me=liked)
+
+
+def _stream_placements(viewer: User, community: Community) -> QuerySet[PostCommunity]:
+    managed = community_access.can_manage(viewer, community)
+    return _stream_placements_of(viewer.pk, community.pk, managed=managed)
 
 
 def _posts_from(viewer: User, placements: list[PostCommunity]) -> list[Post]:
@@ -128,21 +158,65 @@ def community_stream(
 
     `community` comes from access_community_content (the viewer's membership is annotated).
     """
-    qs = _stream_placements(viewer, community)
+    managed = community_access.can_manage(viewer, community)
+    keys = ("-created_at", "-post_id")
+    scope = f"stream:{community.pk}:{kind or ''}"
+    if cursor is None and kind in _STREAM_KINDS:
+        # The first page, on every community page: compiled once per shape (rucher.core.prepared).
+        rows = prepared_objects(
+            f"stream:first:{int(managed)}:{int(without_pinned)}:{kind or ''}:{limit}",
+            partial(
+                _stream_first_rows,
+                managed=managed,
+                without_pinned=without_pinned,
+                kind=kind,
+                limit=limit,
+            ),
+            {"person": viewer.pk, "community": community.pk, "exclude": tuple(exclude)},
+        )
+        page = page_of(rows, keys=keys, limit=limit, scope=scope)
+    else:
+        qs = _stream_filtered(
+            _stream_placements_of(viewer.pk, community.pk, managed=managed),
+            without_pinned=without_pinned,
+            exclude=exclude,
+            kind=kind,
+        )
+        page = keyset_page(qs, keys=keys, cursor=cursor, limit=limit, scope=scope)
+    return Page(items=_posts_from(viewer, page.items), next_cursor=page.next_cursor)
+
+
+# The kinds a first page is compiled for (none, or a post kind): not any string from a request.
+_STREAM_KINDS = {None, "", *Post.Kind.values}
+
+
+def _stream_filtered(
+    qs: QuerySet[PostCommunity],
+    *,
+    without_pinned: bool,
+    exclude: Sequence[int],
+    kind: str | None,
+) -> QuerySet[PostCommunity]:
     if without_pinned:
         qs = qs.filter(pinned_at__isnull=True)
     if exclude:
         qs = qs.exclude(post_id__in=list(exclude))
     if kind:
         qs = qs.filter(post__kind=kind)
-    page = keyset_page(
-        qs,
-        keys=("-created_at", "-post_id"),
-        cursor=cursor,
-        limit=limit,
-        scope=f"stream:{community.pk}:{kind or ''}",
-    )
-    return Page(items=_posts_from(viewer, page.items), next_cursor=page.next_cursor)
+    return qs
+
+
+def _stream_first_rows(
+    values: Mapping[str, Any],
+    *,
+    managed: bool,
+    without_pinned: bool,
+    kind: str | None,
+    limit: int,
+) -> QuerySet[PostCommunity]:
+    qs = _stream_placements_of(values["person"], values["community"], managed=managed)
+    qs = _stream_filtered(qs, without_pinned=without_pinned, exclude=values["exclude"], kind=kind)
+    return qs.order_by("-created_at", "-post_id")[: limit + 1]
 
 
 def community_pinned(
@@ -305,8 +379,19 @@ def tag_posts(viewer: User, tag: Tag, *, cursor: str | None = None, limit: int =
     return Page(items=posts, next_cursor=page.next_cursor)
 
 
-def member_communities_for_posting(viewer: User) -> QuerySet[Community]:
-    return access.member_communities(viewer).order_by("sort_name", "id")
+def _communities_by_name(values: Mapping[str, Any]) -> QuerySet[Community]:
+    return Community.objects.filter(pk__in=values["ids"]).order_by("sort_name", "id")
+
+
+def member_communities_for_posting(viewer: User) -> list[Community]:
+    """The viewer's communities by name (the composer's picker, on every home and community
+    page): one query compiled once per number of memberships (rucher.core.prepared)."""
+    member = access.member_community_ids(viewer)
+    if not member:
+        return []
+    return prepared_instances(
+        Community, "communities_by_name", _communities_by_name, {"ids": member}
+    )
 
 
 def is_first_post(post: Post) -> bool:

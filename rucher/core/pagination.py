@@ -72,7 +72,13 @@ def keyset_page[T](
                 step &= Q(**{fields[j]: values[j]})
             condition |= step
         qs = qs.filter(condition)
-    rows = list(qs[: limit + 1])
+    return page_of(list(qs[: limit + 1]), keys=keys, limit=limit, scope=scope)
+
+
+def page_of[T](rows: list[T], *, keys: tuple[str, ...], limit: int, scope: str) -> Page[T]:
+    """A keyset page from its (up to) `limit + 1` rows read in the order of `keys`, by
+    `keyset_page` or by other means (e.g. a first page compiled once, rucher.core.prepared)."""
+    fields = tuple(key.lstrip("-") for key in keys)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

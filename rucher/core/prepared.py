@@ -12,16 +12,23 @@ parameters; later calls only substitute the real values and execute the SQL. The
 built by the same functions as everywhere else (the rules stay in one place): only the
 compilation is shared. Values must be integers (ids); the builder must depend on them only
 through how many there are (it is called with sentinels, never with real values).
+
+What comes back: raw tuples (`prepared_rows`), the dicts of a `values()` query
+(`prepared_values`), instances of one model (`prepared_instances`), or instances with their
+select_related rows and annotations, built as the ORM's own iteration builds them
+(`prepared_objects`; prefetch on the result). A value that is not an id (a date, a kind) goes in
+the query's name instead, when it takes few values (e.g. the week of the top 3).
 """
 
 import itertools
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from threading import Lock
 from typing import Any, cast
 
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
 Values = Mapping[str, int | Sequence[int]]
 
@@ -31,7 +38,7 @@ _MAX_ENTRIES = 1024
 
 
 class _Compiled:
-    __slots__ = ("sql", "slots", "converters", "attnames")
+    __slots__ = ("sql", "slots", "converters", "attnames", "objects")
 
     def __init__(
         self,
@@ -39,6 +46,7 @@ class _Compiled:
         slots: list[tuple[str, int] | tuple[None, object]],
         converters: dict[int, tuple[list[Any], Any]],
         attnames: list[str],
+        objects: "_Objects | None",
     ) -> None:
         self.sql = sql
         # Per parameter: (name, index in that value; -1 for a scalar) or (None, a constant).
@@ -46,6 +54,23 @@ class _Compiled:
         # For model rows: the ORM's converters per column, and the fields' names in order.
         self.converters = converters
         self.attnames = attnames
+        # For model rows with related rows and annotations: how the ORM builds them.
+        self.objects = objects
+
+
+class _Objects:
+    """What `ModelIterable` reads from a compiler to build a row's instance, its
+    select_related instances and its annotations (kept from the one compilation)."""
+
+    __slots__ = ("start", "end", "klass_info", "select", "annotations", "fetch_mode")
+
+    def __init__(self, compiler: Any, fetch_mode: Any) -> None:
+        fields = compiler.klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.klass_info = compiler.klass_info
+        self.select = compiler.select
+        self.annotations = dict(compiler.annotation_col_map or {})
+        self.fetch_mode = fetch_mode
 
 
 _compiled: "OrderedDict[Hashable, _Compiled]" = OrderedDict()
@@ -85,6 +110,10 @@ def _compile(
         fields = compiler.klass_info["select_fields"]
         columns = compiler.select[fields[0] : fields[-1] + 1]
         attnames = [column.target.attname for column, _sql, _alias in columns]
+    else:
+        # A values() query: its keys, in the order of its columns (as ValuesIterable names them).
+        query = queryset.query
+        attnames = [*query.extra_select, *query.values_select, *query.annotation_select]
     slots: list[tuple[str, int] | tuple[None, object]] = []
     seen: set[int] = set()
     for param in params:
@@ -96,7 +125,13 @@ def _compile(
     if seen != set(where):
         # A value the query never used would be silently ignored later: refuse the shape.
         raise ValueError("prepared query: every value must appear in the compiled query")
-    return _Compiled(wrap.format(sql=sql), slots, converters, attnames)
+    objects = None
+    if compiler.klass_info and not queryset.query.values_select:
+        private: Any = queryset  # the ORM's own state, as ModelIterable reads it
+        if private._prefetch_related_lookups or private._known_related_objects:
+            raise ValueError("prepared query: no prefetch_related, no related manager")
+        objects = _Objects(compiler, private._fetch_mode)
+    return _Compiled(wrap.format(sql=sql), slots, converters, attnames, objects)
 
 
 def prepared_sql(
@@ -179,7 +214,14 @@ def prepared_instances[M: Model](
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, _params(compiled, values))
         rows = cursor.fetchall()
-    out: list[M] = []
+    return [
+        model.from_db(using, compiled.attnames, fields)
+        for fields in _converted(compiled, rows, using)
+    ]
+
+
+def _converted(compiled: _Compiled, rows: list[tuple[Any, ...]], using: str) -> Iterator[list[Any]]:
+    connection = connections[using]
     for row in rows:
         fields = list(row)
         for index, (functions, expression) in compiled.converters.items():
@@ -187,7 +229,63 @@ def prepared_instances[M: Model](
             for function in functions:
                 value = function(value, expression, connection)
             fields[index] = value
-        out.append(model.from_db(using, compiled.attnames, fields))
+        yield fields
+
+
+def prepared_values(
+    name: str,
+    build: Callable[[Mapping[str, Any]], QuerySet[Any, dict[str, Any]]],
+    values: Values,
+    *,
+    using: str = "default",
+) -> list[dict[str, Any]]:
+    """The rows of `build(values)`, a `values(...)` query (joins allowed), as the dicts its
+    iteration would give, compiled once per process; the columns go through the ORM's
+    converters (dates and times come out as on any queryset)."""
+    compiled = _prepared(name, build, values, using, "{sql}")
+    with connections[using].cursor() as cursor:
+        cursor.execute(compiled.sql, _params(compiled, values))
+        rows = cursor.fetchall()
+    return [
+        dict(zip(compiled.attnames, fields, strict=True))
+        for fields in _converted(compiled, rows, using)
+    ]
+
+
+def prepared_objects[M: Model](
+    name: str,
+    build: Callable[[Mapping[str, Any]], QuerySet[M]],
+    values: Values,
+    *,
+    using: str = "default",
+) -> list[M]:
+    """The model instances of `build(values)` as iterating it would give them, with its
+    select_related instances and annotations, compiled once per process (no prefetch_related:
+    prefetch on the result). For list queries whose compilation costs more than their run."""
+    compiled = _prepared(name, build, values, using, "{sql}")
+    objects = compiled.objects
+    if objects is None or objects.fetch_mode.track_peers:
+        raise ValueError("prepared_objects: a queryset of model instances, without peers")
+    with connections[using].cursor() as cursor:
+        cursor.execute(compiled.sql, _params(compiled, values))
+        rows = cursor.fetchall()
+    model = objects.klass_info["model"]
+    populators = get_related_populators(
+        objects.klass_info, objects.select, using, objects.fetch_mode
+    )
+    out: list[M] = []
+    for row in _converted(compiled, rows, using):
+        obj = model.from_db(
+            using,
+            compiled.attnames,
+            row[objects.start : objects.end],
+            fetch_mode=objects.fetch_mode,
+        )
+        for populator in populators:
+            populator.populate(row, obj)
+        for attr, index in objects.annotations.items():
+            setattr(obj, attr, row[index])
+        out.append(obj)
     return out
 
 

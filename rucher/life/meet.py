@@ -4,21 +4,27 @@ another site, with a complete profile. Lives here, above content, because intera
 content's likes and comments."""
 
 import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q, QuerySet, Subquery
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 
 from rucher.accounts.models import Follow, User
 from rucher.accounts.selectors import COMPLETE_PROFILE_THRESHOLD
 from rucher.content.models import Comment, CommentLike, PostLike
+from rucher.core.prepared import prepared_instances, prepared_rows, prepared_values
 
 # Enough for anyone's circle; past it the rarest interactions may be suggested again, which
 # costs nothing worse than a familiar face.
 MAX_INTERACTIONS = 5000
 
 
-def interacted_ids(viewer: User) -> set[int]:
-    """Everyone the viewer has interacted with, either way, in one query (a UNION)."""
-    me = viewer.pk
+def _interacted_rows(values: Mapping[str, Any]) -> QuerySet[Any, int]:
+    me = values["person"]
     parts = [
         Follow.objects.filter(follower_id=me).values_list("followee_id", flat=True),
         Follow.objects.filter(followee_id=me).values_list("follower_id", flat=True),
@@ -33,48 +39,147 @@ def interacted_ids(viewer: User) -> set[int]:
         CommentLike.objects.filter(person_id=me).values_list("comment__author_id", flat=True),
         CommentLike.objects.filter(comment__author_id=me).values_list("person_id", flat=True),
     ]
-    union = parts[0].union(*parts[1:])
-    return {pk for pk in union[:MAX_INTERACTIONS] if pk is not None and pk != me}
+    return parts[0].union(*parts[1:])[:MAX_INTERACTIONS]
 
 
-def _pick(qs: QuerySet[User]) -> User | None:
-    """A random point in the id range, then the next match: two indexed queries (the range in
-    one aggregate, then the pick) instead of ORDER BY RANDOM() over everyone."""
-    bounds = qs.aggregate(first=Min("pk"), last=Max("pk"))
-    first = bounds["first"]
-    if first is None:
-        return None
-    pivot = random.randint(first, bounds["last"])
-    return qs.filter(pk__gte=pivot).order_by("pk").first()
+def interacted_ids(viewer: User) -> set[int]:
+    """Everyone the viewer has interacted with, either way, in one query (a UNION of ten
+    parts, on every home page: compiled once per process, rucher.core.prepared)."""
+    me = viewer.pk
+    rows = prepared_rows("meet:interacted", _interacted_rows, {"person": me})
+    return {pk for (pk,) in rows if pk is not None and pk != me}
+
+
+@dataclass(frozen=True)
+class _Tier:
+    """A preference: its conditions by name (those the viewer has: see meet_colleague)."""
+
+    names: tuple[str, ...]
+
+    def where(self, conditions: Mapping[str, Q]) -> Q:
+        return Q(*(conditions[name] for name in self.names))
+
+    def holds(self, group: Mapping[str, Any]) -> bool:
+        """Whether a group of candidates (their values of the conditions) is in this tier."""
+        return all(group[name] for name in self.names)
+
+
+def _candidates(values: Mapping[str, Any]) -> QuerySet[User]:
+    # Bots (incoming webhooks) are nobody to meet.
+    return User.objects.filter(is_active=True, is_bot=False, meet_opt_out=False).exclude(
+        pk=values["person"]
+    )
+
+
+def _condition_names(*, interacted: bool, department: bool, site: bool) -> set[str]:
+    """The names of the conditions `_conditions` builds for such a viewer."""
+    names = {"complete"}
+    if interacted:
+        names.add("fresh")
+    if department or site:
+        names.add("elsewhere")
+    if department and site:
+        names.add("somewhat_elsewhere")
+    return names
+
+
+def _conditions(values: Mapping[str, Any], *, department: bool, site: bool) -> dict[str, Q]:
+    """The preferences the viewer has, by name. Their department and site are read from their
+    row by the query (as `iexact` compares: upper case on both sides), so that it depends on
+    the viewer only through ids and is compiled once per shape (rucher.core.prepared)."""
+    conditions = {"complete": Q(profile_completeness__gte=COMPLETE_PROFILE_THRESHOLD)}
+    if values["interacted"]:  # as _condition_names
+        conditions["fresh"] = ~Q(pk__in=values["interacted"])
+    mine = User.objects.filter(pk=values["person"])
+    other = {
+        name: ~Q(Exact(Upper(name), Upper(Subquery(mine.values(name)[:1]))))
+        for name, has in (("department", department), ("site", site))
+        if has
+    }
+    if other:
+        conditions["elsewhere"] = Q(*other.values())
+    if len(other) == 2:
+        conditions["somewhat_elsewhere"] = other["department"] | other["site"]
+    return conditions
+
+
+def _groups(
+    values: Mapping[str, Any], *, department: bool, site: bool
+) -> QuerySet[User, dict[str, Any]]:
+    conditions = _conditions(values, department=department, site=site)
+    return (
+        _candidates(values)
+        .annotate(
+            **{
+                name: ExpressionWrapper(condition, output_field=BooleanField())
+                for name, condition in conditions.items()
+            }
+        )
+        .values(*conditions)
+        .annotate(first=Min("pk"), last=Max("pk"))
+        .order_by()
+    )
+
+
+def _pick(
+    values: Mapping[str, Any], *, department: bool, site: bool, tier: _Tier
+) -> QuerySet[User]:
+    conditions = _conditions(values, department=department, site=site)
+    return (
+        _candidates(values)
+        .filter(tier.where(conditions), pk__gte=values["pivot"])
+        .order_by("pk")[:1]
+    )
 
 
 def meet_colleague(viewer: User) -> User | None:
-    # Bots (incoming webhooks) are nobody to meet.
-    everyone = User.objects.filter(is_active=True, is_bot=False, meet_opt_out=False).exclude(
-        pk=viewer.pk
+    values: dict[str, int | tuple[int, ...]] = {
+        "person": viewer.pk,
+        "interacted": tuple(sorted(interacted_ids(viewer))),
+    }
+    department, site = bool(viewer.department), bool(viewer.site)
+    shape = f"{int(department)}{int(site)}"
+    known = _condition_names(
+        interacted=bool(values["interacted"]), department=department, site=site
     )
-    fresh = everyone.exclude(pk__in=interacted_ids(viewer))
-    elsewhere = Q()
-    if viewer.department:
-        elsewhere &= ~Q(department__iexact=viewer.department)
-    if viewer.site:
-        elsewhere &= ~Q(site__iexact=viewer.site)
-    somewhat_elsewhere = Q()
-    if viewer.department and viewer.site:
-        somewhat_elsewhere = ~Q(department__iexact=viewer.department) | ~Q(site__iexact=viewer.site)
-    complete = Q(profile_completeness__gte=COMPLETE_PROFILE_THRESHOLD)
+
+    def tier(*names: str) -> _Tier:
+        # A condition the viewer does not have (no interaction, no department…) holds for all.
+        return _Tier(tuple(name for name in names if name in known))
+
     # Preferences, not exclusions: someone who knows everyone still meets a colleague.
     tiers = (
-        fresh.filter(elsewhere & complete),
-        fresh.filter(somewhat_elsewhere & complete),
-        fresh.filter(complete),
-        fresh.filter(elsewhere),
-        fresh,
-        everyone.filter(complete),
-        everyone,
+        tier("fresh", "elsewhere", "complete"),
+        tier("fresh", "somewhat_elsewhere", "complete"),
+        tier("fresh", "complete"),
+        tier("fresh", "elsewhere"),
+        tier("fresh"),
+        tier("complete"),
+        tier(),
     )
-    for qs in tiers:
-        person = _pick(qs)
-        if person is not None:
-            return person
-    return None
+    # The first tier anyone is in and its id range, in one query: the candidates grouped by
+    # the conditions they meet (at most 16 groups) with each group's lowest and highest id
+    # (an aggregate per tier tried cost a query per empty tier).
+    groups = prepared_values(
+        f"meet:groups:{shape}",
+        partial(_groups, department=department, site=site),
+        values,
+    )
+    for chosen in tiers:
+        inside = [group for group in groups if chosen.holds(group)]
+        if inside:
+            break
+    else:
+        return None
+    # A random point in the tier's id range, then the next match: an indexed query instead
+    # of ORDER BY RANDOM() over everyone.
+    pivot = random.randint(min(g["first"] for g in inside), max(g["last"] for g in inside))
+    if "fresh" not in chosen.names:
+        values["interacted"] = ()  # not in this query (a compiled query reads all its values)
+    found = prepared_instances(
+        User,
+        f"meet:pick:{shape}:{','.join(chosen.names)}",
+        partial(_pick, department=department, site=site, tier=chosen),
+        values | {"pivot": pivot},
+    )
+    return found[0] if found else None

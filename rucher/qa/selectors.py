@@ -11,8 +11,10 @@ the viewer may read that were asked in [since, until):
 """
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db.models import (
@@ -32,10 +34,11 @@ from rucher.content import access as content_access
 from rucher.content.models import PostCommunity, Tag
 from rucher.content.selectors import attach_visible_communities
 from rucher.core.pagination import Page, keyset_page
+from rucher.core.prepared import prepared_values
 from rucher.core.text import normalise_tag
 from rucher.qa.calendar import organisation_calendar, working_hours_between
 from rucher.qa.models import Question
-from rucher.recognition.selectors import top_skills
+from rucher.recognition.selectors import top_skills_of
 
 STATUSES = ("unanswered", "answered", "accepted")
 MAX_OVERDUE = 50
@@ -47,6 +50,12 @@ def readable_questions(viewer: User) -> QuerySet[Question]:
     # readable post first (a full scan of content_post), while EXISTS is checked per question
     # row and lets the question indexes drive the query (3-4× faster at the small bench size).
     readable = content_access.readable_posts(viewer).filter(pk=OuterRef("post"))
+    return Question.objects.filter(Exists(readable))
+
+
+def _readable_questions_in(scope: content_access.ViewerScope) -> QuerySet[Question]:
+    """`readable_questions` for an active viewer whose scope is known (queries compiled once)."""
+    readable = content_access.readable_posts_in(scope).filter(pk=OuterRef("post"))
     return Question.objects.filter(Exists(readable))
 
 
@@ -102,26 +111,63 @@ def question_state(post_id: int) -> Question | None:
     return Question.objects.filter(post=post_id).first()
 
 
-def _skill_tags(viewer: User) -> Q:
-    """Tags in the viewer's declared skills (their first 50) or best 20 earned ones, as a
+def _skill_tags(person_id: int) -> Q:
+    """Tags in the person's declared skills (their first 50) or best 20 earned ones, as a
     condition on Tag with two subqueries (one query for the whole block, not three)."""
-    declared = DeclaredSkill.objects.filter(person=viewer.pk).values("slug")[:50]
-    earned = top_skills(viewer, 20).values("tag_id")
+    declared = DeclaredSkill.objects.filter(person=person_id).values("slug")[:50]
+    earned = top_skills_of(person_id, 20).values("tag_id")
     return Q(slug__in=declared) | Q(pk__in=earned)
 
 
-def questions_i_can_answer(viewer: User, *, limit: int = CAN_ANSWER_LIMIT) -> list[Question]:
-    """Unanswered readable questions in the viewer's declared and earned skills, most urgent
-    first (those with a due time first), never the viewer's own."""
-    qs = (
-        readable_questions(viewer)
+@dataclass
+class CanAnswer:
+    """A question of "questions I can answer": what the home page's block shows."""
+
+    post_id: int
+    due_at: datetime | None
+    title: str
+    body: str
+
+
+def _can_answer_rows(
+    values: Mapping[str, Any], *, administrator: bool, limit: int
+) -> QuerySet[Question, Any]:
+    scope = content_access.scope_in_values(values, administrator=administrator)
+    return (
+        _readable_questions_in(scope)
         .filter(first_answer_at__isnull=True)
-        .exclude(post__author=viewer.pk)
-        .filter(Exists(Tag.objects.filter(_skill_tags(viewer), posts=OuterRef("post"))))
-        .select_related("post")
+        .exclude(post__author=values["person"])
+        .filter(Exists(Tag.objects.filter(_skill_tags(values["person"]), posts=OuterRef("post"))))
         .order_by(F("due_at").asc(nulls_last=True), "-asked_at", "-post_id")
+        .values("post_id", "due_at", "post__title", "post__body")[:limit]
     )
-    return list(qs[:limit])
+
+
+def questions_i_can_answer(viewer: User, *, limit: int = CAN_ANSWER_LIMIT) -> list[CanAnswer]:
+    """Unanswered readable questions in the viewer's declared (their first 50) and best 20
+    earned skills, most urgent first (those with a due time first), never the viewer's own.
+    One query on every home page: compiled once per shape of scope (rucher.core.prepared),
+    its rows plain values."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        return []  # reads no question (readable_posts)
+    scope = content_access.viewer_scope(viewer)
+    values: dict[str, int | tuple[int, ...]] = {"person": viewer.pk}
+    if not scope.administrator:  # administrators read every post: no list in the query
+        values |= {"member": scope.member, "moderated": scope.moderated, "removed": scope.removed}
+    rows = prepared_values(
+        f"qa:can_answer:{int(scope.administrator)}:{limit}",
+        partial(_can_answer_rows, administrator=scope.administrator, limit=limit),
+        values,
+    )
+    return [
+        CanAnswer(
+            post_id=row["post_id"],
+            due_at=row["due_at"],
+            title=row["post__title"],
+            body=row["post__body"],
+        )
+        for row in rows
+    ]
 
 
 # --- report -------------------------------------------------------------------------------------

@@ -21,8 +21,10 @@ Pages are keyset-paginated on (points desc, person id); the cursor carries the r
 row, so dense ranks stay right across pages without counting again.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any, Literal
 
 from django.db import transaction
@@ -38,6 +40,7 @@ from django.utils import timezone
 from rucher.accounts.models import User
 from rucher.communities.models import Community
 from rucher.core.pagination import BadCursor, decode_cursor, encode_cursor
+from rucher.core.prepared import prepared_objects
 from rucher.notifications.models import Notification
 from rucher.notifications.services import notify
 from rucher.recognition.badges import org_timezone
@@ -404,20 +407,29 @@ def weekly_top_freeze(*, now: datetime | None = None) -> int:
     return len(rows)
 
 
-def top3_current(now: datetime | None = None, *, limit: int = TOP3_SHOWN) -> FrozenTop:
-    """The last frozen week's top 3 (the week just ended — `last_week` — or the one before until
-    Monday's freeze has run): one query. Empty when no week was frozen lately."""
-    now = now or timezone.now()
-    week = last_freezable_week(now)
+def _top3_rows(_values: Mapping[str, Any], *, week: date, limit: int) -> QuerySet[WeeklyTop]:
     latest = (
         WeeklyTop.objects.filter(week_start__lte=week, week_start__gte=week - timedelta(days=7))
         .order_by("-week_start")
         .values("week_start")[:1]
     )
-    found = list(
+    return (
         WeeklyTop.objects.filter(week_start=latest, person__is_active=True)
         .select_related("person")
         .order_by("rank", "person__sort_name", "person_id")[: limit + 1]
+    )
+
+
+def top3_current(now: datetime | None = None, *, limit: int = TOP3_SHOWN) -> FrozenTop:
+    """The last frozen week's top 3 (the week just ended — `last_week` — or the one before until
+    Monday's freeze has run): one query. Empty when no week was frozen lately."""
+    now = now or timezone.now()
+    week = last_freezable_week(now)
+    # On every home page: compiled once per process and week (rucher.core.prepared).
+    found = prepared_objects(
+        f"top3_current:{week.isoformat()}:{limit}",
+        partial(_top3_rows, week=week, limit=limit),
+        {},
     )
     if not found:
         return FrozenTop(week_start=None, rows=[])

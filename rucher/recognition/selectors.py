@@ -71,9 +71,14 @@ def earned_skills(viewer: User, person: User, limit: int = 20) -> list[EarnedSki
 
 
 def top_skills(person: User, limit: int = 10) -> QuerySet[SkillReputation]:
-    """A person's best earned skills, best first (e.g. "questions I can answer", as a
-    subquery)."""
-    return SkillReputation.objects.filter(person=person.pk, reputation__gt=0).order_by(
+    """A person's best earned skills, best first."""
+    return top_skills_of(person.pk, limit)
+
+
+def top_skills_of(person_id: int, limit: int = 10) -> QuerySet[SkillReputation]:
+    """`top_skills` by the person's id (e.g. "questions I can answer", as a subquery of a
+    query compiled once)."""
+    return SkillReputation.objects.filter(person=person_id, reputation__gt=0).order_by(
         "-reputation", "tag__slug"
     )[:limit]
 
