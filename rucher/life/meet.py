@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q, QuerySet, Subquery
+from django.db.models import Max, Min, Q, QuerySet, Subquery
 from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 
 from rucher.accounts.models import Follow, User
 from rucher.accounts.selectors import COMPLETE_PROFILE_THRESHOLD
 from rucher.content.models import Comment, CommentLike, PostLike
-from rucher.core.prepared import prepared_instances, prepared_rows, prepared_values
+from rucher.core.prepared import prepared_instances, prepared_rows
 
 # Enough for anyone's circle; past it the rarest interactions may be suggested again, which
 # costs nothing worse than a familiar face.
@@ -59,10 +59,6 @@ class _Tier:
     def where(self, conditions: Mapping[str, Q]) -> Q:
         return Q(*(conditions[name] for name in self.names))
 
-    def holds(self, group: Mapping[str, Any]) -> bool:
-        """Whether a group of candidates (their values of the conditions) is in this tier."""
-        return all(group[name] for name in self.names)
-
 
 def _candidates(values: Mapping[str, Any]) -> QuerySet[User]:
     # Bots (incoming webhooks) are nobody to meet.
@@ -103,24 +99,6 @@ def _conditions(values: Mapping[str, Any], *, department: bool, site: bool) -> d
     return conditions
 
 
-def _groups(
-    values: Mapping[str, Any], *, department: bool, site: bool
-) -> QuerySet[User, dict[str, Any]]:
-    conditions = _conditions(values, department=department, site=site)
-    return (
-        _candidates(values)
-        .annotate(
-            **{
-                name: ExpressionWrapper(condition, output_field=BooleanField())
-                for name, condition in conditions.items()
-            }
-        )
-        .values(*conditions)
-        .annotate(first=Min("pk"), last=Max("pk"))
-        .order_by()
-    )
-
-
 def _pick(
     values: Mapping[str, Any], *, department: bool, site: bool, tier: _Tier
 ) -> QuerySet[User]:
@@ -157,23 +135,24 @@ def meet_colleague(viewer: User) -> User | None:
         tier("complete"),
         tier(),
     )
-    # The first tier anyone is in and its id range, in one query: the candidates grouped by
-    # the conditions they meet (at most 16 groups) with each group's lowest and highest id
-    # (an aggregate per tier tried cost a query per empty tier).
-    groups = prepared_values(
-        f"meet:groups:{shape}",
-        partial(_groups, department=department, site=site),
-        values,
-    )
+    # The first tier anyone is in, and its id range: one MIN/MAX per tier tried, which
+    # PostgreSQL answers from the primary key's two ends (most viewers stop at the first
+    # tier). Grouping all the candidates by the conditions they meet, in one query, read
+    # every person each time: 14 ms at 10,000 people (docs/performance.md).
+    conditions = _conditions(values, department=department, site=site)
     for chosen in tiers:
-        inside = [group for group in groups if chosen.holds(group)]
-        if inside:
+        bounds = (
+            _candidates(values)
+            .filter(chosen.where(conditions))
+            .aggregate(first=Min("pk"), last=Max("pk"))
+        )
+        if bounds["first"] is not None:
             break
     else:
         return None
     # A random point in the tier's id range, then the next match: an indexed query instead
     # of ORDER BY RANDOM() over everyone.
-    pivot = random.randint(min(g["first"] for g in inside), max(g["last"] for g in inside))
+    pivot = random.randint(bounds["first"], bounds["last"])
     if "fresh" not in chosen.names:
         values["interacted"] = ()  # not in this query (a compiled query reads all its values)
     found = prepared_instances(
