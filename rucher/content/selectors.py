@@ -330,29 +330,63 @@ def comments_page(
     limit: int = 50,
 ) -> Page[Comment]:
     """Top-level comments oldest first, each with its replies (`shown_replies`), authors,
-    attachments and `liked_by_me`; hidden comments only for moderators. Four queries."""
+    attachments and `liked_by_me`; hidden comments only for moderators. Three queries: the
+    comments, their replies, the attachments of both (the first page's two are compiled once
+    per process, rucher.core.prepared: a thread's page is the busiest page after the home)."""
     if can_moderate is None:
         can_moderate = access.can_moderate_post(viewer, post)
-    replies = (
-        Comment.objects.select_related("author")
-        .annotate(liked_by_me=comment_liked(viewer))
-        .prefetch_related(_attachments())
-        .order_by("created_at", "id")
+    keys, scope = ("created_at", "id"), f"comments:{post.pk}"
+    shown = int(can_moderate)
+    if cursor is None:
+        rows = prepared_objects(
+            f"comments:first:{shown}:{limit}",
+            partial(_top_comments, can_moderate=can_moderate, limit=limit),
+            {"person": viewer.pk, "post": post.pk},
+        )
+        page = page_of(rows, keys=keys, limit=limit, scope=scope)
+    else:
+        top = Comment.objects.filter(post=post, parent__isnull=True)
+        if not can_moderate:
+            top = top.filter(hidden_at__isnull=True)
+        top = top.select_related("author").annotate(liked_by_me=comment_liked(viewer))
+        page = keyset_page(top, keys=keys, cursor=cursor, limit=limit, scope=scope)
+    if not page.items:
+        return page
+    parents = tuple(comment.pk for comment in page.items)
+    replies = prepared_objects(
+        f"comments:replies:{shown}",
+        partial(_replies, can_moderate=can_moderate),
+        {"person": viewer.pk, "parents": parents},
     )
-    top = Comment.objects.filter(post=post, parent__isnull=True)
+    by_parent: dict[int, list[Comment]] = {pk: [] for pk in parents}
+    for reply in replies:
+        by_parent[reply.parent_id].append(reply)  # type: ignore[index]
+    for comment in page.items:
+        comment.shown_replies = by_parent[comment.pk]  # type: ignore[attr-defined]
+    # One query for the attachments of the comments and of their replies.
+    prefetch_related_objects([*page.items, *replies], _attachments())
+    return page
+
+
+def _with_like(qs: QuerySet[Comment], values: Mapping[str, Any]) -> QuerySet[Comment]:
+    liked = CommentLike.objects.filter(comment=OuterRef("pk"), person=values["person"])
+    return qs.select_related("author").annotate(liked_by_me=Exists(liked))
+
+
+def _top_comments(
+    values: Mapping[str, Any], *, can_moderate: bool, limit: int
+) -> QuerySet[Comment]:
+    top = Comment.objects.filter(post=values["post"], parent__isnull=True)
     if not can_moderate:
         top = top.filter(hidden_at__isnull=True)
+    return _with_like(top, values).order_by("created_at", "id")[: limit + 1]
+
+
+def _replies(values: Mapping[str, Any], *, can_moderate: bool) -> QuerySet[Comment]:
+    replies = Comment.objects.filter(parent__in=values["parents"])
+    if not can_moderate:
         replies = replies.filter(hidden_at__isnull=True)
-    top = (
-        top.select_related("author")
-        .annotate(liked_by_me=comment_liked(viewer))
-        .prefetch_related(
-            _attachments(), Prefetch("replies", queryset=replies, to_attr="shown_replies")
-        )
-    )
-    return keyset_page(
-        top, keys=("created_at", "id"), cursor=cursor, limit=limit, scope=f"comments:{post.pk}"
-    )
+    return _with_like(replies, values).order_by("created_at", "id")
 
 
 def post_revisions(post: Post) -> list[PostRevision]:
