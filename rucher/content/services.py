@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -608,24 +608,62 @@ class LikeState:
     changed: bool = False
 
 
+def _like_insert(
+    model: type[PostLike] | type[CommentLike], target: str, target_id: int, person_id: int
+) -> bool:
+    """Inserts the like unless it exists; True when this call created it. One statement
+    (INSERT … ON CONFLICT DO NOTHING RETURNING, PostgreSQL and SQLite alike) where catching the
+    unique constraint's IntegrityError needed a savepoint around the INSERT (three statements).
+    Two concurrent likes of the same person: the second waits for the first and inserts
+    nothing, as before."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(f"{name}_id" if name != "created_at" else name)
+        for name in (target, "person", "created_at")
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s) "  # noqa: S608 (names from the model)
+            f"ON CONFLICT DO NOTHING RETURNING {quote(str(meta.pk.column))}",
+            [target_id, person_id, now],
+        )
+        return cursor.fetchone() is not None
+
+
+def _like_count(model: type[Post] | type[Comment], pk: int, *, added: bool) -> int:
+    """The like counter after a like: raised by one and read back in the same statement
+    (UPDATE … RETURNING) when the like is new, only read when it was there already."""
+    if not added:
+        return model.objects.filter(pk=pk).values_list("like_count", flat=True).get()
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table, column, key = quote(meta.db_table), quote("like_count"), quote(str(meta.pk.column))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = %s RETURNING {column}",  # noqa: S608 (names from the model)
+            [pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise model.DoesNotExist
+    return int(row[0])
+
+
 def _own_content() -> ValidationError:
     return ValidationError(_("You cannot like your own contribution."), code="own_content")
 
 
-@transaction.atomic
 def post_like(*, person: User, post: Post) -> LikeState:
     """Likes once (liking again changes nothing); never one's own post."""
     if post.author_id == person.pk:
         raise _own_content()
-    try:
-        with transaction.atomic():
-            PostLike.objects.create(post=post, person=person)
-        created = True
-    except IntegrityError:
-        created = False
-    if created:
-        Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
-    count = Post.objects.filter(pk=post.pk).values_list("like_count", flat=True).get()
+    # The check above raises before the transaction: the caller's transaction (the action's)
+    # is joined without a savepoint of its own, nothing here is rolled back alone.
+    with transaction.atomic(savepoint=False):
+        created = _like_insert(PostLike, "post", post.pk, person.pk)
+        count = _like_count(Post, post.pk, added=created)
     return LikeState(liked=True, like_count=count, changed=created)
 
 
@@ -638,19 +676,12 @@ def post_unlike(*, person: User, post: Post) -> LikeState:
     return LikeState(liked=False, like_count=count, changed=bool(deleted))
 
 
-@transaction.atomic
 def comment_like(*, person: User, comment: Comment) -> LikeState:
     if comment.author_id == person.pk:
         raise _own_content()
-    try:
-        with transaction.atomic():
-            CommentLike.objects.create(comment=comment, person=person)
-        created = True
-    except IntegrityError:
-        created = False
-    if created:
-        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
-    count = Comment.objects.filter(pk=comment.pk).values_list("like_count", flat=True).get()
+    with transaction.atomic(savepoint=False):
+        created = _like_insert(CommentLike, "comment", comment.pk, person.pk)
+        count = _like_count(Comment, comment.pk, added=created)
     return LikeState(liked=True, like_count=count, changed=created)
 
 
