@@ -268,8 +268,9 @@ def posts_create(request: AuthedRequest, payload: PostCreateIn) -> Status[PostOu
         must_read=payload.must_read,
     )
     # Its author just placed it in communities they are a member of (post_create checked):
-    # readable by construction, so no second access check before reading it back.
-    return Status(201, _post_out(selectors.post_detail(request.auth, post)))
+    # readable by construction, so no second access check, and no reading it back (what
+    # post_detail would read, post_create kept on the post).
+    return Status(201, _post_out(selectors.post_detail_created(request.auth, post, communities)))
 
 
 @router.get("/posts/{post_id}", response={200: PostOut, ERRORS: ErrorOut})

@@ -230,10 +230,26 @@ def post_create(
             for community in unique.values()
         ]
     )
-    post.tags.set(_tags_for(slugs, spellings))
+    tag_rows = _tags_for(slugs, spellings)
+    if tag_rows:
+        # A new post has no tags yet: add() inserts them without set()'s read of the current ones.
+        post.tags.add(*tag_rows)
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
+        for attachment in attachments:
+            attachment.post = post
+    # What the post now has, kept on it as prefetch_related would (tags by slug, attachments by
+    # id, as the selectors read them): the caller's answer reads them without a query.
+    _remember_related(post, "tags", sorted(tag_rows, key=lambda tag: tag.slug))
+    _remember_related(post, "attachments", sorted(attachments, key=lambda a: a.pk))
     return post
+
+
+def _remember_related(post: Post, name: str, rows: list[Tag] | list[Attachment]) -> None:
+    queryset = getattr(post, name).all()  # lazy: no query
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    post.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 # Posts and comments written without rucher.actions (watch feeds, imports) reach the apps above
