@@ -160,7 +160,6 @@ def _attachments_for(
 # --- posts ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def post_create(
     *,
     author: User,
@@ -177,6 +176,39 @@ def post_create(
     and must-read posts only by managers of every chosen community). Nothing is created unless
     everything is valid. Posts of kind "kudos" come only from rucher.recognition.kudos (which
     passes allow_kudos=True): a thanks needs its Kudos row."""
+    # The caller's transaction (the action's) is joined without a savepoint of its own (two
+    # statements less per post); the validation errors are raised once out of the block, so
+    # they never spoil that transaction, and nothing was written when there are any.
+    with transaction.atomic(savepoint=False):
+        outcome = _post_create(
+            author=author,
+            communities=communities,
+            kind=kind,
+            title=title,
+            body=body,
+            tags=tags,
+            attachment_ids=attachment_ids,
+            must_read=must_read,
+            allow_kudos=allow_kudos,
+        )
+    if isinstance(outcome, ValidationError):
+        raise outcome
+    return outcome
+
+
+def _post_create(
+    *,
+    author: User,
+    communities: Sequence[Community],
+    kind: str = PostKind.POST,
+    title: str = "",
+    body: str,
+    tags: Iterable[str] = (),
+    attachment_ids: Sequence[int] = (),
+    must_read: bool = False,
+    allow_kudos: bool = False,
+) -> Post | ValidationError:
+    """post_create's work, in its transaction: the post, or the errors that prevented it."""
     errors: dict[str, list[str]] = {}
     clean_title = _check_text(errors, "title", title, max_length=MAX_TITLE_LENGTH, required=False)
     clean_body = _check_text(errors, "body", body, max_length=MAX_BODY_LENGTH, required=True)
@@ -215,7 +247,7 @@ def post_create(
     slugs = _clean_tags(errors, tags, rendered.hashtags, spellings)
     attachments = _attachments_for(errors, author, attachment_ids)
     if errors:
-        raise ValidationError(errors)
+        return ValidationError(errors)
     post = Post.objects.create(
         author=author,
         kind=kind,
