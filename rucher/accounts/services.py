@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from rucher.accounts.models import (
 )
 from rucher.core.audit import audit_record
 from rucher.core.images import ImageTooLarge, NotAnImage, reencode_jpeg
+from rucher.core.prepared import prepared_objects
 from rucher.core.text import check_clean_text, check_single_line, normalise_tag
 
 PROFILE_TEXT_FIELDS = (
@@ -501,19 +502,23 @@ def token_revoke(*, person: User, token_id: int) -> bool:
     return bool(deleted)
 
 
+def _live_token(values: Mapping[str, Any]) -> QuerySet[AccessToken]:
+    return AccessToken.objects.select_related("person").filter(
+        token_hash=values["token_hash"], person__is_active=True
+    )
+
+
 def token_lookup(raw: str) -> AccessToken | None:
     """The live token (with its person) behind a raw secret: unknown, expired tokens and
     those of departed people are None."""
     if not raw.startswith("rch_") or len(raw) > 100:
         return None
     now = timezone.now()
-    token = (
-        AccessToken.objects.select_related("person")
-        .filter(token_hash=_token_hash(raw), person__is_active=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .first()
-    )
-    if token is None:
+    # On every API request: compiled once per process (rucher.core.prepared), only run here.
+    # The hash is unique: the expiry is checked on the one row found.
+    found = prepared_objects("token_lookup", _live_token, {"token_hash": _token_hash(raw)})
+    token = found[0] if found else None
+    if token is None or (token.expires_at is not None and token.expires_at <= now):
         return None
     # Touch at most once a minute: a hot token must not write on every request.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

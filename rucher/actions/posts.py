@@ -58,9 +58,11 @@ def post_published(*, post: Post, communities: Sequence[Community]) -> None:
         qa.question_open(post=post, communities=list({c.pk: c for c in communities}.values()))
     search.index_post(post=post, created=True)
     post_id = post.pk
-    if settings.RUCHER_DEFERRED_RECOGNITION:
-        # Points and the first contribution do not decide the answer: after commit, in the
-        # background (rucher.actions.recognition_effects says why it stays exact).
+    deferred = settings.RUCHER_DEFERRED_RECOGNITION
+    if deferred:
+        # Points, the first contribution and the webhooks' fan-out do not decide the answer:
+        # after commit, one background task (rucher.actions.recognition_effects says why it
+        # stays exact; each enqueue is a write to the queue, the costliest part of a post).
         transaction.on_commit(lambda: tasks.post_published_effects.enqueue(post_id))
     else:
         recognition.first_contribution_published(post=post)
@@ -69,7 +71,8 @@ def post_published(*, post: Post, communities: Sequence[Community]) -> None:
         transaction.on_commit(lambda: content_tasks.notify_post_mentions.enqueue(post_id))
     if post.kind == PostKind.ANNOUNCEMENT or post.must_read:
         announcement_published(post_id=post_id)
-    webhooks.post_created(post_id=post_id)
+    if not deferred:
+        webhooks.post_created(post_id=post_id)
 
 
 @transaction.atomic

@@ -268,8 +268,9 @@ def posts_create(request: AuthedRequest, payload: PostCreateIn) -> Status[PostOu
         must_read=payload.must_read,
     )
     # Its author just placed it in communities they are a member of (post_create checked):
-    # readable by construction, so no second access check before reading it back.
-    return Status(201, _post_out(selectors.post_detail(request.auth, post)))
+    # readable by construction, so no second access check, and no reading it back (what
+    # post_detail would read, post_create kept on the post).
+    return Status(201, _post_out(selectors.post_detail_created(request.auth, post, communities)))
 
 
 @router.get("/posts/{post_id}", response={200: PostOut, ERRORS: ErrorOut})
@@ -338,7 +339,7 @@ def comments_delete(request: AuthedRequest, comment_id: IdPath) -> Status[None]:
 
 @router.post("/posts/{post_id}/like", response={200: LikeOut, ERRORS: ErrorOut})
 def posts_like(request: AuthedRequest, post_id: IdPath) -> LikeOut:
-    post = access.access_post(request.auth, post_id)
+    post = access.access_post(request.auth, post_id, with_author=False)  # a like needs no author
     try:
         state = likes.post_like(person=request.auth, post=post)
     except ValidationError as exc:

@@ -4,12 +4,16 @@ Membership is read from the database on every call (never cached), so a member w
 a person removed by a manager, loses access with their very next request.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from rucher.accounts.models import User
 from rucher.communities.models import Community, Membership
+from rucher.core.prepared import prepared_objects, prepared_rows
 from rucher.core.text import is_lookup_key
 
 MAX_SLUG_LENGTH = 60
@@ -79,6 +83,11 @@ def can_set_owner(viewer: User, community: Community) -> bool:
     )
 
 
+def _community_query(values: Mapping[str, Any]) -> QuerySet[Community]:
+    viewer = User(pk=values["person"])
+    return with_viewer_membership(Community.objects.filter(slug=values["slug"]), viewer)
+
+
 def access_community(viewer: User, slug: str, *, for_manage: bool = False) -> Community:
     """Loads the community with the viewer's membership annotated.
 
@@ -89,7 +98,12 @@ def access_community(viewer: User, slug: str, *, for_manage: bool = False) -> Co
         raise Http404
     if not is_lookup_key(slug, max_length=MAX_SLUG_LENGTH):
         raise Http404
-    community = with_viewer_membership(Community.objects.filter(slug=slug), viewer).first()
+    # On every community page and post creation: compiled once per process
+    # (rucher.core.prepared), only run here; the slug is unique.
+    found = prepared_objects(
+        "access_community", _community_query, {"slug": slug, "person": viewer.pk}
+    )
+    community = found[0] if found else None
     if community is None or not can_see(viewer, community):
         raise Http404
     if for_manage and not can_manage(viewer, community):
@@ -120,11 +134,20 @@ def access_community_tab(viewer: User, slug: str, tab: str) -> Community:
 
 def refresh_viewer_membership(viewer: User, community: Community) -> Community:
     """Re-reads the viewer's role and status after a write changed them."""
-    membership = (
-        Membership.objects.filter(community=community, person=viewer.pk)
-        .values("role", "status")
-        .first()
+    rows = prepared_rows(
+        "viewer_membership",
+        _membership_query,
+        {"community": community.pk, "person": viewer.pk},
     )
-    community.my_role = membership["role"] if membership else None  # type: ignore[attr-defined]
-    community.my_status = membership["status"] if membership else None  # type: ignore[attr-defined]
+    role, status = rows[0] if rows else (None, None)
+    community.my_role = role  # type: ignore[attr-defined]
+    community.my_status = status  # type: ignore[attr-defined]
     return community
+
+
+def _membership_query(values: Mapping[str, Any]) -> QuerySet[Membership, tuple[str, str]]:
+    return (
+        Membership.objects.filter(community=values["community"], person=values["person"])
+        .order_by("pk")
+        .values_list("role", "status")[:1]
+    )

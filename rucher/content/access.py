@@ -9,6 +9,7 @@ not allowed are the same 404.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,7 @@ from rucher.communities.access import access_community, is_administrator
 from rucher.communities.models import Community, Membership
 from rucher.content.models import Attachment, Comment, Post, PostCommunity, Tag
 from rucher.core.memo import memoized
-from rucher.core.prepared import prepared_rows
+from rucher.core.prepared import prepared_instances, prepared_rows
 
 MAX_ID = 2**63 - 1
 
@@ -293,17 +294,52 @@ def _check_id(value: int) -> None:
         raise Http404
 
 
-def access_post(viewer: User, post_id: int, *, for_write: bool = False) -> Post:
-    """Loads a readable post; for_write also requires being its author (403 otherwise)."""
+def access_post(
+    viewer: User, post_id: int, *, for_write: bool = False, with_author: bool = True
+) -> Post:
+    """Loads a readable post; for_write also requires being its author (403 otherwise).
+    `with_author=False` for callers that need only the post's own columns (a like): the query
+    is then compiled once per process for each shape of the viewer's scope (`_readable_post`)
+    and only run, and `post.author` would be one more query."""
     if not (viewer.is_authenticated and viewer.is_active):
         raise Http404
     _check_id(post_id)
-    post = readable_posts(viewer).filter(pk=post_id).select_related("author").first()
+    if with_author:
+        post = readable_posts(viewer).filter(pk=post_id).select_related("author").first()
+    else:
+        post = _readable_post(viewer, post_id)
     if post is None:
         raise Http404
     if for_write and post.author_id != viewer.pk:
         raise PermissionDenied
     return post
+
+
+def _readable_post_query(values: Mapping[str, Any], *, administrator: bool) -> QuerySet[Post]:
+    scope = ViewerScope(
+        tuple(values.get("member", ())),
+        tuple(values.get("moderated", ())),
+        tuple(values.get("removed", ())),
+        administrator=administrator,
+    )
+    return readable_posts_in(scope).filter(pk=values["post"])
+
+
+def _readable_post(viewer: User, post_id: int) -> Post | None:
+    """`readable_posts(viewer).filter(pk=post_id).first()` without compiling it each time
+    (rucher.core.prepared): the readability conditions cost more to compile than to run."""
+    administrator = is_administrator(viewer)
+    values: dict[str, int | tuple[int, ...]] = {"post": post_id}
+    if not administrator:  # administrators read every placed post: no list in the query
+        scope = viewer_scope(viewer)
+        values |= {"member": scope.member, "moderated": scope.moderated, "removed": scope.removed}
+    found = prepared_instances(
+        Post,
+        f"readable_post:{int(administrator)}",
+        partial(_readable_post_query, administrator=administrator),
+        values,
+    )
+    return found[0] if found else None
 
 
 def access_post_for_moderation(viewer: User, post_id: int) -> Post:

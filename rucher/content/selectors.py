@@ -292,6 +292,21 @@ def post_detail(viewer: User, post: Post) -> Post:
     return found
 
 
+def post_detail_created(viewer: User, post: Post, communities: Sequence[Community]) -> Post:
+    """post_detail of a post the viewer has just published (content.services.post_create),
+    without reading it back: its tags and attachments are those post_create kept on it, nobody
+    has liked it yet (and its author never will), and its author is a member of each of its
+    communities, so all of them are visible. A cross-post reads its communities (one query)
+    so that they come in the database's order of names, as post_detail gives them."""
+    post.liked_by_me = False  # type: ignore[attr-defined]
+    unique = list({community.pk: community for community in communities}.values())
+    if len(unique) == 1:
+        post.visible_communities = unique  # type: ignore[attr-defined]
+    else:
+        attach_visible_communities(viewer, [post])
+    return post
+
+
 def post_page(viewer: User, post: Post) -> PostPage:
     """Everything around a post (the post comes from access_post): constant query count."""
     post_with = (

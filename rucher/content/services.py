@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,7 +160,6 @@ def _attachments_for(
 # --- posts ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def post_create(
     *,
     author: User,
@@ -177,6 +176,39 @@ def post_create(
     and must-read posts only by managers of every chosen community). Nothing is created unless
     everything is valid. Posts of kind "kudos" come only from rucher.recognition.kudos (which
     passes allow_kudos=True): a thanks needs its Kudos row."""
+    # The caller's transaction (the action's) is joined without a savepoint of its own (two
+    # statements less per post); the validation errors are raised once out of the block, so
+    # they never spoil that transaction, and nothing was written when there are any.
+    with transaction.atomic(savepoint=False):
+        outcome = _post_create(
+            author=author,
+            communities=communities,
+            kind=kind,
+            title=title,
+            body=body,
+            tags=tags,
+            attachment_ids=attachment_ids,
+            must_read=must_read,
+            allow_kudos=allow_kudos,
+        )
+    if isinstance(outcome, ValidationError):
+        raise outcome
+    return outcome
+
+
+def _post_create(
+    *,
+    author: User,
+    communities: Sequence[Community],
+    kind: str = PostKind.POST,
+    title: str = "",
+    body: str,
+    tags: Iterable[str] = (),
+    attachment_ids: Sequence[int] = (),
+    must_read: bool = False,
+    allow_kudos: bool = False,
+) -> Post | ValidationError:
+    """post_create's work, in its transaction: the post, or the errors that prevented it."""
     errors: dict[str, list[str]] = {}
     clean_title = _check_text(errors, "title", title, max_length=MAX_TITLE_LENGTH, required=False)
     clean_body = _check_text(errors, "body", body, max_length=MAX_BODY_LENGTH, required=True)
@@ -215,7 +247,7 @@ def post_create(
     slugs = _clean_tags(errors, tags, rendered.hashtags, spellings)
     attachments = _attachments_for(errors, author, attachment_ids)
     if errors:
-        raise ValidationError(errors)
+        return ValidationError(errors)
     post = Post.objects.create(
         author=author,
         kind=kind,
@@ -230,10 +262,26 @@ def post_create(
             for community in unique.values()
         ]
     )
-    post.tags.set(_tags_for(slugs, spellings))
+    tag_rows = _tags_for(slugs, spellings)
+    if tag_rows:
+        # A new post has no tags yet: add() inserts them without set()'s read of the current ones.
+        post.tags.add(*tag_rows)
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
+        for attachment in attachments:
+            attachment.post = post
+    # What the post now has, kept on it as prefetch_related would (tags by slug, attachments by
+    # id, as the selectors read them): the caller's answer reads them without a query.
+    _remember_related(post, "tags", sorted(tag_rows, key=lambda tag: tag.slug))
+    _remember_related(post, "attachments", sorted(attachments, key=lambda a: a.pk))
     return post
+
+
+def _remember_related(post: Post, name: str, rows: list[Tag] | list[Attachment]) -> None:
+    queryset = getattr(post, name).all()  # lazy: no query
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    post.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 # Posts and comments written without rucher.actions (watch feeds, imports) reach the apps above
@@ -608,24 +656,62 @@ class LikeState:
     changed: bool = False
 
 
+def _like_insert(
+    model: type[PostLike] | type[CommentLike], target: str, target_id: int, person_id: int
+) -> bool:
+    """Inserts the like unless it exists; True when this call created it. One statement
+    (INSERT … ON CONFLICT DO NOTHING RETURNING, PostgreSQL and SQLite alike) where catching the
+    unique constraint's IntegrityError needed a savepoint around the INSERT (three statements).
+    Two concurrent likes of the same person: the second waits for the first and inserts
+    nothing, as before."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(f"{name}_id" if name != "created_at" else name)
+        for name in (target, "person", "created_at")
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s) "  # noqa: S608 (names from the model)
+            f"ON CONFLICT DO NOTHING RETURNING {quote(str(meta.pk.column))}",
+            [target_id, person_id, now],
+        )
+        return cursor.fetchone() is not None
+
+
+def _like_count(model: type[Post] | type[Comment], pk: int, *, added: bool) -> int:
+    """The like counter after a like: raised by one and read back in the same statement
+    (UPDATE … RETURNING) when the like is new, only read when it was there already."""
+    if not added:
+        return model.objects.filter(pk=pk).values_list("like_count", flat=True).get()
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table, column, key = quote(meta.db_table), quote("like_count"), quote(str(meta.pk.column))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} + 1 WHERE {key} = %s RETURNING {column}",  # noqa: S608 (names from the model)
+            [pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise model.DoesNotExist
+    return int(row[0])
+
+
 def _own_content() -> ValidationError:
     return ValidationError(_("You cannot like your own contribution."), code="own_content")
 
 
-@transaction.atomic
 def post_like(*, person: User, post: Post) -> LikeState:
     """Likes once (liking again changes nothing); never one's own post."""
     if post.author_id == person.pk:
         raise _own_content()
-    try:
-        with transaction.atomic():
-            PostLike.objects.create(post=post, person=person)
-        created = True
-    except IntegrityError:
-        created = False
-    if created:
-        Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
-    count = Post.objects.filter(pk=post.pk).values_list("like_count", flat=True).get()
+    # The check above raises before the transaction: the caller's transaction (the action's)
+    # is joined without a savepoint of its own, nothing here is rolled back alone.
+    with transaction.atomic(savepoint=False):
+        created = _like_insert(PostLike, "post", post.pk, person.pk)
+        count = _like_count(Post, post.pk, added=created)
     return LikeState(liked=True, like_count=count, changed=created)
 
 
@@ -638,19 +724,12 @@ def post_unlike(*, person: User, post: Post) -> LikeState:
     return LikeState(liked=False, like_count=count, changed=bool(deleted))
 
 
-@transaction.atomic
 def comment_like(*, person: User, comment: Comment) -> LikeState:
     if comment.author_id == person.pk:
         raise _own_content()
-    try:
-        with transaction.atomic():
-            CommentLike.objects.create(comment=comment, person=person)
-        created = True
-    except IntegrityError:
-        created = False
-    if created:
-        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
-    count = Comment.objects.filter(pk=comment.pk).values_list("like_count", flat=True).get()
+    with transaction.atomic(savepoint=False):
+        created = _like_insert(CommentLike, "comment", comment.pk, person.pk)
+        count = _like_count(Comment, comment.pk, added=created)
     return LikeState(liked=True, like_count=count, changed=created)
 
 

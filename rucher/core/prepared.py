@@ -10,8 +10,9 @@ through values (their id, their communities' ids), and on the *number* of those 
 in each list) with sentinel values, compiles it, and remembers where each sentinel landed in the
 parameters; later calls only substitute the real values and execute the SQL. The queryset is
 built by the same functions as everywhere else (the rules stay in one place): only the
-compilation is shared. Values must be integers (ids); the builder must depend on them only
-through how many there are (it is called with sentinels, never with real values).
+compilation is shared. Values are integers (ids), lists of integers, or strings compared as
+they are (a token's hash, a slug: no LIKE, no transformation); the builder must depend on them
+only through how many there are (it is called with sentinels, never with real values).
 
 What comes back: raw tuples (`prepared_rows`), the dicts of a `values()` query
 (`prepared_values`), instances of one model (`prepared_instances`), or instances with their
@@ -30,11 +31,13 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
-Values = Mapping[str, int | Sequence[int]]
+Values = Mapping[str, int | str | Sequence[int]]
 
 # Far above any id a table reaches, below 2**63: a sentinel cannot be mistaken for a constant.
 _SENTINEL_BASE = 8_700_000_000_000_000_000
 _MAX_ENTRIES = 1024
+# Shape of a scalar value: an integer, or a string (any list has a length >= 0).
+_INT, _STR = -1, -2
 
 
 class _Compiled:
@@ -79,7 +82,7 @@ _lock = Lock()
 
 def _shape(values: Values) -> tuple[tuple[str, int], ...]:
     return tuple(
-        (name, -1 if isinstance(value, int) else len(value))
+        (name, _INT if isinstance(value, int) else _STR if isinstance(value, str) else len(value))
         for name, value in sorted(values.items())
     )
 
@@ -91,10 +94,13 @@ def _compile(
     wrap: str,
 ) -> _Compiled:
     counter = itertools.count(_SENTINEL_BASE)
-    where: dict[int, tuple[str, int]] = {}
+    where: dict[int | str, tuple[str, int]] = {}
     fake: dict[str, Any] = {}
     for name, size in shape:
-        if size < 0:
+        if size == _STR:
+            fake[name] = f"\x00prepared-sentinel-{next(counter)}"
+            where[fake[name]] = (name, -1)
+        elif size == _INT:
             fake[name] = next(counter)
             where[fake[name]] = (name, -1)
         else:
@@ -115,9 +121,9 @@ def _compile(
         query = queryset.query
         attnames = [*query.extra_select, *query.values_select, *query.annotation_select]
     slots: list[tuple[str, int] | tuple[None, object]] = []
-    seen: set[int] = set()
+    seen: set[int | str] = set()
     for param in params:
-        if isinstance(param, int) and param in where:
+        if isinstance(param, (int, str)) and param in where:
             slots.append(where[param])
             seen.add(param)
         else:
@@ -178,7 +184,7 @@ def _params(compiled: _Compiled, values: Values) -> list[Any]:
             params.append(slot)
             continue
         value = values[slot_name]
-        params.append(value if isinstance(value, int) else value[cast(int, slot)])
+        params.append(value if isinstance(value, (int, str)) else value[cast(int, slot)])
     return params
 
 

@@ -14,9 +14,7 @@ from rucher.qa.cards import truncatechars
 
 
 def reading_label(minutes: int) -> str:
-    return ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {
-        "minutes": minutes
-    }
+    return ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {"minutes": minutes}
 
 
 def excerpt(body_html: str) -> str:

@@ -310,6 +310,38 @@ def test_query_budgets_do_not_grow_with_the_page(world, as_):
     assert len(body_large["items"]) == 6 and small == large
 
 
+def test_the_created_post_is_answered_as_it_reads_back_without_reading_it(world, as_):
+    # The answer of a creation is built from what was written (no read-back): it must be the
+    # answer a reading of the post gives, whatever it carries.
+    api = as_("member")
+    uploads = [_upload(api, f"{name}.png", png_bytes()).json()["id"] for name in ("b", "a")]
+    for communities in (["open-club"], ["private-club", "open-club"]):
+        with CaptureQueriesContext(connection) as ctx:
+            created = api.call(
+                "POST",
+                "/posts",
+                {
+                    "communities": communities,
+                    "title": "Plan",
+                    "body": "Voir le #Plan et la #qualité, @owner",
+                    "tags": ["Zeta", "alpha", "plan"],
+                    "attachments": uploads if len(communities) == 1 else [],
+                },
+            )
+        assert created.status_code == 201, created.json()
+        body = created.json()
+        assert body == as_("member").call("GET", f"/posts/{body['id']}").json()
+        assert body["tags"] == sorted(body["tags"]) and len(body["tags"]) == 4
+        assert len(body["communities"]) == len(communities)
+        if len(communities) == 1:
+            assert [a["id"] for a in body["attachments"]] == sorted(uploads)
+        # Not read back: no SELECT of the post, its tags or its attachments.
+        selects = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+        assert not [sql for sql in selects if 'FROM "content_post" ' in sql]
+        assert not [sql for sql in selects if '"content_attachment"."post_id" IN' in sql]
+        assert not [sql for sql in selects if '"content_post_tags"."post_id" IN' in sql]
+
+
 def test_attachment_urls_serve_api_clients_by_token(world, as_, anon_api):
     data = png_bytes()
     upload = _upload(as_("member"), "plan.png", data).json()

@@ -248,3 +248,29 @@ def test_administrators_list_and_revoke_every_token(admin_api, member, token_for
 def test_a_member_may_not_list_every_token(api):
     response = api.call("GET", "/tokens")
     assert response.status_code == 403
+
+
+def test_the_token_lookup_is_the_orms_with_its_person_in_one_query(member):
+    """token_lookup runs a query compiled once per process (rucher.core.prepared, a string
+    value and a select_related): the same token and person as the ORM, or none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rucher.accounts import services
+
+    token, raw = services.token_create(person=member, name="t")
+    services.token_lookup(raw)  # the once-a-minute touch out of the way
+    with CaptureQueriesContext(connection) as ctx:
+        found = services.token_lookup(raw)
+        assert found is not None and found.pk == token.pk
+        person = found.person
+    assert len(ctx.captured_queries) == 1
+    expected = AccessToken.objects.select_related("person").get(pk=token.pk)
+    for field in AccessToken._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname)
+    for field in type(member)._meta.concrete_fields:
+        assert getattr(person, field.attname) == getattr(expected.person, field.attname)
+    assert found.can_write and not found._state.adding and not person._state.adding
+    assert services.token_lookup(raw[:-1] + ("x" if raw[-1] != "x" else "y")) is None
+    type(member).objects.filter(pk=member.pk).update(is_active=False)
+    assert services.token_lookup(raw) is None

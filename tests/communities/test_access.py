@@ -121,3 +121,31 @@ def test_departed_people_are_signed_out(world, client_for, departed):
 @pytest.mark.parametrize("slug", ["a" * 200, "bad\x00slug", "%00", "UPPER"])
 def test_odd_slugs_are_plain_404s(client_for, member, slug):
     assert client_for(member).get(f"/c/{slug}/").status_code == 404
+
+
+def test_access_community_is_the_orms_for_every_position(world):
+    """access_community runs a query compiled once per process (rucher.core.prepared, with
+    the viewer's membership annotated): the same community, role and status as the ORM for
+    every position, and the same 404s; refresh_viewer_membership likewise."""
+    from django.http import Http404
+
+    from rucher.communities.access import refresh_viewer_membership, with_viewer_membership
+    from rucher.communities.models import Community
+
+    fields = [field.attname for field in Community._meta.concrete_fields]
+    for person in world.people.values():
+        if not (person.is_authenticated and person.is_active):
+            continue
+        for community in world.communities.values():
+            expected = with_viewer_membership(Community.objects.filter(pk=community.pk), person)
+            orm = expected.get()
+            try:
+                found = access_community(person, community.slug)
+            except Http404:
+                assert orm.visibility == "secret" and orm.my_status not in ("member", "invited")
+                continue
+            assert [getattr(found, f) for f in fields] == [getattr(orm, f) for f in fields]
+            assert (found.my_role, found.my_status) == (orm.my_role, orm.my_status)
+            found.my_role = found.my_status = "stale"
+            refresh_viewer_membership(person, found)
+            assert (found.my_role, found.my_status) == (orm.my_role, orm.my_status)

@@ -138,3 +138,33 @@ def test_readers_among_follows_the_matrix(content, visibility):
     firsts = first_readable_communities(content.posts[visibility], everyone.values())
     assert set(firsts) == expected
     assert set(firsts.values()) <= {content.world.communities[visibility].pk}
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_access_post_without_its_author_follows_the_same_rule(content, hidden):
+    """`with_author=False` runs a query compiled once per shape of scope (rucher.core.prepared):
+    the same readable posts, the same columns, for every position, hidden posts included."""
+    from django.http import Http404
+    from django.utils import timezone
+
+    from rucher.content.access import access_post
+    from rucher.content.models import Post
+    from rucher.core.memo import request_memo
+
+    if hidden:
+        Post.objects.filter(pk__in=[p.pk for p in content.posts.values()]).update(
+            hidden_at=timezone.now()
+        )
+    fields = [field.attname for field in Post._meta.concrete_fields]
+    for person in content.world.people.values():
+        for post in content.posts.values():
+            answers = []
+            for with_author in (True, False):
+                with request_memo():
+                    try:
+                        found = access_post(person, post.pk, with_author=with_author)
+                    except Http404:
+                        answers.append(None)
+                    else:
+                        answers.append([getattr(found, name) for name in fields])
+            assert answers[0] == answers[1], (person.username, post.pk)

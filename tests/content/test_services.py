@@ -118,6 +118,32 @@ def test_it_rejects_bad_input_naming_the_field(people, communities, field, kwarg
     assert Post.objects.count() == 0
 
 
+def test_content_services_join_the_actions_transaction_without_savepoints(people, communities):
+    """content.post_create, post_like and comment_like run in their action's transaction with
+    no savepoint of their own; their refusals (raised outside that block) spoil nothing: the
+    caller's transaction goes on."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rucher.content import services as content
+
+    with transaction.atomic():
+        with pytest.raises(ValidationError):
+            content.post_create(
+                author=people["outsider"], communities=[communities["open"]], body="x"
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            post = content.post_create(
+                author=people["member"], communities=[communities["open"]], body="Hi #a"
+            )
+            content.post_like(person=people["owner"], post=post)
+            content.post_like(person=people["owner"], post=post)
+        with pytest.raises(ValidationError):
+            content.post_like(person=people["member"], post=post)
+        assert Post.objects.filter(pk=post.pk, like_count=1).exists()
+    assert not [q for q in ctx.captured_queries if "SAVEPOINT" in q["sql"].upper()]
+
+
 def test_the_body_limit_is_inclusive(people, communities):
     assert create(people, communities, body="x" * MAX_BODY_LENGTH).pk
 

@@ -46,6 +46,24 @@ def _publish(world, *places, kind="post", title="Hello"):
     )
 
 
+@pytest.mark.parametrize("deferred", [False, True])
+def test_post_created_leaves_once_with_recognition_deferred_or_not(
+    world, receiver, drain, admin_user, settings, deferred
+):
+    # Deferred (production), the post's one background task also fans the webhooks out; a
+    # retry of that task sends nothing twice.
+    from rucher.actions import tasks
+
+    settings.RUCHER_DEFERRED_RECOGNITION = deferred
+    _hook(admin_user, receiver, ["post.created"])
+    post = _publish(world, "open")
+    drain()
+    tasks.post_published_effects.call(post.pk)
+    drain()
+    created = [b for b in _received(receiver) if b["event"] == "post.created"]
+    assert [b["data"]["post"]["id"] for b in created] == [post.pk]
+
+
 def test_it_delivers_a_signed_post_created(world, receiver, drain, admin_user):
     _hook(admin_user, receiver, ["post.created"])
     post = _publish(world, "open")
