@@ -240,10 +240,13 @@ def recent_post_counts(community_ids: Sequence[int]) -> dict[int, int]:
     if not community_ids:
         return {}
     since = timezone.now() - timedelta(days=ACTIVITY_DAYS)
+    # Hidden posts are left out by an anti-join on the few hidden posts (index post_hidden):
+    # a join that read each placement's post read every post of the database instead (a
+    # parallel scan of 1,000,000 posts, 30–330 ms; 14 ms after, docs/performance.md).
+    hidden = Post.objects.filter(pk=OuterRef("post_id"), hidden_at__isnull=False)
     rows = (
-        PostCommunity.objects.filter(
-            community__in=community_ids, created_at__gte=since, post__hidden_at__isnull=True
-        )
+        PostCommunity.objects.filter(community__in=community_ids, created_at__gte=since)
+        .exclude(Exists(hidden))
         .values("community")
         .annotate(posts=Count("post"))
         .order_by()
