@@ -9,6 +9,7 @@ Limits (documented for users and API clients): a post's text is at most MAX_BODY
 """
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -160,6 +161,24 @@ def _attachments_for(
 # --- posts ---------------------------------------------------------------------------------
 
 
+def _errors_raised_after[**P, T](work: Callable[P, T | ValidationError]) -> Callable[P, T]:
+    """Runs `work` in the caller's transaction (the action's) without a savepoint of its own (two
+    statements less per write); `work` returns its validation errors instead of raising them,
+    and they are raised once out of the block, so they never spoil that transaction (nothing
+    was written when there are any)."""
+
+    @functools.wraps(work)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with transaction.atomic(savepoint=False):
+            outcome = work(*args, **kwargs)
+        if isinstance(outcome, ValidationError):
+            raise outcome
+        return outcome
+
+    return run
+
+
+@_errors_raised_after
 def post_create(
     *,
     author: User,
@@ -171,44 +190,11 @@ def post_create(
     attachment_ids: Sequence[int] = (),
     must_read: bool = False,
     allow_kudos: bool = False,
-) -> Post:
+) -> Post | ValidationError:
     """Publishes a post in one or more communities (the author is a member of each; announcements
     and must-read posts only by managers of every chosen community). Nothing is created unless
     everything is valid. Posts of kind "kudos" come only from rucher.recognition.kudos (which
     passes allow_kudos=True): a thanks needs its Kudos row."""
-    # The caller's transaction (the action's) is joined without a savepoint of its own (two
-    # statements less per post); the validation errors are raised once out of the block, so
-    # they never spoil that transaction, and nothing was written when there are any.
-    with transaction.atomic(savepoint=False):
-        outcome = _post_create(
-            author=author,
-            communities=communities,
-            kind=kind,
-            title=title,
-            body=body,
-            tags=tags,
-            attachment_ids=attachment_ids,
-            must_read=must_read,
-            allow_kudos=allow_kudos,
-        )
-    if isinstance(outcome, ValidationError):
-        raise outcome
-    return outcome
-
-
-def _post_create(
-    *,
-    author: User,
-    communities: Sequence[Community],
-    kind: str = PostKind.POST,
-    title: str = "",
-    body: str,
-    tags: Iterable[str] = (),
-    attachment_ids: Sequence[int] = (),
-    must_read: bool = False,
-    allow_kudos: bool = False,
-) -> Post | ValidationError:
-    """post_create's work, in its transaction: the post, or the errors that prevented it."""
     errors: dict[str, list[str]] = {}
     clean_title = _check_text(errors, "title", title, max_length=MAX_TITLE_LENGTH, required=False)
     clean_body = _check_text(errors, "body", body, max_length=MAX_BODY_LENGTH, required=True)
