@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.translation import pgettext
 
 from rucher.content.cards import comments_label
 from rucher.core import jinja
@@ -22,4 +23,7 @@ HELPERS = {"truncatechars": truncatechars, "past": past, "comments_label": comme
 
 def question_items(items: Sequence[Any]) -> SafeString:
     """The `<li>` of each question (templates/qa/_question_items.jinja)."""
-    return jinja.render("qa/_question_items.jinja", None, {"items": items}, **HELPERS)
+    # One question's state ("Répondue"), not the list filter's plural ("Répondues").
+    answered = pgettext("state of one question", "Answered")
+    context = {"items": items, "answered_label": answered}
+    return jinja.render("qa/_question_items.jinja", None, context, **HELPERS)
