@@ -316,13 +316,9 @@ def access_post(
 
 
 def _readable_post_query(values: Mapping[str, Any], *, administrator: bool) -> QuerySet[Post]:
-    scope = ViewerScope(
-        tuple(values.get("member", ())),
-        tuple(values.get("moderated", ())),
-        tuple(values.get("removed", ())),
-        administrator=administrator,
+    return readable_posts_in(scope_in_values(values, administrator=administrator)).filter(
+        pk=values["post"]
     )
-    return readable_posts_in(scope).filter(pk=values["post"])
 
 
 def _readable_post(viewer: User, post_id: int) -> Post | None:

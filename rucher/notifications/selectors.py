@@ -12,7 +12,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from rucher.accounts.models import User
 from rucher.communities.models import Community
-from rucher.content.access import ViewerScope, readable_posts_in, viewer_scope
+from rucher.content.access import (
+    ViewerScope,
+    readable_posts_in,
+    scope_in_values,
+    viewer_scope,
+)
 from rucher.core.memo import request_memo
 from rucher.core.pagination import Page, keyset_page
 from rucher.core.prepared import prepared_rows
@@ -76,14 +81,8 @@ def inbox_page(
 def _unread_ids(
     values: Mapping[str, Any], *, administrator: bool
 ) -> QuerySet[Notification, tuple[int]]:
-    scope = ViewerScope(
-        member=values["member"],
-        moderated=values.get("moderated", ()),
-        removed=values.get("removed", ()),
-        administrator=administrator,
-    )
     return (
-        _visible_in(values["person"], scope)
+        _visible_in(values["person"], scope_in_values(values, administrator=administrator))
         .filter(read_at__isnull=True)
         .values_list("pk")[:UNREAD_CAP]
     )
