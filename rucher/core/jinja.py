@@ -21,9 +21,15 @@ from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from rucher.core.templatetags.fast import avatar, timetag, url_for
+
+
+def truncatechars(value: str, length: int) -> str:
+    """Django's `truncatechars` filter (a title cut to a list's width)."""
+    return Truncator(value).chars(length)
 
 
 def _django(name: str, request: HttpRequest | None = None, **context: Any) -> SafeString:
@@ -42,7 +48,9 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
         undefined=jinja2.Undefined,
     )
-    env.globals.update(_=gettext, href=url_for, avatar=avatar, django=_django)
+    env.globals.update(
+        _=gettext, href=url_for, avatar=avatar, django=_django, truncatechars=truncatechars
+    )
     env.filters.update(timetag=timetag, filesizeformat=filesizeformat)
     return env
 

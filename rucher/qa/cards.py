@@ -5,20 +5,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.utils.translation import pgettext
 
 from rucher.content.cards import comments_label
 from rucher.core import jinja
 from rucher.core.templatetags.fast import past
 
-
-def truncatechars(value: str, length: int) -> str:
-    """Django's `truncatechars` filter."""
-    return Truncator(value).chars(length)
-
-
-HELPERS = {"truncatechars": truncatechars, "past": past, "comments_label": comments_label}
+HELPERS = {"past": past, "comments_label": comments_label}
 
 
 def question_items(items: Sequence[Any]) -> SafeString:

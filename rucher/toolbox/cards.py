@@ -10,7 +10,6 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from rucher.core import jinja
-from rucher.qa.cards import truncatechars
 
 
 def reading_label(minutes: int) -> str:
@@ -22,7 +21,7 @@ def excerpt(body_html: str) -> str:
     return Truncator(strip_tags(body_html)).words(40, truncate=" …")
 
 
-HELPERS = {"truncatechars": truncatechars, "reading_label": reading_label, "excerpt": excerpt}
+HELPERS = {"reading_label": reading_label, "excerpt": excerpt}
 
 
 def article_cards(items: Sequence[Any], *, show_communities: bool = False) -> SafeString:
