@@ -129,6 +129,9 @@ def login(page: Page, live_server) -> Callable[..., None]:
         page.get_by_label("Password", exact=True).fill(password)
         page.get_by_role("button", name="Log in").click()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        # The URL changes before the page's deferred scripts run: a journey that types at once
+        # could type before a listener exists (the search box's suggestions, seen once in CI).
+        page.wait_for_load_state("load")
 
     return _login
 
@@ -149,5 +152,6 @@ def connexion(page: Page, live_server) -> Callable[..., None]:
         page.get_by_role("button", name="Se connecter").click()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
         expect(page.locator("html")).to_have_attribute("lang", "fr")
+        page.wait_for_load_state("load")  # as in `login`: the page's scripts are listening
 
     return _connexion
